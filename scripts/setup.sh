@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs whatever this checkout needs and is missing, then builds the web UI.
+# Idempotent: each step checks first, so a second run on an unchanged tree takes seconds.
+# Sourced by scripts/run and scripts/test; set SETUP_FOR_TESTS=1 for the test tools.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+app_packages=(libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
+  gstreamer1.0-libav fonts-ipafont-gothic fonts-dejavu-core pkg-config build-essential)
+test_packages=(xvfb webkit2gtk-driver xdotool dunst gnome-keyring dbus-x11 libsecret-tools)
+tauri_driver_version="2.1.0"
+
+packages=("${app_packages[@]}")
+if [ "${SETUP_FOR_TESTS:-0}" = 1 ]; then packages+=("${test_packages[@]}"); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    say "Installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "Missing Debian packages. Run this once, then run this command again:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+command -v cargo >/dev/null || { echo "Rust is not installed: see https://rustup.rs" >&2; exit 1; }
+command -v npm >/dev/null || { echo "Node.js 20+ and npm are not installed" >&2; exit 1; }
+
+if [ "${SETUP_FOR_TESTS:-0}" = 1 ]; then
+  driver="${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver"
+  if ! { [ -x "$driver" ] && "$driver" --help 2>&1 | grep -q -- "--native-driver"; } \
+     || [ "$(cargo install --list | sed -n 's/^tauri-driver v\([^:]*\):/\1/p')" != "$tauri_driver_version" ]; then
+    say "Installing tauri-driver $tauri_driver_version"
+    cargo install tauri-driver --version "$tauri_driver_version" --locked --quiet
+  fi
+fi
+
+# npm packages: reinstall only when the lock file changed since the last install.
+stamp=ui/node_modules/.package-lock.json
+if [ ! -f "$stamp" ] || [ ui/package-lock.json -nt "$stamp" ]; then
+  say "Installing npm packages"
+  npm --prefix ui ci --no-audit --no-fund --loglevel=error
+fi
+
+# The web UI, embedded by the app at compile time: rebuilt only when a source changed.
+if [ ! -f ui/dist/index.html ] || [ -n "$(find ui/src ui/index.html ui/vite.config.ts ui/package-lock.json -newer ui/dist/index.html -print -quit)" ]; then
+  say "Building the web UI"
+  npm --prefix ui run build --silent
+fi

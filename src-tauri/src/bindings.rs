@@ -1,0 +1,57 @@
+//! The TypeScript side of every type that crosses IPC, generated from the Rust types.
+//!
+//! `ui/src/lib/bindings.ts` is committed; the test below fails when it drifts from the
+//! Rust types, and `UPDATE_BINDINGS=1 cargo test -p seedance-studio bindings` rewrites it.
+
+use ts_rs::{Config, TS};
+
+use crate::commands::app::{AppInfo, Connection, ConnectionMode};
+use crate::error::{ErrorCode, IpcError};
+
+/// Where the generated file lives, relative to the workspace root.
+pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
+
+fn declare<T: TS>(cfg: &Config, out: &mut String) {
+    out.push_str("export ");
+    out.push_str(&T::decl(cfg));
+    out.push_str("\n\n");
+}
+
+/// The full text of `ui/src/lib/bindings.ts`.
+pub fn typescript_bindings() -> String {
+    // JavaScript numbers hold integers up to 2^53 exactly: enough for every id and count
+    // the app sends, and far simpler for the views than bigint.
+    let cfg = Config::new().with_large_int("number");
+    let mut out = String::from(
+        "// Generated from the Rust types by src-tauri/src/bindings.rs; do not edit by hand.\n\
+         // Regenerate with: UPDATE_BINDINGS=1 cargo test -p seedance-studio bindings\n\n",
+    );
+    declare::<ErrorCode>(&cfg, &mut out);
+    declare::<IpcError>(&cfg, &mut out);
+    declare::<ConnectionMode>(&cfg, &mut out);
+    declare::<Connection>(&cfg, &mut out);
+    declare::<AppInfo>(&cfg, &mut out);
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bindings_match_the_committed_file() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(BINDINGS_PATH);
+        let expected = typescript_bindings();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &expected).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == expected,
+            "{BINDINGS_PATH} is out of date with the Rust types; regenerate it with \
+             `UPDATE_BINDINGS=1 cargo test -p seedance-studio bindings` and commit it"
+        );
+    }
+}

@@ -1,0 +1,6 @@
+// The app's own IPC commands, in one list shared by build.rs (which turns it into the
+// `allow-*` permissions of the ACL) and the security test (which holds it to an allowlist).
+// A command missing here cannot be called from the webview.
+
+/// Every `#[tauri::command]` the shell registers.
+pub const APP_COMMANDS: &[&str] = &["app_info"];

@@ -1,0 +1,18 @@
+// The four areas of the app window and how the keyboard reaches them.
+
+export const AREAS = ["compose", "queue", "library", "settings"] as const;
+export type Area = (typeof AREAS)[number];
+
+export const AREA_LABELS: Record<Area, string> = {
+  compose: "Compose",
+  queue: "Queue",
+  library: "Library",
+  settings: "Settings",
+};
+
+/** The area a Ctrl/⌘ + digit shortcut goes to, or null when the key is not one. */
+export function areaForShortcut(event: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean }): Area | null {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey) return null;
+  const index = Number.parseInt(event.key, 10) - 1;
+  return Number.isInteger(index) && index >= 0 && index < AREAS.length ? AREAS[index] : null;
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { toIpcError } from "./ipc";
+
+describe("toIpcError", () => {
+  it("keeps a structured error from the core as it is", () => {
+    expect(toIpcError({ code: "setup", message: "no data folder" })).toEqual({
+      code: "setup",
+      message: "no data folder",
+    });
+  });
+
+  it("wraps a plain string rejection (e.g. an ACL refusal) as internal", () => {
+    expect(toIpcError("Command app_info not allowed by ACL")).toEqual({
+      code: "internal",
+      message: "Command app_info not allowed by ACL",
+    });
+  });
+
+  it("wraps thrown errors and unknown values with a readable message", () => {
+    expect(toIpcError(new Error("boom")).message).toBe("boom");
+    expect(toIpcError({ code: 3 })).toEqual({
+      code: "internal",
+      message: "Unexpected error from the app core",
+    });
+  });
+});
