@@ -1,0 +1,34 @@
+//! `seedance-sandbox`: the emulator as a command. Its first line on stdout is
+//! `listening on http://127.0.0.1:PORT`; it runs until interrupted.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use seedance_sandbox::{Config, Sandbox, config::USAGE};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match Config::from_args(std::env::args().skip(1)) {
+        Ok(Some(config)) => config,
+        Ok(None) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("seedance-sandbox: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let sandbox = match Sandbox::start(config).await {
+        Ok(sandbox) => sandbox,
+        Err(e) => {
+            eprintln!("seedance-sandbox: could not start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("listening on {}", sandbox.base_url());
+    let _ = std::io::stdout().flush();
+    let _ = tokio::signal::ctrl_c().await;
+    sandbox.stop().await;
+    ExitCode::SUCCESS
+}
