@@ -25,7 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     say "Installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt-get install -y -qq "${missing[@]}" >/dev/null
   else
     echo "Missing Debian packages. Run this once, then run this command again:" >&2
     echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
