@@ -1,0 +1,216 @@
+//! Prompt advice from the vendor's guide: describe each reference's role in words, and never
+//! put raw asset ids, `asset://` URLs or in-app labels such as `@图片1` in the prompt. These
+//! are warnings, not errors: the request is valid, it just renders worse.
+
+use serde::Serialize;
+
+use crate::types::GenerationRequest;
+
+/// What kind of advice a warning gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LintKind {
+    AssetUrl,
+    AssetId,
+    InAppLabel,
+    StartFrameRole,
+    EndFrameRole,
+    MediaRole,
+}
+
+/// One piece of advice about a prompt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LintWarning {
+    pub kind: LintKind,
+    pub message: String,
+}
+
+const START_WORDS: &[&str] = &[
+    "start",
+    "first frame",
+    "opening",
+    "begin",
+    "initial",
+    "from the image",
+    "開始",
+    "最初",
+    "冒頭",
+    "始ま",
+    "首帧",
+    "起始",
+];
+const END_WORDS: &[&str] = &[
+    "end",
+    "last frame",
+    "closing",
+    "final frame",
+    "finish",
+    "最後",
+    "終わ",
+    "ラスト",
+    "尾帧",
+    "结束",
+];
+const MEDIA_WORDS: &[&str] = &[
+    "reference",
+    "character",
+    "style",
+    "motion",
+    "source video",
+    "previous clip",
+    "continue",
+    "supplied",
+    "provided",
+    "参考",
+    "参照",
+    "キャラクター",
+    "スタイル",
+    "動き",
+    "元の動画",
+    "参考视频",
+    "角色",
+    "风格",
+];
+
+fn mentions(prompt_lower: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| prompt_lower.contains(w))
+}
+
+/// Advice for the prompt of `req`, in the order it appears.
+pub fn lint_prompt(req: &GenerationRequest) -> Vec<LintWarning> {
+    let prompt = &req.prompt;
+    let lower = prompt.to_lowercase();
+    let mut out = Vec::new();
+    let mut warn = |kind, message: String| out.push(LintWarning { kind, message });
+
+    if lower.contains("asset://") {
+        warn(
+            LintKind::AssetUrl,
+            "The prompt contains an asset:// URL. Describe the reference in words instead; pass the file itself as a reference.".into(),
+        );
+    }
+    for token in prompt.split(|c: char| c.is_whitespace() || ",;()[]{}\"'、。，".contains(c)) {
+        let t = token
+            .trim_matches(|c: char| c.is_ascii_punctuation() && c != '@' && c != '_' && c != '-');
+        if let Some(label) = t.strip_prefix('@')
+            && !label.is_empty()
+            && label.chars().any(|c| c.is_numeric())
+        {
+            warn(
+                LintKind::InAppLabel,
+                format!(
+                    "\"{t}\" looks like an in-app label; the API does not know it. Say what the reference is, e.g. \"the woman in the first reference image\"."
+                ),
+            );
+        } else if is_asset_id(t) {
+            warn(
+                LintKind::AssetId,
+                format!(
+                    "\"{t}\" looks like a raw asset id; the model cannot see it. Describe the asset's role in words."
+                ),
+            );
+        }
+    }
+    if req.image_url.is_some() && !mentions(&lower, START_WORDS) {
+        warn(
+            LintKind::StartFrameRole,
+            "A start frame is attached but the prompt does not say so: describe how the clip opens from it (e.g. \"starting from the supplied image\").".into(),
+        );
+    }
+    if req.end_image_url.is_some() && !mentions(&lower, END_WORDS) {
+        warn(
+            LintKind::EndFrameRole,
+            "An end frame is attached but the prompt does not say so: describe how the clip should end on it.".into(),
+        );
+    }
+    if !req.media_urls.is_empty() && !mentions(&lower, MEDIA_WORDS) {
+        warn(
+            LintKind::MediaRole,
+            "Media references are attached but the prompt does not describe their roles (character, motion, style, source video, or \"continue from the supplied previous clip\").".into(),
+        );
+    }
+    out
+}
+
+/// `asset_…`/`asset-…` ids, and bare UUIDs.
+fn is_asset_id(t: &str) -> bool {
+    let lower = t.to_ascii_lowercase();
+    if let Some(rest) = lower
+        .strip_prefix("asset_")
+        .or_else(|| lower.strip_prefix("asset-"))
+        && rest.len() >= 4
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return true;
+    }
+    let parts: Vec<&str> = lower.split('-').collect();
+    parts.len() == 5
+        && parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
+        && parts
+            .iter()
+            .all(|p| p.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(req: &GenerationRequest) -> Vec<LintKind> {
+        lint_prompt(req).into_iter().map(|w| w.kind).collect()
+    }
+
+    #[test]
+    fn a_plain_director_prompt_is_clean() {
+        let req = GenerationRequest::text(
+            "A cinematic shot of a glass train crossing a snowy bridge, slow dolly-in, no watermark",
+        );
+        assert!(lint_prompt(&req).is_empty());
+    }
+
+    #[test]
+    fn asset_urls_ids_and_in_app_labels_are_flagged() {
+        let req = GenerationRequest::text(
+            "Use asset://abc and @图片1 with asset_9f8e7d, also 123e4567-e89b-12d3-a456-426614174000. Email me@example.com",
+        );
+        assert_eq!(
+            kinds(&req),
+            [
+                LintKind::AssetUrl,
+                LintKind::InAppLabel,
+                LintKind::AssetId,
+                LintKind::AssetId
+            ]
+        );
+        assert!(lint_prompt(&req)[1].message.contains("@图片1"));
+    }
+
+    #[test]
+    fn references_need_their_role_in_words() {
+        let bare = GenerationRequest {
+            image_url: Some("https://a.test/s.png".into()),
+            end_image_url: Some("https://a.test/e.png".into()),
+            media_urls: vec!["https://a.test/m.mp4".into()],
+            ..GenerationRequest::text("A dancer spins")
+        };
+        assert_eq!(
+            kinds(&bare),
+            [
+                LintKind::StartFrameRole,
+                LintKind::EndFrameRole,
+                LintKind::MediaRole
+            ]
+        );
+        let described = GenerationRequest {
+            prompt: "Starting from the supplied image, the dancer spins and ends on the last frame; continue from the supplied previous clip".into(),
+            ..bare.clone()
+        };
+        assert!(kinds(&described).is_empty());
+        let japanese = GenerationRequest {
+            prompt: "最初の画像から始まり、最後の画像で終わる。参考動画の動きを使う".into(),
+            ..bare
+        };
+        assert!(kinds(&japanese).is_empty(), "{:?}", kinds(&japanese));
+    }
+}
