@@ -461,22 +461,48 @@ async fn submit(
     };
 
     let flight = idempotency_key.clone().map(|k| (account.clone(), k));
+    let mut _marked = None;
     if let Some(Fault::Slow(delay)) = fault {
         // The submission stays "being handled" for the delay: a second request with the
-        // same key meanwhile is a 409.
+        // same key meanwhile is a 409. The mark goes when this request ends, also when the
+        // client hangs up and the request is abandoned.
         if let Some(flight) = &flight {
-            let mut store = shared.store.lock().unwrap();
-            if !store.in_flight.insert(flight.clone()) {
+            if !shared
+                .store
+                .lock()
+                .unwrap()
+                .in_flight
+                .insert(flight.clone())
+            {
                 return Ok(still_running());
             }
+            _marked = Some(InFlight {
+                shared,
+                flight: flight.clone(),
+            });
         }
         tokio::time::sleep(delay).await;
     }
     let answer = create_task(shared, &account, flight.as_ref(), &body, generation, fault);
-    if let (Some(flight), Some(Fault::Slow(_))) = (&flight, fault) {
-        shared.store.lock().unwrap().in_flight.remove(flight);
-    }
+    drop(_marked);
     after_work(fault, answer)
+}
+
+/// Removes an in-flight mark when the request that set it ends, however it ends.
+struct InFlight<'a> {
+    shared: &'a Shared,
+    flight: (String, String),
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.shared
+            .store
+            .lock()
+            .unwrap()
+            .in_flight
+            .remove(&self.flight);
+    }
 }
 
 fn still_running() -> Response<Body> {

@@ -1,8 +1,23 @@
 //! The Seedance Studio engine: everything the desktop app and the `seedance` command share.
 //!
 //! It has no Tauri dependency, so the command line and the tests drive it directly and the
-//! desktop shell stays a thin adapter.
+//! desktop shell stays a thin adapter. The history lives in SQLite in the data folder; paid
+//! requests go through an outbox (intent committed before the first byte is sent); polling
+//! is planned within the account's request budget, which every process on the folder shares.
 
+pub mod budget;
+mod clock;
+pub mod crash;
+pub mod download;
+pub mod engine;
+pub mod events;
 pub mod identity;
+pub mod job;
+pub mod schedule;
+pub mod store;
 
+pub use engine::{Engine, EngineConfig, EngineError};
+pub use events::JobEvent;
 pub use identity::{APP_IDENTIFIER, DataDirError, data_dir};
+pub use job::{Job, JobState};
+pub use store::{Store, StoreError};

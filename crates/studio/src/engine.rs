@@ -1,0 +1,883 @@
+//! The engine: takes jobs, sends each paid request exactly once, polls within the budget,
+//! downloads outputs, and picks all of it up again after a restart or a crash.
+//!
+//! Every transition is one `BEGIN IMMEDIATE` transaction that updates the job row, writes
+//! its event and releases the lease; the event is published after the commit. Work on a job
+//! (submit, poll, download) is done under a lease, so several processes on one data folder
+//! never do the same thing twice.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use seedance_api::retry::RetryPolicy;
+use seedance_api::{
+    ApiError, ApiKey, Client, ClientConfig, GenerationRequest, Rate, RequestBudget, TaskStatus,
+};
+use tokio::sync::{Notify, broadcast};
+use tokio::task::JoinSet;
+
+use crate::budget::DbBudget;
+use crate::clock::now_ms;
+use crate::crash;
+use crate::download::{self, DownloadError, Kind};
+use crate::events::{self, JobEvent};
+use crate::job::{JOB_COLUMNS, Job, JobState, new_idempotency_key, new_job_id};
+use crate::schedule::{PollContext, median, next_poll_at};
+use crate::store::{Store, StoreError};
+
+/// How an engine runs.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub data_dir: PathBuf,
+    pub base_url: String,
+    pub key: ApiKey,
+    /// The account's budget (`SEEDANCE_RATE`); the engine keeps it with a margin.
+    pub rate: Rate,
+    pub retry: RetryPolicy,
+    /// Render time assumed before the history has similar renders.
+    pub default_render_estimate: Duration,
+    /// Never poll one job more often than this.
+    pub min_poll_interval: Duration,
+    /// How long a process may hold a job before another may take it over.
+    pub lease: Duration,
+    /// A submission whose outcome is still unknown after this long is not re-sent on its
+    /// own: it needs a person's decision.
+    pub unknown_outcome_limit: Duration,
+    /// How often other processes' events are picked up.
+    pub follow_every: Duration,
+}
+
+impl EngineConfig {
+    pub fn new(data_dir: PathBuf, base_url: impl Into<String>, key: ApiKey) -> Self {
+        Self {
+            data_dir,
+            base_url: base_url.into(),
+            key,
+            rate: Rate::ACCOUNT,
+            retry: RetryPolicy::default(),
+            default_render_estimate: Duration::from_secs(90),
+            min_poll_interval: Duration::from_secs(2),
+            lease: Duration::from_secs(120),
+            unknown_outcome_limit: Duration::from_secs(24 * 3600),
+            follow_every: Duration::from_millis(300),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("The history database failed: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error("No job {0}")]
+    NoSuchJob(String),
+    #[error("Job {id} is {state}; {action} is only possible when it is {allowed}")]
+    WrongState {
+        id: String,
+        state: JobState,
+        action: &'static str,
+        allowed: &'static str,
+    },
+    #[error("Retrying starts a new render and spends credits again: confirm to go ahead")]
+    NeedsConfirmation,
+}
+
+struct Inner {
+    store: Store,
+    client: Client,
+    config: EngineConfig,
+    budget_rate: Rate,
+    origin: String,
+    events: broadcast::Sender<JobEvent>,
+    wake: Notify,
+    busy: Mutex<HashSet<String>>,
+    outputs: reqwest::Client,
+}
+
+/// A running engine. [`Engine::stop`] ends it cleanly at any moment.
+pub struct Engine {
+    inner: Arc<Inner>,
+    worker: tokio::task::JoinHandle<()>,
+    follower: tokio::task::JoinHandle<()>,
+}
+
+/// What a transition writes besides the state.
+#[derive(Debug, Default)]
+struct Changes<'a> {
+    detail: Option<String>,
+    sets: Vec<(&'a str, Value)>,
+}
+
+#[derive(Debug, Clone)]
+enum Value {
+    Int(Option<i64>),
+    Text(Option<String>),
+}
+
+impl<'a> Changes<'a> {
+    fn detail(mut self, d: impl Into<String>) -> Self {
+        self.detail = Some(d.into());
+        self
+    }
+    fn int(mut self, col: &'a str, v: Option<i64>) -> Self {
+        self.sets.push((col, Value::Int(v)));
+        self
+    }
+    fn text(mut self, col: &'a str, v: Option<String>) -> Self {
+        self.sets.push((col, Value::Text(v)));
+        self
+    }
+}
+
+impl Engine {
+    /// Opens the history, then resumes every unfinished submission, poll and download.
+    pub async fn start(config: EngineConfig) -> Result<Self, EngineError> {
+        let store = Store::open(&config.data_dir).await?;
+        let budget = DbBudget::new(store.clone(), config.rate);
+        let budget_rate = budget.rate();
+        let budget: Arc<dyn RequestBudget> = Arc::new(budget);
+        let mut client_config =
+            ClientConfig::new(config.base_url.clone(), config.key.clone(), budget);
+        client_config.retry = config.retry;
+        let client = Client::new(client_config)?;
+        let (events, _) = broadcast::channel(1024);
+        let origin = format!("p{:x}-{:08x}", std::process::id(), fastrand::u32(..));
+        let inner = Arc::new(Inner {
+            store: store.clone(),
+            client,
+            budget_rate,
+            origin: origin.clone(),
+            events: events.clone(),
+            wake: Notify::new(),
+            busy: Mutex::new(HashSet::new()),
+            outputs: download::output_client(),
+            config,
+        });
+        let follower = tokio::spawn(events::follow_others(
+            store,
+            origin,
+            events,
+            inner.config.follow_every,
+        ));
+        let worker = tokio::spawn(run(inner.clone()));
+        Ok(Self {
+            inner,
+            worker,
+            follower,
+        })
+    }
+
+    /// Every job event, from this process and others on the same folder.
+    pub fn subscribe(&self) -> broadcast::Receiver<JobEvent> {
+        self.inner.events.subscribe()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The API client (for key checks and the like).
+    pub fn client(&self) -> &Client {
+        &self.inner.client
+    }
+
+    /// Validates `request` (nothing invalid is ever stored or sent), commits the intent
+    /// (canonical body and a fresh Idempotency-Key) and queues it.
+    pub async fn submit(&self, request: &GenerationRequest) -> Result<Job, EngineError> {
+        let prepared = self.inner.client.prepare(request)?;
+        let now = now_ms();
+        let id = new_job_id(now);
+        let req = &prepared.request;
+        let mut tx = self.inner.store.write().await?;
+        sqlx::query(
+            "INSERT INTO jobs (id, created_at, updated_at, state, request_body, idempotency_key, prompt, mode, \
+             quality_tier, channel, aspect_ratio, resolution, duration, next_action_at) \
+             VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(now)
+        .bind(now)
+        .bind(String::from_utf8(prepared.body.clone()).expect("JSON is UTF-8"))
+        .bind(new_idempotency_key())
+        .bind(&req.prompt)
+        .bind(req.mode.as_str())
+        .bind(req.quality_tier.as_str())
+        .bind(req.channel.as_str())
+        .bind(req.aspect_ratio.as_str())
+        .bind(req.resolution.as_str())
+        .bind(i64::from(req.duration.seconds()))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let event = events::record(
+            &mut tx,
+            &self.inner.origin,
+            now,
+            &id,
+            JobState::Queued,
+            Some("Queued"),
+        )
+        .await?;
+        tx.commit().await?;
+        let _ = self.inner.events.send(event);
+        crash::point("after-intent");
+        self.inner.wake.notify_one();
+        self.job(&id).await?.ok_or(EngineError::NoSuchJob(id))
+    }
+
+    pub async fn job(&self, id: &str) -> Result<Option<Job>, EngineError> {
+        self.inner.job(id).await
+    }
+
+    /// Jobs the engine is still working on, oldest first.
+    pub async fn unfinished(&self) -> Result<Vec<Job>, EngineError> {
+        Ok(sqlx::query_as::<_, Job>(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE state IN ('queued','submitting','processing','downloading','needs_attention') ORDER BY created_at"
+        ))
+        .fetch_all(self.inner.store.pool())
+        .await?)
+    }
+
+    /// Sends a needs_attention job again, with its original Idempotency-Key and body.
+    pub async fn resend(&self, id: &str) -> Result<Job, EngineError> {
+        let job = self
+            .expect_state(id, JobState::NeedsAttention, "resending", "needs_attention")
+            .await?;
+        let (to, detail) = if job.task_id.is_some() {
+            (JobState::Processing, "Polling again, as asked")
+        } else {
+            (
+                JobState::Submitting,
+                "Sending again with the original Idempotency-Key, as asked",
+            )
+        };
+        let now = now_ms();
+        self.inner
+            .transition(
+                &job,
+                to,
+                Changes::default()
+                    .detail(detail)
+                    .int("next_action_at", Some(now))
+                    .int("first_sent_at", Some(now))
+                    .text("attention_reason", None),
+            )
+            .await?;
+        self.inner.wake.notify_one();
+        self.job(id)
+            .await?
+            .ok_or_else(|| EngineError::NoSuchJob(id.into()))
+    }
+
+    /// Gives up on a needs_attention job.
+    pub async fn mark_failed(&self, id: &str) -> Result<Job, EngineError> {
+        let job = self
+            .expect_state(
+                id,
+                JobState::NeedsAttention,
+                "marking failed",
+                "needs_attention",
+            )
+            .await?;
+        let reason = job.attention_reason.clone().unwrap_or_default();
+        self.inner
+            .transition(
+                &job,
+                JobState::Failed,
+                Changes::default()
+                    .detail("Marked failed")
+                    .text("error_code", Some("abandoned".into()))
+                    .text(
+                        "error_message",
+                        Some(format!("Marked failed by hand: {reason}")),
+                    ),
+            )
+            .await?;
+        self.job(id)
+            .await?
+            .ok_or_else(|| EngineError::NoSuchJob(id.into()))
+    }
+
+    /// Starts a failed job again as a new job: a new render and a new charge, so the
+    /// caller must confirm.
+    pub async fn retry(&self, id: &str, confirmed: bool) -> Result<Job, EngineError> {
+        let job = self
+            .expect_state(id, JobState::Failed, "retrying", "failed")
+            .await?;
+        if !confirmed {
+            return Err(EngineError::NeedsConfirmation);
+        }
+        let request: GenerationRequest =
+            serde_json::from_str(&job.request_body).map_err(|e| ApiError::Setup {
+                message: format!("the stored request of {id} cannot be read: {e}"),
+            })?;
+        let new = self.submit(&request).await?;
+        sqlx::query("UPDATE jobs SET retry_of = ? WHERE id = ?")
+            .bind(id)
+            .bind(&new.id)
+            .execute(self.inner.store.pool())
+            .await?;
+        self.job(&new.id)
+            .await?
+            .ok_or(EngineError::NoSuchJob(new.id))
+    }
+
+    async fn expect_state(
+        &self,
+        id: &str,
+        state: JobState,
+        action: &'static str,
+        allowed: &'static str,
+    ) -> Result<Job, EngineError> {
+        let job = self
+            .job(id)
+            .await?
+            .ok_or_else(|| EngineError::NoSuchJob(id.into()))?;
+        if job.state() != state {
+            return Err(EngineError::WrongState {
+                id: id.into(),
+                state: job.state(),
+                action,
+                allowed,
+            });
+        }
+        Ok(job)
+    }
+
+    /// Stops working: in-flight requests are abandoned (each job's state is whatever was
+    /// last committed, and the next start picks it up), leases are released.
+    pub async fn stop(self) {
+        self.worker.abort();
+        self.follower.abort();
+        let _ = self.worker.await;
+        let _ = self.follower.await;
+        let _ = sqlx::query(
+            "UPDATE jobs SET lease_holder = NULL, lease_until = NULL WHERE lease_holder = ?",
+        )
+        .bind(&self.inner.origin)
+        .execute(self.inner.store.pool())
+        .await;
+        self.inner.store.close().await;
+    }
+}
+
+impl Inner {
+    async fn job(&self, id: &str) -> Result<Option<Job>, EngineError> {
+        Ok(
+            sqlx::query_as::<_, Job>(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?"))
+                .bind(id)
+                .fetch_optional(self.store.pool())
+                .await?,
+        )
+    }
+
+    /// Moves `job` to `to` with `changes`, in one transaction with its event; releases the
+    /// lease. Refuses (returns false) if the row changed state meanwhile.
+    async fn transition(
+        &self,
+        job: &Job,
+        to: JobState,
+        changes: Changes<'_>,
+    ) -> Result<bool, EngineError> {
+        debug_assert!(
+            job.state().can_become(to) || job.state() == to,
+            "{} -> {to}",
+            job.state()
+        );
+        let now = now_ms();
+        let mut sql = String::from(
+            "UPDATE jobs SET state = ?, updated_at = ?, lease_holder = NULL, lease_until = NULL",
+        );
+        for (col, _) in &changes.sets {
+            sql.push_str(&format!(", {col} = ?"));
+        }
+        sql.push_str(" WHERE id = ? AND state = ?");
+        let mut tx = self.store.write().await?;
+        let mut q = sqlx::query(&sql).bind(to.as_str()).bind(now);
+        for (_, v) in &changes.sets {
+            q = match v {
+                Value::Int(i) => q.bind(*i),
+                Value::Text(t) => q.bind(t.clone()),
+            };
+        }
+        let done = q
+            .bind(&job.id)
+            .bind(job.state().as_str())
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        let event = if job.state() != to || changes.detail.is_some() {
+            Some(
+                events::record(
+                    &mut tx,
+                    &self.origin,
+                    now,
+                    &job.id,
+                    to,
+                    changes.detail.as_deref(),
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
+        tx.commit().await?;
+        if let Some(event) = event {
+            let _ = self.events.send(event);
+        }
+        Ok(true)
+    }
+
+    /// Takes the lease on a job, unless another process holds a live one.
+    async fn claim(&self, id: &str) -> Result<bool, sqlx::Error> {
+        let now = now_ms();
+        let done = sqlx::query(
+            "UPDATE jobs SET lease_holder = ?, lease_until = ? WHERE id = ? \
+             AND (lease_holder IS NULL OR lease_until < ? OR lease_holder = ?)",
+        )
+        .bind(&self.origin)
+        .bind(now + self.config.lease.as_millis() as i64)
+        .bind(id)
+        .bind(now)
+        .bind(&self.origin)
+        .execute(self.store.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Hands the job back without a state change, due again at `at`.
+    async fn release(&self, job: &Job, at: i64, changes: Changes<'_>) -> Result<(), EngineError> {
+        self.transition(job, job.state(), changes.int("next_action_at", Some(at)))
+            .await
+            .map(|_| ())
+    }
+
+    /// How long renders like this one took before.
+    async fn expected_render(&self, job: &Job) -> Duration {
+        let similar: Vec<(i64,)> = sqlx::query_as(
+            "SELECT completed_at - submitted_at FROM jobs WHERE quality_tier = ? AND resolution = ? AND duration = ? \
+             AND channel = ? AND completed_at IS NOT NULL AND submitted_at IS NOT NULL \
+             AND state IN ('downloading','ready','expired') ORDER BY completed_at DESC LIMIT 25",
+        )
+        .bind(&job.quality_tier)
+        .bind(&job.resolution)
+        .bind(job.duration)
+        .bind(&job.channel)
+        .fetch_all(self.store.pool())
+        .await
+        .unwrap_or_default();
+        median(similar.into_iter().map(|(d,)| d).collect())
+            .unwrap_or(self.config.default_render_estimate)
+    }
+
+    async fn in_flight(&self) -> usize {
+        sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM jobs WHERE state = 'processing'")
+            .fetch_one(self.store.pool())
+            .await
+            .map_or(1, |(n,)| n.max(1) as usize)
+    }
+
+    async fn plan_poll(&self, job: &Job, now: i64) -> i64 {
+        next_poll_at(PollContext {
+            now,
+            submitted_at: job.submitted_at.unwrap_or(now),
+            expected: self.expected_render(job).await,
+            in_flight: self.in_flight().await,
+            rate: self.budget_rate,
+            min_interval: self.config.min_poll_interval,
+        })
+    }
+
+    fn backoff(&self, attempts: i64) -> i64 {
+        self.config
+            .retry
+            .backoff(attempts.clamp(1, 16) as u32)
+            .as_millis() as i64
+    }
+}
+
+/// The scheduler: finds due jobs, claims them and works on them, until aborted.
+async fn run(inner: Arc<Inner>) {
+    let mut work = JoinSet::new();
+    loop {
+        while work.try_join_next().is_some() {}
+        let now = now_ms();
+        let due: Vec<(String,)> = sqlx::query_as(
+            "SELECT id FROM jobs WHERE state IN ('queued','submitting','processing','downloading') \
+             AND COALESCE(next_action_at, 0) <= ? AND (lease_until IS NULL OR lease_until < ?) \
+             ORDER BY CASE state WHEN 'queued' THEN 0 WHEN 'submitting' THEN 0 WHEN 'downloading' THEN 1 ELSE 2 END, next_action_at \
+             LIMIT 64",
+        )
+        .bind(now)
+        .bind(now)
+        .fetch_all(inner.store.pool())
+        .await
+        .unwrap_or_default();
+        for (id,) in due {
+            if !inner.busy.lock().unwrap().insert(id.clone()) {
+                continue;
+            }
+            let inner = inner.clone();
+            work.spawn(async move {
+                if inner.claim(&id).await.unwrap_or(false) {
+                    let _ = act(&inner, &id).await;
+                }
+                inner.busy.lock().unwrap().remove(&id);
+                inner.wake.notify_one();
+            });
+        }
+        let next: Option<(Option<i64>,)> = sqlx::query_as(
+            "SELECT MIN(next_action_at) FROM jobs WHERE state IN ('queued','submitting','processing','downloading')",
+        )
+        .fetch_optional(inner.store.pool())
+        .await
+        .unwrap_or(None);
+        let wait = next
+            .and_then(|(at,)| at)
+            .map_or(1000, |at| (at - now_ms()).clamp(5, 1000));
+        tokio::select! {
+            _ = inner.wake.notified() => {}
+            _ = tokio::time::sleep(Duration::from_millis(wait as u64)) => {}
+        }
+    }
+}
+
+/// One step of work on one claimed job.
+async fn act(inner: &Inner, id: &str) -> Result<(), EngineError> {
+    let Some(job) = inner.job(id).await? else {
+        return Ok(());
+    };
+    match job.state() {
+        JobState::Queued | JobState::Submitting => submit(inner, job).await,
+        JobState::Processing => poll(inner, job).await,
+        JobState::Downloading => fetch_outputs(inner, job).await,
+        _ => Ok(()),
+    }
+}
+
+async fn submit(inner: &Inner, mut job: Job) -> Result<(), EngineError> {
+    let now = now_ms();
+    if let Some(first) = job.first_sent_at
+        && now - first > inner.config.unknown_outcome_limit.as_millis() as i64
+    {
+        let reason = format!(
+            "This render was first sent {} hours ago and whether the service accepted it is still unknown. Sending it again now could charge twice if its Idempotency-Key has been forgotten. Resend it with the original key, or mark it failed.",
+            (now - first) / 3_600_000
+        );
+        inner
+            .transition(
+                &job,
+                JobState::NeedsAttention,
+                Changes::default()
+                    .detail("Needs a decision")
+                    .text("attention_reason", Some(reason)),
+            )
+            .await?;
+        return Ok(());
+    }
+    if job.state() == JobState::Queued {
+        inner
+            .transition(
+                &job,
+                JobState::Submitting,
+                Changes::default()
+                    .detail("Sending")
+                    .int("first_sent_at", Some(now))
+                    .int("attempts", Some(job.attempts + 1)),
+            )
+            .await?;
+        job = inner
+            .job(&job.id)
+            .await?
+            .ok_or_else(|| EngineError::NoSuchJob(job.id.clone()))?;
+        if !inner.claim(&job.id).await? {
+            return Ok(());
+        }
+    } else {
+        sqlx::query("UPDATE jobs SET attempts = attempts + 1 WHERE id = ?")
+            .bind(&job.id)
+            .execute(inner.store.pool())
+            .await?;
+        job.attempts += 1;
+    }
+    let send = inner
+        .client
+        .submit_body(job.request_body.as_bytes(), &job.idempotency_key);
+    let result = if cfg!(feature = "crash-points")
+        && std::env::var("SEEDANCE_CRASH_AT").as_deref() == Ok("mid-post")
+    {
+        // The drill stops the process while the POST is in flight.
+        tokio::select! {
+            r = send => r,
+            _ = tokio::time::sleep(Duration::from_millis(100)) => { crash::point("mid-post"); unreachable!() }
+        }
+    } else {
+        send.await
+    };
+    crash::point("after-202");
+    let now = now_ms();
+    match result {
+        Ok(task) => {
+            let submitted = Job {
+                submitted_at: Some(now),
+                ..job.clone()
+            };
+            let next = inner.plan_poll(&submitted, now).await;
+            inner
+                .transition(
+                    &job,
+                    JobState::Processing,
+                    Changes::default()
+                        .detail(format!("Accepted as {}", task.id))
+                        .text("task_id", Some(task.id))
+                        .int("submitted_at", Some(now))
+                        .int("credits_used", task.credits_used.map(|c| c as i64))
+                        .int("next_action_at", Some(next)),
+                )
+                .await?;
+        }
+        Err(e @ (ApiError::InvalidRequest { .. } | ApiError::Invalid { .. })) => {
+            inner
+                .transition(
+                    &job,
+                    JobState::Failed,
+                    Changes::default()
+                        .detail("Refused by the service")
+                        .text("error_code", e.code().map(str::to_string))
+                        .text("error_message", Some(e.to_string())),
+                )
+                .await?;
+        }
+        Err(
+            e @ (ApiError::Unauthorized { .. }
+            | ApiError::InsufficientCredits { .. }
+            | ApiError::Redirected { .. }),
+        ) => {
+            let what = match &e {
+                ApiError::Unauthorized { .. } => {
+                    "The API key was refused. Add a valid key, then resend this job (nothing was charged)."
+                }
+                ApiError::InsufficientCredits { .. } => {
+                    "The balance was too low. Top up, then resend this job (nothing was charged)."
+                }
+                _ => {
+                    "The service redirected somewhere the key must not go. Check the base URL, then resend."
+                }
+            };
+            inner
+                .transition(
+                    &job,
+                    JobState::NeedsAttention,
+                    Changes::default()
+                        .detail("Needs a decision")
+                        .text("error_code", e.code().map(str::to_string))
+                        .text("error_message", Some(e.to_string()))
+                        .text("attention_reason", Some(what.into())),
+                )
+                .await?;
+        }
+        Err(e) => {
+            // Outcome unknown or temporary (a 409 too: the body is always the stored one, so
+            // the first request is still being handled): try again later with the same key
+            // and bytes. After a day of this, a person decides (see the top of this function).
+            let at = now + inner.backoff(job.attempts);
+            inner
+                .release(
+                    &job,
+                    at,
+                    Changes::default().text("error_message", Some(e.to_string())),
+                )
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn poll(inner: &Inner, job: Job) -> Result<(), EngineError> {
+    let Some(task_id) = job.task_id.clone() else {
+        return Ok(());
+    };
+    let result = inner.client.get_task(&task_id).await;
+    crash::point("mid-poll");
+    let now = now_ms();
+    sqlx::query("UPDATE jobs SET polls = polls + 1 WHERE id = ?")
+        .bind(&job.id)
+        .execute(inner.store.pool())
+        .await?;
+    match result {
+        Ok(task) => match task.status {
+            TaskStatus::Completed => {
+                let output = task.output.unwrap_or(seedance_api::TaskOutput {
+                    video_url: None,
+                    last_frame_url: None,
+                    seed: None,
+                });
+                inner
+                    .transition(
+                        &job,
+                        JobState::Downloading,
+                        Changes::default()
+                            .detail("Rendered; downloading")
+                            .int("completed_at", Some(now))
+                            .text("video_url", output.video_url)
+                            .text("last_frame_url", output.last_frame_url)
+                            .int("seed", output.seed)
+                            .int(
+                                "credits_used",
+                                task.credits_used.map(|c| c as i64).or(job.credits_used),
+                            )
+                            .int("next_action_at", Some(now))
+                            .text("error_message", None),
+                    )
+                    .await?;
+            }
+            TaskStatus::Failed => {
+                let error = task.error.unwrap_or(seedance_api::TaskError {
+                    code: None,
+                    message: None,
+                });
+                let refunded = task.credits_refunded.map(|c| c as i64);
+                inner
+                    .transition(
+                        &job,
+                        JobState::Failed,
+                        Changes::default()
+                            .detail(format!(
+                                "The render failed; {} credits refunded",
+                                refunded.unwrap_or(0)
+                            ))
+                            .int("completed_at", Some(now))
+                            .int("credits_refunded", refunded)
+                            .text(
+                                "error_code",
+                                error.code.or(Some("generation_failed".into())),
+                            )
+                            .text(
+                                "error_message",
+                                Some(error.message.unwrap_or_else(|| {
+                                    "The service reported the render as failed".into()
+                                })),
+                            ),
+                    )
+                    .await?;
+            }
+            TaskStatus::Processing | TaskStatus::Unknown(_) => {
+                let at = inner.plan_poll(&job, now).await;
+                inner.release(&job, at, Changes::default()).await?;
+            }
+        },
+        Err(ApiError::NotFound { .. }) => {
+            inner
+                .transition(&job, JobState::NeedsAttention, Changes::default().detail("Needs a decision").text("attention_reason", Some(format!("The service no longer knows task {task_id}. Poll again, or mark the job failed."))))
+                .await?;
+        }
+        Err(e) => {
+            let at = now
+                + inner
+                    .backoff(job.polls + 1)
+                    .max(inner.config.min_poll_interval.as_millis() as i64);
+            inner
+                .release(
+                    &job,
+                    at,
+                    Changes::default().text("error_message", Some(e.to_string())),
+                )
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn fetch_outputs(inner: &Inner, job: Job) -> Result<(), EngineError> {
+    let dir = inner.config.data_dir.join("renders").join(&job.id);
+    let Some(video_url) = job.video_url.clone() else {
+        inner
+            .transition(
+                &job,
+                JobState::Expired,
+                Changes::default().detail("No output").text(
+                    "error_message",
+                    Some("The service reported no video URL".into()),
+                ),
+            )
+            .await?;
+        return Ok(());
+    };
+    let mut crashed = false;
+    let video = download::fetch(
+        &inner.outputs,
+        &video_url,
+        &dir,
+        "video",
+        &[Kind::Mp4],
+        |_| {
+            if !crashed {
+                crashed = true;
+                crash::point("mid-download");
+            }
+        },
+    )
+    .await;
+    let frame = match (&video, &job.last_frame_url) {
+        (Ok(_), Some(url)) => Some(
+            download::fetch(
+                &inner.outputs,
+                url,
+                &dir,
+                "last-frame",
+                &[Kind::Jpeg, Kind::Png],
+                |_| {},
+            )
+            .await,
+        ),
+        _ => None,
+    };
+    let now = now_ms();
+    match (video, frame) {
+        (Ok((video_path, bytes)), frame) => {
+            let frame_path = match frame {
+                Some(Ok((p, _))) => Some(p.display().to_string()),
+                _ => None,
+            };
+            inner
+                .transition(
+                    &job,
+                    JobState::Ready,
+                    Changes::default()
+                        .detail("Ready")
+                        .text("video_path", Some(video_path.display().to_string()))
+                        .text("frame_path", frame_path)
+                        .int("video_bytes", Some(bytes as i64))
+                        .text("error_message", None),
+                )
+                .await?;
+        }
+        (Err(DownloadError::Expired(status)), _) => {
+            inner
+                .transition(&job, JobState::Expired, Changes::default().detail("Outputs expired").text("error_message", Some(format!("The render finished, but its output URL stopped working (HTTP {status}) before the video could be saved."))))
+                .await?;
+        }
+        (Err(e), _) => {
+            let at = now + inner.backoff(job.attempts + 1);
+            sqlx::query("UPDATE jobs SET attempts = attempts + 1 WHERE id = ?")
+                .bind(&job.id)
+                .execute(inner.store.pool())
+                .await?;
+            inner
+                .release(
+                    &job,
+                    at,
+                    Changes::default().text("error_message", Some(e.to_string())),
+                )
+                .await?;
+        }
+    }
+    Ok(())
+}

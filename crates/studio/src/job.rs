@@ -1,0 +1,189 @@
+//! A job: one render, as one row, moving through one state machine.
+//!
+//! draft → queued → submitting → processing → downloading → ready, or expired (the render
+//! finished but its outputs died before they were fetched), failed (with the API's error and
+//! any refund), needs_attention (a person must decide; the reason says what).
+
+use serde::Serialize;
+
+/// Where a job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    Draft,
+    Queued,
+    Submitting,
+    Processing,
+    Downloading,
+    Ready,
+    Expired,
+    Failed,
+    NeedsAttention,
+}
+
+impl JobState {
+    pub const ALL: [Self; 9] = [
+        Self::Draft,
+        Self::Queued,
+        Self::Submitting,
+        Self::Processing,
+        Self::Downloading,
+        Self::Ready,
+        Self::Expired,
+        Self::Failed,
+        Self::NeedsAttention,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Queued => "queued",
+            Self::Submitting => "submitting",
+            Self::Processing => "processing",
+            Self::Downloading => "downloading",
+            Self::Ready => "ready",
+            Self::Expired => "expired",
+            Self::Failed => "failed",
+            Self::NeedsAttention => "needs_attention",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// The engine still has work to do on it without anyone's say.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            Self::Queued | Self::Submitting | Self::Processing | Self::Downloading
+        )
+    }
+
+    /// Nothing more will happen unless a person acts.
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Ready | Self::Expired | Self::Failed)
+    }
+
+    /// Whether the state machine allows going from `self` to `to`.
+    pub fn can_become(self, to: Self) -> bool {
+        use JobState::*;
+        matches!(
+            (self, to),
+            (Draft, Queued)
+                | (Queued, Submitting)
+                | (Queued | Submitting, Processing | Failed | NeedsAttention)
+                | (Processing, Downloading | Failed | NeedsAttention)
+                | (Downloading, Ready | Expired | Failed)
+                | (NeedsAttention, Submitting | Processing | Failed)
+        )
+    }
+}
+
+impl std::fmt::Display for JobState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A job as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Job {
+    pub id: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    #[sqlx(try_from = "String")]
+    pub state: StateColumn,
+    pub request_body: String,
+    #[serde(skip)]
+    pub idempotency_key: String,
+    pub prompt: String,
+    pub mode: String,
+    pub quality_tier: String,
+    pub channel: String,
+    pub aspect_ratio: String,
+    pub resolution: String,
+    pub duration: i64,
+    pub first_sent_at: Option<i64>,
+    pub attempts: i64,
+    pub task_id: Option<String>,
+    pub submitted_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    pub credits_used: Option<i64>,
+    pub credits_refunded: Option<i64>,
+    pub seed: Option<i64>,
+    pub video_url: Option<String>,
+    pub last_frame_url: Option<String>,
+    pub video_path: Option<String>,
+    pub frame_path: Option<String>,
+    pub video_bytes: Option<i64>,
+    pub next_action_at: Option<i64>,
+    pub polls: i64,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub attention_reason: Option<String>,
+    pub retry_of: Option<String>,
+}
+
+/// A [`JobState`] read from its text column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct StateColumn(pub JobState);
+
+impl TryFrom<String> for StateColumn {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        JobState::parse(&s)
+            .map(Self)
+            .ok_or_else(|| format!("unknown job state {s:?}"))
+    }
+}
+
+impl Job {
+    pub fn state(&self) -> JobState {
+        self.state.0
+    }
+}
+
+/// Every column of `jobs`, for `SELECT`.
+pub const JOB_COLUMNS: &str = "id, created_at, updated_at, state, request_body, idempotency_key, prompt, mode, \
+    quality_tier, channel, aspect_ratio, resolution, duration, first_sent_at, attempts, task_id, submitted_at, \
+    completed_at, credits_used, credits_refunded, seed, video_url, last_frame_url, video_path, frame_path, \
+    video_bytes, next_action_at, polls, error_code, error_message, attention_reason, retry_of";
+
+/// A new, time-ordered job id: `j` + milliseconds + randomness, so ids sort by creation.
+pub fn new_job_id(now_ms: i64) -> String {
+    format!("j{:011x}{:08x}", now_ms, fastrand::u32(..))
+}
+
+/// A fresh Idempotency-Key: 128 random bits.
+pub fn new_idempotency_key() -> String {
+    format!("ss-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_happy_path_is_allowed_and_shortcuts_are_not() {
+        use JobState::*;
+        for pair in [Draft, Queued, Submitting, Processing, Downloading, Ready].windows(2) {
+            assert!(pair[0].can_become(pair[1]), "{pair:?}");
+        }
+        assert!(!Queued.can_become(Ready));
+        assert!(!Ready.can_become(Queued));
+        assert!(!Failed.can_become(Submitting), "a retry is a new job");
+        assert!(NeedsAttention.can_become(Submitting));
+        for s in JobState::ALL {
+            assert_eq!(JobState::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn ids_sort_by_time_and_keys_are_unique() {
+        assert!(new_job_id(1000) < new_job_id(2000));
+        assert_ne!(new_idempotency_key(), new_idempotency_key());
+        assert_eq!(new_idempotency_key().len(), 35);
+    }
+}

@@ -1,0 +1,219 @@
+//! The history database: one SQLite file in the data folder, shared by the app and every
+//! `seedance` command.
+//!
+//! WAL so readers never block the writer, `synchronous=FULL` so a committed intent survives
+//! a power cut, a busy timeout so processes wait for each other, and writes that start
+//! with `BEGIN IMMEDIATE` (a deferred transaction that later upgrades to a write fails with
+//! SQLITE_BUSY at once, whatever the timeout). Before migrations run on an existing
+//! database, a copy is taken; a database from a newer build is refused, not damaged.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Sqlite, Transaction};
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// The database file inside the data folder.
+pub const DB_FILE: &str = "studio.db";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "The history in {path} was written by a newer version of Seedance Studio (schema {found}; this version knows up to {known}). Update Seedance Studio and the seedance command to open it; nothing was changed."
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("Could not use the data folder {path}: {source}")]
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("The history database failed: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("The history database could not be upgraded: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// An open history database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+/// The newest schema version this build knows.
+pub fn known_schema_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+impl Store {
+    /// Opens (creating or upgrading) `studio.db` in `data_dir`.
+    pub async fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Folder {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
+        let path = data_dir.join(DB_FILE);
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(15))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        let store = Self { pool, path };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let has_table: Option<(String,)> = sqlx::query_as(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        let applied: Vec<(i64,)> = if has_table.is_some() {
+            sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success = 1")
+                .fetch_all(&self.pool)
+                .await?
+        } else {
+            Vec::new()
+        };
+        let known = known_schema_version();
+        if let Some(found) = applied.iter().map(|(v,)| *v).max().filter(|v| *v > known) {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found,
+                known,
+            });
+        }
+        let pending = MIGRATOR
+            .iter()
+            .any(|m| !applied.iter().any(|(v,)| *v == m.version));
+        if pending && !applied.is_empty() {
+            let from = applied.iter().map(|(v,)| *v).max().unwrap_or(0);
+            let backup = self
+                .path
+                .with_file_name(format!("{DB_FILE}.before-{known}.from-{from}.bak"));
+            let _ = std::fs::remove_file(&backup);
+            sqlx::query("VACUUM INTO ?")
+                .bind(backup.display().to_string())
+                .execute(&self.pool)
+                .await?;
+        }
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A write transaction, begun with `BEGIN IMMEDIATE`. Dropping it rolls back.
+    pub async fn write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn opens_with_wal_full_sync_and_every_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let (sync,): (i64,) = sqlx::query_as("PRAGMA synchronous")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(sync, 2, "FULL");
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM _sqlx_migrations")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(n as usize, MIGRATOR.iter().count());
+        // A second open is a no-op and takes no copy.
+        store.close().await;
+        Store::open(dir.path()).await.unwrap();
+        assert!(
+            !std::fs::read_dir(dir.path()).unwrap().any(|e| e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".bak"))
+        );
+    }
+
+    #[tokio::test]
+    async fn a_database_from_a_newer_build_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (99990101000000, 'future', 1, x'00', 0)")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        store.close().await;
+        let err = Store::open(dir.path()).await.unwrap_err();
+        assert!(matches!(
+            err,
+            StoreError::TooNew {
+                found: 99990101000000,
+                ..
+            }
+        ));
+        assert!(err.to_string().contains("newer version of Seedance Studio"));
+    }
+
+    #[tokio::test]
+    async fn an_upgrade_takes_a_copy_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        // Pretend the newest migration has not run yet on this database.
+        let newest = known_schema_version();
+        sqlx::query("DELETE FROM _sqlx_migrations WHERE version = ?")
+            .bind(newest)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (1, 'older', 1, x'00', 0)")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        store.close().await;
+        // The newest migration fails to re-run (its tables exist), but the copy is there.
+        let _ = Store::open(dir.path()).await;
+        let copies: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".bak"))
+            .collect();
+        assert_eq!(copies, [format!("studio.db.before-{newest}.from-1.bak")]);
+    }
+}

@@ -1,0 +1,322 @@
+//! The engine against the sandbox over real HTTP, with the real SQLite file: the whole
+//! lifecycle, faults, restarts, several processes on one folder, and the budget.
+
+use std::time::Duration;
+
+use seedance_api::{ApiKey, GenerationRequest, Rate};
+use seedance_sandbox::{Config, Fault, RenderTime, Route, Sandbox};
+use studio::{Engine, EngineConfig, EngineError, Job, JobState};
+
+const KEY: &str = "sk_test_engine";
+
+fn sandbox_config(render_ms: (u64, u64)) -> Config {
+    Config {
+        keys: vec![KEY.into()],
+        render_time: RenderTime {
+            min: Duration::from_millis(render_ms.0),
+            max: Duration::from_millis(render_ms.1),
+        },
+        rate_limit: 30,
+        rate_window: Duration::from_secs(3),
+        ..Config::default()
+    }
+}
+
+fn engine_config(dir: &std::path::Path, sb: &Sandbox) -> EngineConfig {
+    let mut c = EngineConfig::new(dir.to_path_buf(), sb.base_url(), ApiKey::new(KEY).unwrap());
+    c.rate = Rate {
+        requests: 30,
+        window: Duration::from_secs(3),
+    };
+    c.default_render_estimate = Duration::from_millis(300);
+    c.min_poll_interval = Duration::from_millis(50);
+    c.lease = Duration::from_secs(3);
+    c.follow_every = Duration::from_millis(100);
+    c.retry.base_delay = Duration::from_millis(30);
+    c.retry.max_delay = Duration::from_millis(300);
+    c
+}
+
+fn request(n: usize) -> GenerationRequest {
+    GenerationRequest::text(format!(
+        "Render {n}: a glass train crossing a snowy mountain bridge"
+    ))
+}
+
+async fn wait_final(engine: &Engine, id: &str) -> Job {
+    for _ in 0..400 {
+        let job = engine.job(id).await.unwrap().unwrap();
+        if !job.state().is_active() {
+            return job;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!(
+        "job {id} never settled: {:?}",
+        engine.job(id).await.unwrap()
+    );
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_goes_from_queued_to_ready_with_its_files() {
+    let sb = Sandbox::start(sandbox_config((200, 300))).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(engine_config(dir.path(), &sb)).await.unwrap();
+    let mut events = engine.subscribe();
+    let job = engine.submit(&request(1)).await.unwrap();
+    assert_eq!(job.state(), JobState::Queued);
+    let done = wait_final(&engine, &job.id).await;
+    assert_eq!(done.state(), JobState::Ready, "{done:?}");
+    assert_eq!(done.credits_used, Some(30));
+    let video = std::fs::read(done.video_path.as_ref().unwrap()).unwrap();
+    assert_eq!(&video[4..8], b"ftyp");
+    assert_eq!(done.video_bytes, Some(video.len() as i64));
+    assert!(
+        done.frame_path
+            .as_ref()
+            .unwrap()
+            .ends_with(&format!("renders/{}/last-frame.jpg", job.id))
+    );
+    let mut states = Vec::new();
+    while let Ok(e) = events.try_recv() {
+        if e.job_id == job.id && states.last() != Some(&e.state) {
+            states.push(e.state);
+        }
+    }
+    assert_eq!(
+        states,
+        ["queued", "submitting", "processing", "downloading", "ready"]
+    );
+    assert_eq!(sb.ledger().charges_for(&job.idempotency_key), 1);
+    engine.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_requests_are_neither_stored_nor_sent() {
+    let sb = Sandbox::start(sandbox_config((100, 200))).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(engine_config(dir.path(), &sb)).await.unwrap();
+    let err = engine
+        .submit(&GenerationRequest::text("no"))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("prompt"), "{err}");
+    assert!(engine.unfinished().await.unwrap().is_empty());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(sb.ledger().requests.is_empty());
+    engine.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lost_and_dropped_answers_charge_once() {
+    let sb = Sandbox::start(sandbox_config((100, 200))).await.unwrap();
+    sb.faults().push(
+        Route::Submit,
+        [
+            Fault::Drop,
+            Fault::LoseAnswer,
+            Fault::Busy,
+            Fault::Malformed,
+        ],
+    );
+    sb.faults()
+        .push(Route::Poll, [Fault::Internal, Fault::Drop]);
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(engine_config(dir.path(), &sb)).await.unwrap();
+    let job = engine.submit(&request(2)).await.unwrap();
+    let done = wait_final(&engine, &job.id).await;
+    assert_eq!(done.state(), JobState::Ready, "{done:?}");
+    assert_eq!(sb.ledger().charges_for(&job.idempotency_key), 1);
+    assert_eq!(sb.balance(KEY), Some(10_000 - 30));
+    engine.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_jobs_in_flight_never_see_a_429() {
+    let sb = Sandbox::start(sandbox_config((500, 2500))).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(engine_config(dir.path(), &sb)).await.unwrap();
+    let mut ids = Vec::new();
+    for n in 0..20 {
+        ids.push(engine.submit(&request(n)).await.unwrap().id);
+    }
+    for id in &ids {
+        assert_eq!(wait_final(&engine, id).await.state(), JobState::Ready);
+    }
+    let ledger = sb.ledger();
+    assert_eq!(ledger.rate_limited, 0);
+    assert!(
+        ledger.busiest_window <= 30,
+        "busiest window {}",
+        ledger.busiest_window
+    );
+    assert_eq!(ledger.charges.len(), 20);
+    assert!(ledger.charges.values().all(|n| *n == 1));
+    engine.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_one_folder_share_jobs_budget_and_events() {
+    let sb = Sandbox::start(sandbox_config((200, 800))).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let a = Engine::start(engine_config(dir.path(), &sb)).await.unwrap();
+    let b = Engine::start(engine_config(dir.path(), &sb)).await.unwrap();
+    let mut seen_by_a = a.subscribe();
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        let engine = if n % 2 == 0 { &a } else { &b };
+        ids.push(engine.submit(&request(n)).await.unwrap());
+    }
+    for job in &ids {
+        assert_eq!(wait_final(&a, &job.id).await.state(), JobState::Ready);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let ledger = sb.ledger();
+    for job in &ids {
+        assert_eq!(ledger.charges_for(&job.idempotency_key), 1);
+    }
+    assert_eq!(ledger.rate_limited, 0);
+    // Each job was downloaded once: one video request per job.
+    assert_eq!(
+        ledger
+            .requests_to("/outputs/")
+            .filter(|r| r.path.ends_with("video.mp4"))
+            .count(),
+        6
+    );
+    // A heard about every job becoming ready, B's included, through the shared event log.
+    let mut ready_seen = std::collections::HashSet::new();
+    while let Ok(e) = seen_by_a.try_recv() {
+        if e.state == "ready" {
+            ready_seen.insert(e.job_id);
+        }
+    }
+    for job in &ids {
+        assert!(
+            ready_seen.contains(&job.id),
+            "A never heard that {} is ready",
+            job.id
+        );
+    }
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_picks_up_where_the_last_run_stopped() {
+    let sb = Sandbox::start(sandbox_config((300, 400))).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(engine_config(dir.path(), &sb)).await.unwrap();
+    let job = engine.submit(&request(3)).await.unwrap();
+    engine.stop().await;
+    let engine = Engine::start(engine_config(dir.path(), &sb)).await.unwrap();
+    assert_eq!(wait_final(&engine, &job.id).await.state(), JobState::Ready);
+    assert_eq!(sb.ledger().charges_for(&job.idempotency_key), 1);
+    engine.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outcome_unknown_for_a_day_waits_for_a_person() {
+    let sb = Sandbox::start(sandbox_config((100, 200))).await.unwrap();
+    sb.faults().push(Route::Submit, [Fault::Drop; 4]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = engine_config(dir.path(), &sb);
+    config.retry.max_attempts = 4;
+    config.retry.base_delay = Duration::from_secs(1);
+    config.retry.max_delay = Duration::from_secs(1);
+    let engine = Engine::start(config).await.unwrap();
+    let job = engine.submit(&request(4)).await.unwrap();
+    // Wait until the first round of attempts has failed and the job is parked.
+    for _ in 0..200 {
+        let j = engine.job(&job.id).await.unwrap().unwrap();
+        if j.state() == JobState::Submitting && j.error_message.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    sqlx::query("UPDATE jobs SET first_sent_at = ?, next_action_at = 0 WHERE id = ?")
+        .bind(now_ms() - 25 * 3_600_000)
+        .bind(&job.id)
+        .execute(engine.store().pool())
+        .await
+        .unwrap();
+    let parked = wait_final(&engine, &job.id).await;
+    assert_eq!(parked.state(), JobState::NeedsAttention);
+    assert!(parked.attention_reason.unwrap().contains("still unknown"));
+    let sent_before = sb.ledger().requests.len();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        sb.ledger().requests.len(),
+        sent_before,
+        "not re-sent on its own"
+    );
+
+    let resent = engine.resend(&job.id).await.unwrap();
+    assert_eq!(resent.state(), JobState::Submitting);
+    assert_eq!(wait_final(&engine, &job.id).await.state(), JobState::Ready);
+    let ledger = sb.ledger();
+    assert_eq!(ledger.charges_for(&job.idempotency_key), 1);
+    assert!(
+        ledger
+            .requests
+            .iter()
+            .filter(|r| r.method == "POST")
+            .all(|r| r.idempotency_key.as_deref() == Some(job.idempotency_key.as_str()))
+    );
+    engine.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_renders_show_the_refund_and_retry_only_when_confirmed() {
+    let sb = Sandbox::start(Config {
+        fail_rate: 1.0,
+        ..sandbox_config((100, 200))
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(engine_config(dir.path(), &sb)).await.unwrap();
+    let job = engine.submit(&request(5)).await.unwrap();
+    let failed = wait_final(&engine, &job.id).await;
+    assert_eq!(failed.state(), JobState::Failed);
+    assert_eq!(failed.credits_refunded, Some(30));
+    assert!(failed.error_message.is_some());
+    assert!(matches!(
+        engine.retry(&job.id, false).await,
+        Err(EngineError::NeedsConfirmation)
+    ));
+    let again = engine.retry(&job.id, true).await.unwrap();
+    assert_ne!(again.id, job.id);
+    assert_ne!(again.idempotency_key, job.idempotency_key);
+    assert_eq!(again.retry_of.as_deref(), Some(job.id.as_str()));
+    assert_eq!(again.request_body, job.request_body);
+    assert!(matches!(
+        engine.resend(&job.id).await,
+        Err(EngineError::WrongState { .. })
+    ));
+    engine.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outputs_that_died_leave_the_job_expired() {
+    let sb = Sandbox::start(Config {
+        output_ttl: Some(Duration::ZERO),
+        ..sandbox_config((100, 200))
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(engine_config(dir.path(), &sb)).await.unwrap();
+    let job = engine.submit(&request(6)).await.unwrap();
+    let done = wait_final(&engine, &job.id).await;
+    assert_eq!(done.state(), JobState::Expired);
+    assert!(done.error_message.unwrap().contains("stopped working"));
+    engine.stop().await;
+}
