@@ -23,6 +23,7 @@ fn config() -> Config {
 }
 
 fn client() -> Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
