@@ -15,10 +15,7 @@ const KEY: &str = "sk_test_client";
 fn sandbox_config() -> Config {
     Config {
         keys: vec![KEY.into()],
-        render_time: RenderTime {
-            min: Duration::from_millis(100),
-            max: Duration::from_millis(200),
-        },
+        render_time: RenderTime::between_ms(100, 200),
         ..Config::default()
     }
 }

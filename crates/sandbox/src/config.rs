@@ -6,11 +6,25 @@ use std::time::Duration;
 
 use crate::faults::{FaultPlan, Odds};
 
-/// How long renders take: a uniform draw between the two bounds.
+/// How long renders take: a uniform draw between the two bounds, or, with
+/// `by_settings`, a time set by what is rendered (longer for higher tiers, resolutions and
+/// durations, as on the real service) with ±10 % jitter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RenderTime {
     pub min: Duration,
     pub max: Duration,
+    pub by_settings: bool,
+}
+
+impl RenderTime {
+    /// A uniform draw between `min_ms` and `max_ms` milliseconds.
+    pub fn between_ms(min_ms: u64, max_ms: u64) -> Self {
+        Self {
+            min: Duration::from_millis(min_ms),
+            max: Duration::from_millis(max_ms),
+            by_settings: false,
+        }
+    }
 }
 
 /// Everything a sandbox needs to start.
@@ -52,6 +66,7 @@ impl Default for Config {
             render_time: RenderTime {
                 min: Duration::from_secs(5),
                 max: Duration::from_secs(15),
+                by_settings: false,
             },
             rate_limit: 30,
             rate_window: Duration::from_secs(60),
@@ -73,6 +88,7 @@ pub struct ConfigError(pub String);
 
 pub const USAGE: &str = "\
 usage: seedance-sandbox [--port N] [--key KEY]... [--credits N] [--render-ms MIN:MAX]
+                        [--render-by-settings]
                         [--rate N/SECS] [--fail-rate P] [--video-bytes N] [--state DIR]
                         [--output-ttl-ms MS] [--rng-seed N] [--redirect-bare-host]
                         [--fault-503 P] [--fault-500 P] [--fault-drop P] [--fault-lost P]
@@ -87,6 +103,8 @@ An emulator of the Seedance 2 video API on 127.0.0.1. The first line on stdout i
                         default: sk_sandbox_local)
   --credits N           starting balance of each account (default 10000)
   --render-ms MIN:MAX   render time range in milliseconds (default 5000:15000)
+  --render-by-settings  render time within that range set by tier, resolution and
+                        duration (±10 % jitter) instead of a uniform draw
   --rate N/SECS         at most N submissions+polls per account in any SECS (default 30/60)
   --fail-rate P         share of renders that fail and are refunded, 0..1 (default 0)
   --video-bytes N       pad output videos to N bytes (a valid MP4 with a `free` box)
@@ -149,6 +167,10 @@ impl Config {
                 config.redirect_bare_host = true;
                 continue;
             }
+            if flag == "--render-by-settings" {
+                config.render_time.by_settings = true;
+                continue;
+            }
             let (flag, value) = match flag.split_once('=') {
                 Some((f, v)) if f.starts_with("--") => (f.to_string(), v.to_string()),
                 _ => {
@@ -182,6 +204,7 @@ impl Config {
                     config.render_time = RenderTime {
                         min: Duration::from_millis(min),
                         max: Duration::from_millis(max),
+                        by_settings: config.render_time.by_settings,
                     };
                 }
                 "--rate" => {
@@ -311,6 +334,7 @@ mod tests {
         assert_eq!(c.credits, 90);
         assert_eq!(c.render_time.min, Duration::from_millis(100));
         assert_eq!(c.render_time.max, Duration::from_millis(200));
+        assert!(c.render_time.by_settings);
         assert_eq!((c.rate_limit, c.rate_window), (30, Duration::from_secs(3)));
         assert_eq!(c.fail_rate, 0.25);
         assert_eq!(c.video_bytes, Some(1_000_000));

@@ -126,6 +126,18 @@ impl Sandbox {
         store.balances.get(key).copied()
     }
 
+    /// When a task's render finishes (or finished), in ms since the epoch: for measuring how
+    /// soon a client notices.
+    pub fn task_done_at(&self, task_id: &str) -> Option<u64> {
+        self.shared
+            .store
+            .lock()
+            .unwrap()
+            .tasks
+            .get(task_id)
+            .map(|t| t.done_ms)
+    }
+
     /// Sets the balance of the account of `key` (creating it).
     pub fn set_balance(&self, key: &str, credits: u64) {
         let mut store = self.shared.store.lock().unwrap();
@@ -566,7 +578,16 @@ fn create_task(
     let (id, render_ms, fails, seed) = {
         let mut rng = shared.rng.lock().unwrap();
         let render = &shared.config.render_time;
-        let render_ms = rng.u64(render.min.as_millis() as u64..=render.max.as_millis() as u64);
+        let (min, max) = (render.min.as_millis() as u64, render.max.as_millis() as u64);
+        let render_ms = if render.by_settings {
+            // Cheapest (mini, 720p, 4 s) at MIN, dearest (pro, 4k, 15 s) at MAX.
+            let (lo, hi) = (cost("mini", "720p", 4) as f64, cost("pro", "4k", 15) as f64);
+            let weight = (price as f64 - lo) / (hi - lo);
+            let base = min as f64 + (max - min) as f64 * weight.clamp(0.0, 1.0);
+            (base * (0.9 + rng.f64() * 0.2)) as u64
+        } else {
+            rng.u64(min..=max)
+        };
         let fails = shared.config.fail_rate > 0.0 && rng.f64() < shared.config.fail_rate;
         let seed = match generation.seed {
             Some(s) if s >= 0 => s as u64,

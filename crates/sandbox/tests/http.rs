@@ -13,10 +13,7 @@ const OTHER_KEY: &str = "sk_test_beta";
 fn config() -> Config {
     Config {
         keys: vec![KEY.into(), OTHER_KEY.into()],
-        render_time: RenderTime {
-            min: Duration::from_millis(150),
-            max: Duration::from_millis(250),
-        },
+        render_time: RenderTime::between_ms(150, 250),
         rng_seed: Some(42),
         ..Config::default()
     }
@@ -689,4 +686,43 @@ async fn the_binary_prints_its_address_first_and_serves() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--rate"));
+}
+
+#[tokio::test]
+async fn render_time_by_settings_grows_with_what_is_rendered() {
+    let sb = Sandbox::start(Config {
+        render_time: RenderTime {
+            by_settings: true,
+            ..RenderTime::between_ms(100, 1000)
+        },
+        ..config()
+    })
+    .await
+    .unwrap();
+    let small: Value = post(
+        &sb,
+        Some(KEY),
+        None,
+        &json!({"prompt": "abc", "quality_tier": "mini", "duration": "4"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let big: Value = post(
+        &sb,
+        Some(KEY),
+        None,
+        &json!({"prompt": "abc", "quality_tier": "pro", "resolution": "4k", "duration": "15"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let took = |v: &Value| sb.task_done_at(v["id"].as_str().unwrap()).unwrap();
+    let (small_done, big_done) = (took(&small), took(&big));
+    assert!(
+        big_done > small_done + 600,
+        "small {small_done}, big {big_done}"
+    );
 }

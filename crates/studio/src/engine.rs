@@ -24,7 +24,7 @@ use crate::crash;
 use crate::download::{self, DownloadError, Kind};
 use crate::events::{self, JobEvent};
 use crate::job::{JOB_COLUMNS, Job, JobState, new_idempotency_key, new_job_id};
-use crate::schedule::{PollContext, median, next_poll_at};
+use crate::schedule::{PollContext, PollPlanning, median, next_poll_at};
 use crate::store::{Store, StoreError};
 
 /// How an engine runs.
@@ -40,6 +40,8 @@ pub struct EngineConfig {
     pub default_render_estimate: Duration,
     /// Never poll one job more often than this.
     pub min_poll_interval: Duration,
+    /// Never leave a job unpolled longer than this (the budget permitting).
+    pub max_poll_gap: Duration,
     /// How long a process may hold a job before another may take it over.
     pub lease: Duration,
     /// A submission whose outcome is still unknown after this long is not re-sent on its
@@ -47,6 +49,7 @@ pub struct EngineConfig {
     pub unknown_outcome_limit: Duration,
     /// How often other processes' events are picked up.
     pub follow_every: Duration,
+    pub planning: PollPlanning,
 }
 
 impl EngineConfig {
@@ -59,9 +62,11 @@ impl EngineConfig {
             retry: RetryPolicy::default(),
             default_render_estimate: Duration::from_secs(90),
             min_poll_interval: Duration::from_secs(2),
+            max_poll_gap: Duration::from_secs(60),
             lease: Duration::from_secs(120),
             unknown_outcome_limit: Duration::from_secs(24 * 3600),
             follow_every: Duration::from_millis(300),
+            planning: PollPlanning::Planned,
         }
     }
 }
@@ -477,22 +482,36 @@ impl Inner {
             .unwrap_or(self.config.default_render_estimate)
     }
 
-    async fn in_flight(&self) -> usize {
-        sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM jobs WHERE state = 'processing'")
-            .fetch_one(self.store.pool())
-            .await
-            .map_or(1, |(n,)| n.max(1) as usize)
+    /// Jobs being polled, and how many of them are past their expected render time.
+    async fn in_flight(&self, now: i64) -> (usize, usize) {
+        sqlx::query_as::<_, (i64, i64)>(
+            "SELECT COUNT(*), COALESCE(SUM(submitted_at + COALESCE(expected_ms, 0) <= ?), 0) FROM jobs WHERE state = 'processing'",
+        )
+        .bind(now)
+        .fetch_one(self.store.pool())
+        .await
+        .map_or((1, 1), |(n, late)| (n.max(1) as usize, late as usize))
     }
 
     async fn plan_poll(&self, job: &Job, now: i64) -> i64 {
-        next_poll_at(PollContext {
-            now,
-            submitted_at: job.submitted_at.unwrap_or(now),
-            expected: self.expected_render(job).await,
-            in_flight: self.in_flight().await,
-            rate: self.budget_rate,
-            min_interval: self.config.min_poll_interval,
-        })
+        let (in_flight, late) = self.in_flight(now).await;
+        let expected = match job.expected_ms {
+            Some(ms) => Duration::from_millis(ms.max(0) as u64),
+            None => self.expected_render(job).await,
+        };
+        next_poll_at(
+            PollContext {
+                now,
+                submitted_at: job.submitted_at.unwrap_or(now),
+                expected,
+                in_flight,
+                late,
+                rate: self.budget_rate,
+                min_interval: self.config.min_poll_interval,
+                max_gap: self.config.max_poll_gap,
+            },
+            self.config.planning,
+        )
     }
 
     fn backoff(&self, attempts: i64) -> i64 {
@@ -625,8 +644,10 @@ async fn submit(inner: &Inner, mut job: Job) -> Result<(), EngineError> {
     let now = now_ms();
     match result {
         Ok(task) => {
+            let expected = inner.expected_render(&job).await.as_millis() as i64;
             let submitted = Job {
                 submitted_at: Some(now),
+                expected_ms: Some(expected),
                 ..job.clone()
             };
             let next = inner.plan_poll(&submitted, now).await;
@@ -638,6 +659,7 @@ async fn submit(inner: &Inner, mut job: Job) -> Result<(), EngineError> {
                         .detail(format!("Accepted as {}", task.id))
                         .text("task_id", Some(task.id))
                         .int("submitted_at", Some(now))
+                        .int("expected_ms", Some(expected))
                         .int("credits_used", task.credits_used.map(|c| c as i64))
                         .int("next_action_at", Some(next)),
                 )

@@ -8,6 +8,16 @@ use std::time::Duration;
 
 use seedance_api::Rate;
 
+/// How polls are planned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PollPlanning {
+    /// Sparse until similar renders finished before, then dense (the default).
+    #[default]
+    Planned,
+    /// Every job in turn at the fair interval: the baseline the benchmark compares with.
+    RoundRobin,
+}
+
 /// Share of the budget the plan leaves to polls (the rest is for submissions).
 const POLL_SHARE: f64 = 0.8;
 
@@ -21,10 +31,14 @@ pub struct PollContext {
     pub expected: Duration,
     /// Jobs being polled now, this one included.
     pub in_flight: usize,
+    /// Of those, the ones past their expected render time (they compete for dense polls).
+    pub late: usize,
     /// The budget in force.
     pub rate: Rate,
     /// Never poll one job more often than this.
     pub min_interval: Duration,
+    /// Never leave a job unpolled longer than this (unless the budget forces it).
+    pub max_gap: Duration,
 }
 
 /// The interval that polling every job in flight in turn would give each one, at the
@@ -35,19 +49,26 @@ pub fn round_robin_interval(in_flight: usize, rate: Rate) -> Duration {
 }
 
 /// The time of the next poll of one job, in ms since the epoch.
-pub fn next_poll_at(ctx: PollContext) -> i64 {
+pub fn next_poll_at(ctx: PollContext, planning: PollPlanning) -> i64 {
     let fair = round_robin_interval(ctx.in_flight, ctx.rate).max(ctx.min_interval);
     let fair_ms = fair.as_millis() as i64;
-    let expected_done = ctx.submitted_at + ctx.expected.as_millis() as i64;
-    // The longest a job waits between polls: a few fair turns, or a quarter of its
-    // expected render time, whichever is longer.
-    let max_gap = (fair_ms * 4).max(ctx.expected.as_millis() as i64 / 4);
-    let next = if ctx.now + fair_ms < expected_done {
-        // Too early: come back just before it is expected to finish, or at the cap.
-        (expected_done - fair_ms / 2).min(ctx.now + max_gap)
+    if planning == PollPlanning::RoundRobin {
+        return ctx.now + fair_ms;
+    }
+    let expected_ms = ctx.expected.as_millis() as i64;
+    let expected_done = ctx.submitted_at + expected_ms;
+    // Jobs that could be done by now share the budget left after the sparse early polls.
+    let late_fair_ms = round_robin_interval(ctx.late.max(1), ctx.rate)
+        .max(ctx.min_interval)
+        .as_millis() as i64;
+    // Renders like this one vary by a few percent: poll just before the expected time,
+    // and in between only as often as the longest gap allows.
+    let max_gap = (ctx.max_gap.as_millis() as i64).max(fair_ms);
+    let lead = late_fair_ms.min(expected_ms / 20);
+    let next = if ctx.now + lead < expected_done {
+        (expected_done - lead).min(ctx.now + max_gap)
     } else {
-        // Due or late: poll at the fair pace.
-        ctx.now + fair_ms
+        ctx.now + late_fair_ms
     };
     next.max(ctx.now + ctx.min_interval.as_millis() as i64)
 }
@@ -72,12 +93,26 @@ mod tests {
             submitted_at: 0,
             expected: Duration::from_secs(expected_s),
             in_flight,
+            late: 1,
+            max_gap: Duration::from_secs(60),
             rate: Rate {
                 requests: 30,
                 window: Duration::from_secs(60),
             },
             min_interval: Duration::from_millis(500),
         }
+    }
+
+    fn next_poll_at_planned(c: PollContext) -> i64 {
+        next_poll_at(c, PollPlanning::Planned)
+    }
+
+    #[test]
+    fn round_robin_polls_at_the_fair_pace_from_the_start() {
+        assert_eq!(
+            next_poll_at(ctx(0, 120, 1), PollPlanning::RoundRobin),
+            2_500
+        );
     }
 
     #[test]
@@ -95,19 +130,21 @@ mod tests {
 
     #[test]
     fn a_fresh_job_waits_for_its_expected_time_but_not_too_long() {
-        // One job expected to take 120 s: no poll until 30 s (a quarter), then closer.
-        let first = next_poll_at(ctx(0, 120, 1));
-        assert_eq!(first, 30_000);
-        let near = next_poll_at(ctx(110_000, 120, 1));
-        assert!((110_000..=120_000).contains(&near), "{near}");
-        // Past its time it is polled at the fair pace.
-        assert_eq!(next_poll_at(ctx(130_000, 120, 1)), 132_500);
+        // Expected to take 120 s: first poll after the longest gap (60 s), then just before
+        // it is due.
+        assert_eq!(next_poll_at_planned(ctx(0, 120, 1)), 60_000);
+        let near = next_poll_at_planned(ctx(60_000, 120, 1));
+        assert!((114_000..120_000).contains(&near), "{near}");
+        // Past its time it is polled at the pace the late jobs share (one here: 2.5 s).
+        assert_eq!(next_poll_at_planned(ctx(130_000, 120, 1)), 132_500);
     }
 
     #[test]
-    fn many_jobs_slow_everyone_down_to_the_budget() {
-        let late = next_poll_at(ctx(200_000, 60, 20));
-        assert_eq!(late - 200_000, 50_000);
+    fn late_jobs_share_what_the_early_ones_leave() {
+        let mut c = ctx(200_000, 60, 20);
+        c.late = 4;
+        // Four late jobs on 24 polls a minute: each every 10 s, not every 50 s.
+        assert_eq!(next_poll_at_planned(c) - 200_000, 10_000);
     }
 
     #[test]

@@ -192,28 +192,53 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn an_upgrade_takes_a_copy_first() {
+    async fn an_upgrade_takes_a_copy_first_then_migrates() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).await.unwrap();
-        // Pretend the newest migration has not run yet on this database.
+        // Turn the database back into what the previous schema version left.
         let newest = known_schema_version();
+        let previous = MIGRATOR
+            .iter()
+            .map(|m| m.version)
+            .filter(|v| *v < newest)
+            .max()
+            .unwrap();
         sqlx::query("DELETE FROM _sqlx_migrations WHERE version = ?")
             .bind(newest)
             .execute(store.pool())
             .await
             .unwrap();
-        sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (1, 'older', 1, x'00', 0)")
+        sqlx::query("ALTER TABLE jobs DROP COLUMN expected_ms")
             .execute(store.pool())
             .await
             .unwrap();
         store.close().await;
-        // The newest migration fails to re-run (its tables exist), but the copy is there.
-        let _ = Store::open(dir.path()).await;
+
+        let store = Store::open(dir.path()).await.unwrap();
         let copies: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|n| n.ends_with(".bak"))
             .collect();
-        assert_eq!(copies, [format!("studio.db.before-{newest}.from-1.bak")]);
+        assert_eq!(
+            copies,
+            [format!("studio.db.before-{newest}.from-{previous}.bak")]
+        );
+        // The copy is the old schema; the database is the new one.
+        let has_column = |pool: SqlitePool| async move {
+            sqlx::query_as::<_, (i64,)>(
+                "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'expected_ms'",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .0
+        };
+        assert_eq!(has_column(store.pool().clone()).await, 1);
+        let old = SqlitePoolOptions::new()
+            .connect_with(SqliteConnectOptions::new().filename(dir.path().join(&copies[0])))
+            .await
+            .unwrap();
+        assert_eq!(has_column(old).await, 0);
     }
 }

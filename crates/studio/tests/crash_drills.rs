@@ -54,10 +54,7 @@ fn wait_for_line(child: &mut std::process::Child, wanted: &str, limit: Duration)
 async fn run_drill(point: &str, jobs: usize) {
     let sb = Sandbox::start(Config {
         keys: vec![KEY.into()],
-        render_time: RenderTime {
-            min: Duration::from_millis(200),
-            max: Duration::from_millis(400),
-        },
+        render_time: RenderTime::between_ms(200, 400),
         rate_limit: 30,
         rate_window: Duration::from_secs(3),
         ..Config::default()

@@ -12,10 +12,7 @@ const KEY: &str = "sk_test_engine";
 fn sandbox_config(render_ms: (u64, u64)) -> Config {
     Config {
         keys: vec![KEY.into()],
-        render_time: RenderTime {
-            min: Duration::from_millis(render_ms.0),
-            max: Duration::from_millis(render_ms.1),
-        },
+        render_time: RenderTime::between_ms(render_ms.0, render_ms.1),
         rate_limit: 30,
         rate_window: Duration::from_secs(3),
         ..Config::default()
