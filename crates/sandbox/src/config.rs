@@ -311,6 +311,7 @@ mod tests {
             "--rng-seed",
             "7",
             "--redirect-bare-host",
+            "--render-by-settings",
             "--fault-503",
             "0.1",
             "--fault-500",

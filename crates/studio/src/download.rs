@@ -1,13 +1,15 @@
 //! Fetching a finished render's outputs into `renders/<job id>/`, before their temporary
-//! URLs die: streamed to a `.part` file (memory stays flat), fsynced, then renamed into
-//! place. File names come from the job id and the detected type, never from the server.
-//! The API key is never sent to output hosts: this client has no credentials at all.
+//! URLs die: streamed to a `.part` file (memory stays flat), resumed with `Range` after a
+//! cut, checked to be the type it claims, hashed, fsynced, then renamed into place. File
+//! names come from the job id and the detected type, never from the server. The API key is
+//! never sent to output hosts: this client has no credentials at all.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use tokio::io::AsyncWriteExt;
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Why a download did not finish.
 #[derive(Debug, thiserror::Error)]
@@ -24,7 +26,16 @@ pub enum DownloadError {
         expected: &'static str,
         found: Vec<u8>,
     },
-    #[error("could not write {path}: {source}")]
+    #[error(
+        "not enough free space in {}: the file needs {needed} bytes and {free} are free. Free some space; the download resumes where it stopped",
+        dir.display()
+    )]
+    NoSpace {
+        needed: u64,
+        free: u64,
+        dir: PathBuf,
+    },
+    #[error("could not write {}: {source}", path.display())]
     Disk {
         path: PathBuf,
         source: std::io::Error,
@@ -73,23 +84,54 @@ impl Kind {
     }
 }
 
-/// Downloads `url` into `dir/<stem>.<ext>`, accepting only the `allowed` kinds. Returns the
-/// final path and its size.
+/// A saved output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    pub path: PathBuf,
+    pub size: u64,
+    /// Lower-case hex SHA-256 of the whole file.
+    pub sha256: String,
+    pub kind: Kind,
+}
+
+/// Free bytes on the file system that holds `dir`, if it can be told.
+pub fn free_space(dir: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid NUL-terminated path and a zeroed out-struct of the right type.
+    let rc = unsafe { libc::statvfs(path.as_ptr(), &mut stat) };
+    (rc == 0).then(|| stat.f_bavail as u64 * stat.f_frsize as u64)
+}
+
+/// Downloads `url` into `dir/<stem>.<ext>`, accepting only the `allowed` kinds.
+///
+/// A `dir/<stem>.part` left by an earlier attempt is resumed with a `Range` request; only a
+/// 206 that starts exactly where it was asked is appended to, anything else starts over.
+/// `on_progress` gets (bytes so far, total if known).
 pub async fn fetch(
     http: &reqwest::Client,
     url: &str,
     dir: &Path,
     stem: &str,
     allowed: &[Kind],
-    mut on_chunk: impl FnMut(u64),
-) -> Result<(PathBuf, u64), DownloadError> {
+    mut on_progress: impl FnMut(u64, Option<u64>),
+) -> Result<Saved, DownloadError> {
     let disk = |path: &Path| {
         let path = path.to_path_buf();
         move |source| DownloadError::Disk { path, source }
     };
     tokio::fs::create_dir_all(dir).await.map_err(disk(dir))?;
-    let res = http
-        .get(url)
+    let part = dir.join(format!("{stem}.part"));
+    let have = tokio::fs::metadata(&part)
+        .await
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let mut req = http.get(url);
+    if have > 0 {
+        req = req.header(reqwest::header::RANGE, format!("bytes={have}-"));
+    }
+    let res = req
         .send()
         .await
         .map_err(|e| DownloadError::Network(e.to_string()))?;
@@ -97,29 +139,84 @@ pub async fn fetch(
     if matches!(status, 401 | 403 | 404 | 410) {
         return Err(DownloadError::Expired(status));
     }
+    if status == 416 {
+        // The part is no use against this file: start over next time.
+        let _ = tokio::fs::remove_file(&part).await;
+        return Err(DownloadError::Status(status));
+    }
     if !res.status().is_success() {
         return Err(DownloadError::Status(status));
     }
-    let part = dir.join(format!("{stem}.part"));
-    let mut file = tokio::fs::File::create(&part).await.map_err(disk(&part))?;
-    let mut stream = res.bytes_stream();
+    let resumes = status == 206
+        && res
+            .headers()
+            .get(reqwest::header::CONTENT_RANGE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with(&format!("bytes {have}-")));
+    let start = if resumes { have } else { 0 };
+    let total = res.content_length().map(|n| n + start);
+    if let (Some(total), Some(free)) = (total, free_space(dir)) {
+        let needed = total - start;
+        if needed > free {
+            return Err(DownloadError::NoSpace {
+                needed,
+                free,
+                dir: dir.to_path_buf(),
+            });
+        }
+    }
+
+    let mut hasher = Sha256::new();
     let mut head = Vec::with_capacity(16);
-    let mut size = 0u64;
+    let mut file = if resumes {
+        // Hash what is already there, streamed, so memory stays flat.
+        let mut existing = tokio::fs::File::open(&part).await.map_err(disk(&part))?;
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = existing.read(&mut buf).await.map_err(disk(&part))?;
+            if n == 0 {
+                break;
+            }
+            if head.len() < 16 {
+                head.extend_from_slice(&buf[..n.min(16 - head.len())]);
+            }
+            hasher.update(&buf[..n]);
+        }
+        tokio::fs::OpenOptions::new()
+            .append(true)
+            .open(&part)
+            .await
+            .map_err(disk(&part))?
+    } else {
+        tokio::fs::File::create(&part).await.map_err(disk(&part))?
+    };
+    let mut size = start;
+    let mut stream = res.bytes_stream();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| DownloadError::Network(e.to_string()))?;
         if head.len() < 16 {
             head.extend_from_slice(&chunk[..chunk.len().min(16 - head.len())]);
         }
+        hasher.update(&chunk);
         file.write_all(&chunk).await.map_err(disk(&part))?;
         size += chunk.len() as u64;
-        on_chunk(size);
+        on_progress(size, total);
     }
-    let kind = Kind::sniff(&head)
-        .filter(|k| allowed.contains(k))
-        .ok_or_else(|| DownloadError::WrongType {
+    if let Some(total) = total
+        && size != total
+    {
+        return Err(DownloadError::Network(format!(
+            "the body ended after {size} of {total} bytes"
+        )));
+    }
+    let Some(kind) = Kind::sniff(&head).filter(|k| allowed.contains(k)) else {
+        drop(file);
+        let _ = tokio::fs::remove_file(&part).await;
+        return Err(DownloadError::WrongType {
             expected: allowed.first().map_or("file", |k| k.extension()),
-            found: head.clone(),
-        })?;
+            found: head,
+        });
+    };
     file.sync_all().await.map_err(disk(&part))?;
     drop(file);
     let path = dir.join(format!("{stem}.{}", kind.extension()));
@@ -127,7 +224,16 @@ pub async fn fetch(
     if let Ok(d) = tokio::fs::File::open(dir).await {
         let _ = d.sync_all().await;
     }
-    Ok((path, size))
+    Ok(Saved {
+        path,
+        size,
+        sha256: hex(&hasher.finalize()),
+        kind,
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -833,16 +833,32 @@ async fn fetch_outputs(inner: &Inner, job: Job) -> Result<(), EngineError> {
         return Ok(());
     };
     let mut crashed = false;
+    let mut last_event = 0i64;
     let video = download::fetch(
         &inner.outputs,
         &video_url,
         &dir,
         "video",
         &[Kind::Mp4],
-        |_| {
+        |done, total| {
             if !crashed {
                 crashed = true;
                 crash::point("mid-download");
+            }
+            // Byte progress for the queue, a few times a second at most.
+            let now = now_ms();
+            if now - last_event >= 250 {
+                last_event = now;
+                let _ = inner.events.send(JobEvent {
+                    id: 0,
+                    at: now,
+                    job_id: job.id.clone(),
+                    state: JobState::Downloading.as_str().into(),
+                    detail: Some(match total {
+                        Some(t) => format!("Downloading {done} of {t} bytes"),
+                        None => format!("Downloading {done} bytes"),
+                    }),
+                });
             }
         },
     )
@@ -855,7 +871,7 @@ async fn fetch_outputs(inner: &Inner, job: Job) -> Result<(), EngineError> {
                 &dir,
                 "last-frame",
                 &[Kind::Jpeg, Kind::Png],
-                |_| {},
+                |_, _| {},
             )
             .await,
         ),
@@ -863,27 +879,44 @@ async fn fetch_outputs(inner: &Inner, job: Job) -> Result<(), EngineError> {
     };
     let now = now_ms();
     match (video, frame) {
-        (Ok((video_path, bytes)), frame) => {
-            let frame_path = match frame {
-                Some(Ok((p, _))) => Some(p.display().to_string()),
-                _ => None,
-            };
+        (Ok(video), frame) => {
+            let frame = frame.and_then(Result::ok);
+            let thumbnail = frame
+                .as_ref()
+                .and_then(|f| crate::preview::thumbnail(&f.path).ok());
             inner
                 .transition(
                     &job,
                     JobState::Ready,
                     Changes::default()
                         .detail("Ready")
-                        .text("video_path", Some(video_path.display().to_string()))
-                        .text("frame_path", frame_path)
-                        .int("video_bytes", Some(bytes as i64))
+                        .text("video_path", Some(video.path.display().to_string()))
+                        .text("video_sha256", Some(video.sha256))
+                        .int("video_bytes", Some(video.size as i64))
+                        .text(
+                            "frame_path",
+                            frame.as_ref().map(|f| f.path.display().to_string()),
+                        )
+                        .text("frame_sha256", frame.map(|f| f.sha256))
                         .text("error_message", None),
                 )
                 .await?;
+            if let Some(thumb) = thumbnail {
+                crate::preview::store(&inner.store, &job.id, &thumb).await?;
+            }
         }
         (Err(DownloadError::Expired(status)), _) => {
             inner
-                .transition(&job, JobState::Expired, Changes::default().detail("Outputs expired").text("error_message", Some(format!("The render finished, but its output URL stopped working (HTTP {status}) before the video could be saved."))))
+                .transition(
+                    &job,
+                    JobState::Expired,
+                    Changes::default().detail("Outputs expired").text(
+                        "error_message",
+                        Some(format!(
+                            "The render finished, but its output URL stopped working (HTTP {status}) before the video could be saved."
+                        )),
+                    ),
+                )
                 .await?;
         }
         (Err(e), _) => {

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 /// Where a job stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobState {
     Draft,
@@ -124,6 +124,9 @@ pub struct Job {
     pub attention_reason: Option<String>,
     pub retry_of: Option<String>,
     pub expected_ms: Option<i64>,
+    pub video_sha256: Option<String>,
+    pub frame_sha256: Option<String>,
+    pub favourite: bool,
 }
 
 /// A [`JobState`] read from its text column.
@@ -150,7 +153,7 @@ impl Job {
 pub const JOB_COLUMNS: &str = "id, created_at, updated_at, state, request_body, idempotency_key, prompt, mode, \
     quality_tier, channel, aspect_ratio, resolution, duration, first_sent_at, attempts, task_id, submitted_at, \
     completed_at, credits_used, credits_refunded, seed, video_url, last_frame_url, video_path, frame_path, \
-    video_bytes, next_action_at, polls, error_code, error_message, attention_reason, retry_of, expected_ms";
+    video_bytes, next_action_at, polls, error_code, error_message, attention_reason, retry_of, expected_ms, video_sha256, frame_sha256, favourite";
 
 /// A new, time-ordered job id: `j` + milliseconds + randomness, so ids sort by creation.
 pub fn new_job_id(now_ms: i64) -> String {

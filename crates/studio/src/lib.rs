@@ -13,6 +13,8 @@ pub mod engine;
 pub mod events;
 pub mod identity;
 pub mod job;
+pub mod library;
+pub mod preview;
 pub mod schedule;
 pub mod store;
 

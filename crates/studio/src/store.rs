@@ -194,27 +194,31 @@ mod tests {
     #[tokio::test]
     async fn an_upgrade_takes_a_copy_first_then_migrates() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).await.unwrap();
-        // Turn the database back into what the previous schema version left.
-        let newest = known_schema_version();
-        let previous = MIGRATOR
-            .iter()
-            .map(|m| m.version)
-            .filter(|v| *v < newest)
-            .max()
-            .unwrap();
-        sqlx::query("DELETE FROM _sqlx_migrations WHERE version = ?")
-            .bind(newest)
-            .execute(store.pool())
+        // A database as the first released schema left it.
+        let first = MIGRATOR.iter().map(|m| m.version).min().unwrap();
+        let old_build = Migrator {
+            migrations: std::borrow::Cow::Owned(
+                MIGRATOR
+                    .iter()
+                    .filter(|m| m.version == first)
+                    .cloned()
+                    .collect(),
+            ),
+            ..Migrator::DEFAULT
+        };
+        let pool = SqlitePoolOptions::new()
+            .connect_with(
+                SqliteConnectOptions::new()
+                    .filename(dir.path().join(DB_FILE))
+                    .create_if_missing(true),
+            )
             .await
             .unwrap();
-        sqlx::query("ALTER TABLE jobs DROP COLUMN expected_ms")
-            .execute(store.pool())
-            .await
-            .unwrap();
-        store.close().await;
+        old_build.run(&pool).await.unwrap();
+        pool.close().await;
 
         let store = Store::open(dir.path()).await.unwrap();
+        let newest = known_schema_version();
         let copies: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -222,23 +226,23 @@ mod tests {
             .collect();
         assert_eq!(
             copies,
-            [format!("studio.db.before-{newest}.from-{previous}.bak")]
+            [format!("studio.db.before-{newest}.from-{first}.bak")]
         );
         // The copy is the old schema; the database is the new one.
-        let has_column = |pool: SqlitePool| async move {
+        let has_favourites = |pool: SqlitePool| async move {
             sqlx::query_as::<_, (i64,)>(
-                "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'expected_ms'",
+                "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'favourite'",
             )
             .fetch_one(&pool)
             .await
             .unwrap()
             .0
         };
-        assert_eq!(has_column(store.pool().clone()).await, 1);
+        assert_eq!(has_favourites(store.pool().clone()).await, 1);
         let old = SqlitePoolOptions::new()
             .connect_with(SqliteConnectOptions::new().filename(dir.path().join(&copies[0])))
             .await
             .unwrap();
-        assert_eq!(has_column(old).await, 0);
+        assert_eq!(has_favourites(old).await, 0);
     }
 }

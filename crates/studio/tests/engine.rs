@@ -317,3 +317,56 @@ async fn outputs_that_died_leave_the_job_expired() {
     assert!(done.error_message.unwrap().contains("stopped working"));
     engine.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cut_download_resumes_with_range_and_is_checked_hashed_and_previewed() {
+    let sb = Sandbox::start(Config {
+        video_bytes: Some(2_000_000),
+        ..sandbox_config((100, 200))
+    })
+    .await
+    .unwrap();
+    sb.faults()
+        .push(Route::Download, [Fault::CutAfter(500_000)]);
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(engine_config(dir.path(), &sb)).await.unwrap();
+    let job = engine.submit(&request(7)).await.unwrap();
+    let done = wait_final(&engine, &job.id).await;
+    assert_eq!(done.state(), JobState::Ready, "{done:?}");
+    assert_eq!(done.video_bytes, Some(2_000_000));
+    let video = std::fs::read(done.video_path.as_ref().unwrap()).unwrap();
+    assert_eq!(video.len(), 2_000_000);
+    let statuses: Vec<u16> = sb
+        .ledger()
+        .requests_to("/outputs/")
+        .filter(|r| r.path.ends_with("video.mp4"))
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(
+        statuses,
+        [200, 206],
+        "cut, then resumed from where it stopped"
+    );
+    // The recorded checksum is the file's.
+    let out = std::process::Command::new("sha256sum")
+        .arg(done.video_path.as_ref().unwrap())
+        .output()
+        .unwrap();
+    let expected = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        done.video_sha256.as_deref(),
+        expected.split_whitespace().next()
+    );
+    assert!(done.frame_sha256.is_some());
+    let thumb = studio::preview::load(engine.store(), &job.id)
+        .await
+        .unwrap()
+        .expect("a preview");
+    assert!(thumb.width <= 320 && thumb.jpeg.starts_with(b"\xFF\xD8\xFF"));
+    assert!(
+        !std::fs::read_dir(dir.path().join("renders").join(&job.id))
+            .unwrap()
+            .any(|e| e.unwrap().path().extension().is_some_and(|x| x == "part"))
+    );
+    engine.stop().await;
+}

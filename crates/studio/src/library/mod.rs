@@ -1,0 +1,472 @@
+//! The library: every past render, found again in milliseconds. Newest-first pages with
+//! keyset pagination (a page costs the same at row 90,000 as at row 0), full-text search
+//! over prompts (FTS5 trigram; shorter queries use LIKE), filters, favourites, deletion,
+//! a portable JSON export and an import that skips what is already there, credits per day,
+//! and the disk used by renders.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sqlx::QueryBuilder;
+use sqlx::sqlite::Sqlite;
+
+use crate::job::{JOB_COLUMNS, Job, JobState};
+use crate::store::Store;
+
+/// What to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filter {
+    /// Words or characters to find in prompts.
+    pub search: Option<String>,
+    pub mode: Option<String>,
+    pub quality_tier: Option<String>,
+    pub state: Option<JobState>,
+    /// Created at or after, ms since the epoch.
+    pub from: Option<i64>,
+    /// Created before, ms since the epoch.
+    pub until: Option<i64>,
+    pub favourites_only: bool,
+}
+
+/// Where the next page starts: after this (created_at, id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    pub created_at: i64,
+    pub id: String,
+}
+
+/// One page, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page {
+    pub jobs: Vec<Job>,
+    pub next: Option<Cursor>,
+}
+
+/// Spent and refunded credits on one UTC day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct DayCredits {
+    /// `YYYY-MM-DD`
+    pub day: String,
+    pub used: i64,
+    pub refunded: i64,
+}
+
+/// The export file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Export {
+    pub format: String,
+    pub exported_at: i64,
+    pub renders: Vec<ExportedJob>,
+}
+
+/// One render in an export: every parameter, ids, credits, seed, local paths and checksums.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct ExportedJob {
+    pub id: String,
+    pub created_at: i64,
+    pub state: String,
+    pub request: serde_json::Value,
+    pub prompt: String,
+    pub mode: String,
+    pub quality_tier: String,
+    pub channel: String,
+    pub aspect_ratio: String,
+    pub resolution: String,
+    pub duration: i64,
+    pub task_id: Option<String>,
+    pub credits_used: Option<i64>,
+    pub credits_refunded: Option<i64>,
+    pub seed: Option<i64>,
+    pub video_path: Option<String>,
+    pub video_sha256: Option<String>,
+    pub frame_path: Option<String>,
+    pub frame_sha256: Option<String>,
+    pub favourite: bool,
+    pub error_message: Option<String>,
+}
+
+pub const EXPORT_FORMAT: &str = "seedance-studio-library/1";
+
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    #[error("The history database failed: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("Deleting a render removes its files for good: confirm to go ahead")]
+    NeedsConfirmation,
+    #[error("{0} is still rendering; wait until it is finished to delete it")]
+    Busy(String),
+    #[error("No render {0}")]
+    NoSuchJob(String),
+    #[error("Could not use {path}: {source}")]
+    File {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a Seedance Studio library export: {detail}")]
+    NotAnExport { path: PathBuf, detail: String },
+}
+
+/// Queries over the history.
+#[derive(Debug, Clone)]
+pub struct Library {
+    store: Store,
+    data_dir: PathBuf,
+}
+
+/// `%`, `_` and `\` taken literally in a LIKE pattern.
+fn like_pattern(q: &str) -> String {
+    let mut out = String::from("%");
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// The query as one FTS5 phrase (quotes doubled), so user text is never FTS syntax.
+fn fts_phrase(q: &str) -> String {
+    format!("\"{}\"", q.replace('"', "\"\""))
+}
+
+impl Library {
+    pub fn new(store: Store, data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            store,
+            data_dir: data_dir.into(),
+        }
+    }
+
+    /// A page of at most `limit` renders matching `filter`, after `after`, newest first.
+    pub async fn page(
+        &self,
+        filter: &Filter,
+        after: Option<&Cursor>,
+        limit: u32,
+    ) -> Result<Page, LibraryError> {
+        let limit = limit.clamp(1, 500);
+        let mut q =
+            QueryBuilder::<Sqlite>::new(format!("SELECT {JOB_COLUMNS} FROM jobs WHERE 1 = 1"));
+        if let Some(search) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            if search.chars().count() >= 3 {
+                q.push(" AND rowid IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ");
+                q.push_bind(fts_phrase(search));
+                q.push(")");
+            } else {
+                q.push(" AND prompt LIKE ");
+                q.push_bind(like_pattern(search));
+                q.push(" ESCAPE '\\'");
+            }
+        }
+        if let Some(mode) = &filter.mode {
+            q.push(" AND mode = ").push_bind(mode.clone());
+        }
+        if let Some(tier) = &filter.quality_tier {
+            q.push(" AND quality_tier = ").push_bind(tier.clone());
+        }
+        if let Some(state) = filter.state {
+            q.push(" AND state = ").push_bind(state.as_str());
+        }
+        if let Some(from) = filter.from {
+            q.push(" AND created_at >= ").push_bind(from);
+        }
+        if let Some(until) = filter.until {
+            q.push(" AND created_at < ").push_bind(until);
+        }
+        if filter.favourites_only {
+            q.push(" AND favourite = 1");
+        }
+        if let Some(after) = after {
+            q.push(" AND (created_at, id) < (")
+                .push_bind(after.created_at)
+                .push(", ")
+                .push_bind(after.id.clone())
+                .push(")");
+        }
+        q.push(" ORDER BY created_at DESC, id DESC LIMIT ")
+            .push_bind(i64::from(limit) + 1);
+        let mut jobs: Vec<Job> = q.build_query_as().fetch_all(self.store.pool()).await?;
+        let next = if jobs.len() > limit as usize {
+            jobs.truncate(limit as usize);
+            jobs.last().map(|j| Cursor {
+                created_at: j.created_at,
+                id: j.id.clone(),
+            })
+        } else {
+            None
+        };
+        Ok(Page { jobs, next })
+    }
+
+    pub async fn set_favourite(&self, id: &str, favourite: bool) -> Result<(), LibraryError> {
+        let done = sqlx::query("UPDATE jobs SET favourite = ? WHERE id = ?")
+            .bind(favourite)
+            .bind(id)
+            .execute(self.store.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(LibraryError::NoSuchJob(id.into()));
+        }
+        Ok(())
+    }
+
+    /// Deletes a finished render: its row, preview, events and files. Confirmed by the caller.
+    pub async fn delete(&self, id: &str, confirmed: bool) -> Result<(), LibraryError> {
+        if !confirmed {
+            return Err(LibraryError::NeedsConfirmation);
+        }
+        let mut tx = self.store.write().await?;
+        let state: Option<(String,)> = sqlx::query_as("SELECT state FROM jobs WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some((state,)) = state else {
+            return Err(LibraryError::NoSuchJob(id.into()));
+        };
+        if JobState::parse(&state).is_some_and(JobState::is_active) {
+            return Err(LibraryError::Busy(id.into()));
+        }
+        sqlx::query("UPDATE jobs SET retry_of = NULL WHERE retry_of = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM thumbnails WHERE job_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM events WHERE job_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM jobs WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let dir = self.renders_dir().join(id);
+        match tokio::fs::remove_dir_all(&dir).await {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(LibraryError::File { path: dir, source }),
+        }
+    }
+
+    pub fn renders_dir(&self) -> PathBuf {
+        self.data_dir.join("renders")
+    }
+
+    /// Spent and refunded credits per UTC day (newest first), and in total.
+    pub async fn credits(&self) -> Result<(Vec<DayCredits>, i64, i64), LibraryError> {
+        let days: Vec<DayCredits> = sqlx::query_as(
+            "SELECT strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS day, \
+             COALESCE(SUM(credits_used), 0) AS used, COALESCE(SUM(credits_refunded), 0) AS refunded \
+             FROM jobs GROUP BY day ORDER BY day DESC",
+        )
+        .fetch_all(self.store.pool())
+        .await?;
+        let used = days.iter().map(|d| d.used).sum();
+        let refunded = days.iter().map(|d| d.refunded).sum();
+        Ok((days, used, refunded))
+    }
+
+    /// Bytes under `renders/`.
+    pub fn disk_used(&self) -> u64 {
+        fn walk(dir: &Path) -> u64 {
+            std::fs::read_dir(dir)
+                .map(|entries| {
+                    entries
+                        .filter_map(Result::ok)
+                        .map(|e| match e.file_type() {
+                            Ok(t) if t.is_dir() => walk(&e.path()),
+                            Ok(_) => e.metadata().map_or(0, |m| m.len()),
+                            Err(_) => 0,
+                        })
+                        .sum()
+                })
+                .unwrap_or(0)
+        }
+        walk(&self.renders_dir())
+    }
+
+    /// Removes `.part` files left in the folders of finished renders; returns how many.
+    pub async fn clean_partial_downloads(&self) -> Result<usize, LibraryError> {
+        let finished: Vec<(String,)> =
+            sqlx::query_as("SELECT id FROM jobs WHERE state IN ('ready','expired','failed')")
+                .fetch_all(self.store.pool())
+                .await?;
+        let mut removed = 0;
+        for (id,) in finished {
+            let dir = self.renders_dir().join(&id);
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.filter_map(Result::ok) {
+                if entry.path().extension().is_some_and(|e| e == "part")
+                    && std::fs::remove_file(entry.path()).is_ok()
+                {
+                    removed += 1;
+                }
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Writes every render to one portable JSON file.
+    pub async fn export(&self, path: &Path) -> Result<usize, LibraryError> {
+        let rows: Vec<ExportRow> = sqlx::query_as(
+            "SELECT id, created_at, state, request_body, prompt, mode, quality_tier, channel, aspect_ratio, resolution, \
+             duration, task_id, credits_used, credits_refunded, seed, video_path, video_sha256, frame_path, frame_sha256, \
+             favourite, error_message FROM jobs ORDER BY created_at, id",
+        )
+        .fetch_all(self.store.pool())
+        .await?;
+        let renders: Vec<ExportedJob> = rows.into_iter().map(ExportRow::into_exported).collect();
+        let export = Export {
+            format: EXPORT_FORMAT.into(),
+            exported_at: crate::clock::now_ms(),
+            renders,
+        };
+        let file = |source| LibraryError::File {
+            path: path.to_path_buf(),
+            source,
+        };
+        let tmp = path.with_extension("json.part");
+        std::fs::write(
+            &tmp,
+            serde_json::to_vec_pretty(&export).expect("serialisable"),
+        )
+        .map_err(file)?;
+        std::fs::rename(&tmp, path).map_err(file)?;
+        Ok(export.renders.len())
+    }
+
+    /// Reads an export, adding the renders not already in the history. Returns
+    /// (imported, skipped). Imported renders are history only: they are never sent.
+    pub async fn import(&self, path: &Path) -> Result<(usize, usize), LibraryError> {
+        let bytes = std::fs::read(path).map_err(|source| LibraryError::File {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let export: Export =
+            serde_json::from_slice(&bytes).map_err(|e| LibraryError::NotAnExport {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            })?;
+        if export.format != EXPORT_FORMAT {
+            return Err(LibraryError::NotAnExport {
+                path: path.to_path_buf(),
+                detail: format!("format {:?}, expected {EXPORT_FORMAT:?}", export.format),
+            });
+        }
+        let (mut imported, mut skipped) = (0, 0);
+        let mut tx = self.store.write().await?;
+        for r in export.renders {
+            // Unfinished renders come in as they are recorded, but never as work to do.
+            let state = match JobState::parse(&r.state) {
+                Some(s) if s.is_final() => s,
+                _ => JobState::Failed,
+            };
+            let done = sqlx::query(
+                "INSERT OR IGNORE INTO jobs (id, created_at, updated_at, state, request_body, idempotency_key, prompt, mode, \
+                 quality_tier, channel, aspect_ratio, resolution, duration, task_id, credits_used, credits_refunded, seed, \
+                 video_path, video_sha256, frame_path, frame_sha256, favourite, error_message) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&r.id)
+            .bind(r.created_at)
+            .bind(r.created_at)
+            .bind(state.as_str())
+            .bind(r.request.to_string())
+            .bind(format!("imported-{}", r.id))
+            .bind(&r.prompt)
+            .bind(&r.mode)
+            .bind(&r.quality_tier)
+            .bind(&r.channel)
+            .bind(&r.aspect_ratio)
+            .bind(&r.resolution)
+            .bind(r.duration)
+            .bind(&r.task_id)
+            .bind(r.credits_used)
+            .bind(r.credits_refunded)
+            .bind(r.seed)
+            .bind(&r.video_path)
+            .bind(&r.video_sha256)
+            .bind(&r.frame_path)
+            .bind(&r.frame_sha256)
+            .bind(r.favourite)
+            .bind(&r.error_message)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 1 {
+                imported += 1;
+            } else {
+                skipped += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok((imported, skipped))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ExportRow {
+    id: String,
+    created_at: i64,
+    state: String,
+    request_body: String,
+    prompt: String,
+    mode: String,
+    quality_tier: String,
+    channel: String,
+    aspect_ratio: String,
+    resolution: String,
+    duration: i64,
+    task_id: Option<String>,
+    credits_used: Option<i64>,
+    credits_refunded: Option<i64>,
+    seed: Option<i64>,
+    video_path: Option<String>,
+    video_sha256: Option<String>,
+    frame_path: Option<String>,
+    frame_sha256: Option<String>,
+    favourite: bool,
+    error_message: Option<String>,
+}
+
+impl ExportRow {
+    fn into_exported(self) -> ExportedJob {
+        ExportedJob {
+            request: serde_json::from_str(&self.request_body).unwrap_or(serde_json::Value::Null),
+            id: self.id,
+            created_at: self.created_at,
+            state: self.state,
+            prompt: self.prompt,
+            mode: self.mode,
+            quality_tier: self.quality_tier,
+            channel: self.channel,
+            aspect_ratio: self.aspect_ratio,
+            resolution: self.resolution,
+            duration: self.duration,
+            task_id: self.task_id,
+            credits_used: self.credits_used,
+            credits_refunded: self.credits_refunded,
+            seed: self.seed,
+            video_path: self.video_path,
+            video_sha256: self.video_sha256,
+            frame_path: self.frame_path,
+            frame_sha256: self.frame_sha256,
+            favourite: self.favourite,
+            error_message: self.error_message,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
