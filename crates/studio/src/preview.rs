@@ -82,6 +82,27 @@ pub async fn load(store: &Store, job_id: &str) -> Result<Option<Thumbnail>, sqlx
     }))
 }
 
+/// The previews of several jobs in one query (a library page), keyed by job id.
+pub async fn load_many(
+    store: &Store,
+    job_ids: &[String],
+) -> Result<std::collections::HashMap<String, Thumbnail>, sqlx::Error> {
+    if job_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT job_id, width, height, jpeg FROM thumbnails WHERE job_id IN (");
+    let mut list = q.separated(", ");
+    for id in job_ids {
+        list.push_bind(id.clone());
+    }
+    q.push(")");
+    let rows: Vec<(String, i64, i64, Vec<u8>)> = q.build_query_as().fetch_all(store.pool()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, w, h, jpeg)| (id, Thumbnail { width: w as u32, height: h as u32, jpeg }))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
