@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Why a download did not finish.
 #[derive(Debug, thiserror::Error)]
@@ -166,41 +165,34 @@ pub async fn fetch(
         }
     }
 
-    let mut hasher = Sha256::new();
-    let mut head = Vec::with_capacity(16);
-    let mut file = if resumes {
-        // Hash what is already there, streamed, so memory stays flat.
-        let mut existing = tokio::fs::File::open(&part).await.map_err(disk(&part))?;
-        let mut buf = vec![0u8; 256 * 1024];
-        loop {
-            let n = existing.read(&mut buf).await.map_err(disk(&part))?;
-            if n == 0 {
-                break;
-            }
-            if head.len() < 16 {
-                head.extend_from_slice(&buf[..n.min(16 - head.len())]);
-            }
-            hasher.update(&buf[..n]);
-        }
-        tokio::fs::OpenOptions::new()
-            .append(true)
-            .open(&part)
-            .await
-            .map_err(disk(&part))?
-    } else {
-        tokio::fs::File::create(&part).await.map_err(disk(&part))?
-    };
+    // Disk writes and hashing run on one blocking thread behind a small bounded queue, so
+    // the network is never waiting on the file system and memory stays flat.
+    let (tx, rx) = tokio::sync::mpsc::channel::<bytes::Bytes>(8);
+    let writer_part = part.clone();
+    let writer = tokio::task::spawn_blocking(move || write_and_hash(&writer_part, resumes, rx));
     let mut size = start;
     let mut stream = res.bytes_stream();
+    let mut failed = None;
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| DownloadError::Network(e.to_string()))?;
-        if head.len() < 16 {
-            head.extend_from_slice(&chunk[..chunk.len().min(16 - head.len())]);
-        }
-        hasher.update(&chunk);
-        file.write_all(&chunk).await.map_err(disk(&part))?;
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(e) => {
+                failed = Some(DownloadError::Network(e.to_string()));
+                break;
+            }
+        };
         size += chunk.len() as u64;
+        if tx.send(chunk).await.is_err() {
+            break; // the writer failed; its error is reported below
+        }
         on_progress(size, total);
+    }
+    drop(tx);
+    let (head, sha256) = writer
+        .await
+        .map_err(|e| DownloadError::Network(e.to_string()))??;
+    if let Some(e) = failed {
+        return Err(e);
     }
     if let Some(total) = total
         && size != total
@@ -210,15 +202,12 @@ pub async fn fetch(
         )));
     }
     let Some(kind) = Kind::sniff(&head).filter(|k| allowed.contains(k)) else {
-        drop(file);
         let _ = tokio::fs::remove_file(&part).await;
         return Err(DownloadError::WrongType {
             expected: allowed.first().map_or("file", |k| k.extension()),
             found: head,
         });
     };
-    file.sync_all().await.map_err(disk(&part))?;
-    drop(file);
     let path = dir.join(format!("{stem}.{}", kind.extension()));
     tokio::fs::rename(&part, &path).await.map_err(disk(&path))?;
     if let Ok(d) = tokio::fs::File::open(dir).await {
@@ -227,9 +216,56 @@ pub async fn fetch(
     Ok(Saved {
         path,
         size,
-        sha256: hex(&hasher.finalize()),
+        sha256,
         kind,
     })
+}
+
+/// Appends the queued chunks to `part` (after hashing what it already holds, when
+/// resuming), fsyncs it, and returns its first bytes and its SHA-256.
+fn write_and_hash(
+    part: &Path,
+    resumes: bool,
+    mut chunks: tokio::sync::mpsc::Receiver<bytes::Bytes>,
+) -> Result<(Vec<u8>, String), DownloadError> {
+    use std::io::{Read, Write};
+    let disk = |source| DownloadError::Disk {
+        path: part.to_path_buf(),
+        source,
+    };
+    let mut hasher = Sha256::new();
+    let mut head = Vec::with_capacity(16);
+    let file = if resumes {
+        let mut existing = std::fs::File::open(part).map_err(disk)?;
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = existing.read(&mut buf).map_err(disk)?;
+            if n == 0 {
+                break;
+            }
+            if head.len() < 16 {
+                head.extend_from_slice(&buf[..n.min(16 - head.len())]);
+            }
+            hasher.update(&buf[..n]);
+        }
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(part)
+            .map_err(disk)?
+    } else {
+        std::fs::File::create(part).map_err(disk)?
+    };
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    while let Some(chunk) = chunks.blocking_recv() {
+        if head.len() < 16 {
+            head.extend_from_slice(&chunk[..chunk.len().min(16 - head.len())]);
+        }
+        hasher.update(&chunk);
+        out.write_all(&chunk).map_err(disk)?;
+    }
+    let file = out.into_inner().map_err(|e| disk(e.into_error()))?;
+    file.sync_all().map_err(disk)?;
+    Ok((head, hex(&hasher.finalize())))
 }
 
 fn hex(bytes: &[u8]) -> String {

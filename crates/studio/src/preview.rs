@@ -90,7 +90,9 @@ pub async fn load_many(
     if job_ids.is_empty() {
         return Ok(Default::default());
     }
-    let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT job_id, width, height, jpeg FROM thumbnails WHERE job_id IN (");
+    let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+        "SELECT job_id, width, height, jpeg FROM thumbnails WHERE job_id IN (",
+    );
     let mut list = q.separated(", ");
     for id in job_ids {
         list.push_bind(id.clone());
@@ -99,7 +101,16 @@ pub async fn load_many(
     let rows: Vec<(String, i64, i64, Vec<u8>)> = q.build_query_as().fetch_all(store.pool()).await?;
     Ok(rows
         .into_iter()
-        .map(|(id, w, h, jpeg)| (id, Thumbnail { width: w as u32, height: h as u32, jpeg }))
+        .map(|(id, w, h, jpeg)| {
+            (
+                id,
+                Thumbnail {
+                    width: w as u32,
+                    height: h as u32,
+                    jpeg,
+                },
+            )
+        })
         .collect())
 }
 

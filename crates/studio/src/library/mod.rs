@@ -126,6 +126,15 @@ fn like_pattern(q: &str) -> String {
     out
 }
 
+/// Every column of `jobs`, qualified, for queries that join.
+fn prefixed_columns() -> String {
+    JOB_COLUMNS
+        .split(',')
+        .map(|c| format!("jobs.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The query as one FTS5 phrase (quotes doubled), so user text is never FTS syntax.
 fn fts_phrase(q: &str) -> String {
     format!("\"{}\"", q.replace('"', "\"\""))
@@ -139,7 +148,8 @@ impl Library {
         }
     }
 
-    /// A page of at most `limit` renders matching `filter`, after `after`, newest first.
+    /// A page of at most `limit` renders matching `filter`, after `after`, newest first
+    /// (text searches of three or more characters: in the order renders were recorded).
     pub async fn page(
         &self,
         filter: &Filter,
@@ -147,51 +157,73 @@ impl Library {
         limit: u32,
     ) -> Result<Page, LibraryError> {
         let limit = limit.clamp(1, 500);
-        let mut q =
-            QueryBuilder::<Sqlite>::new(format!("SELECT {JOB_COLUMNS} FROM jobs WHERE 1 = 1"));
-        if let Some(search) = filter
+        let search = filter
             .search
             .as_deref()
             .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            if search.chars().count() >= 3 {
-                q.push(" AND rowid IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ");
-                q.push_bind(fts_phrase(search));
-                q.push(")");
-            } else {
-                q.push(" AND prompt LIKE ");
-                q.push_bind(like_pattern(search));
-                q.push(" ESCAPE '\\'");
-            }
+            .filter(|s| !s.is_empty());
+        let fts = search.filter(|s| s.chars().count() >= 3);
+        let mut q = QueryBuilder::<Sqlite>::new("");
+        if let Some(text) = fts {
+            // The trigram index hands matches out newest-recorded first (rowid order), so a
+            // page stops after its matches however common the words are.
+            q.push(format!(
+                "SELECT {} FROM prompts_fts JOIN jobs ON jobs.rowid = prompts_fts.rowid \
+                 WHERE prompts_fts MATCH ",
+                prefixed_columns()
+            ));
+            q.push_bind(fts_phrase(text));
+        } else if let Some(text) = search {
+            // Too short for trigrams: scan the narrow prompt index newest first, stopping
+            // once the page is full.
+            q.push(format!(
+                "SELECT {} FROM jobs INDEXED BY jobs_prompt_scan WHERE jobs.prompt LIKE ",
+                prefixed_columns()
+            ));
+            q.push_bind(like_pattern(text));
+            q.push(" ESCAPE '\\'");
+        } else {
+            q.push(format!("SELECT {} FROM jobs WHERE 1 = 1", prefixed_columns()));
         }
         if let Some(mode) = &filter.mode {
-            q.push(" AND mode = ").push_bind(mode.clone());
+            q.push(" AND jobs.mode = ").push_bind(mode.clone());
         }
         if let Some(tier) = &filter.quality_tier {
-            q.push(" AND quality_tier = ").push_bind(tier.clone());
+            q.push(" AND jobs.quality_tier = ").push_bind(tier.clone());
         }
         if let Some(state) = filter.state {
-            q.push(" AND state = ").push_bind(state.as_str());
+            q.push(" AND jobs.state = ").push_bind(state.as_str());
         }
         if let Some(from) = filter.from {
-            q.push(" AND created_at >= ").push_bind(from);
+            q.push(" AND jobs.created_at >= ").push_bind(from);
         }
         if let Some(until) = filter.until {
-            q.push(" AND created_at < ").push_bind(until);
+            q.push(" AND jobs.created_at < ").push_bind(until);
         }
         if filter.favourites_only {
-            q.push(" AND favourite = 1");
+            q.push(" AND jobs.favourite = 1");
         }
-        if let Some(after) = after {
-            q.push(" AND (created_at, id) < (")
-                .push_bind(after.created_at)
-                .push(", ")
-                .push_bind(after.id.clone())
-                .push(")");
+        match (after, fts.is_some()) {
+            (Some(after), true) => {
+                q.push(" AND jobs.rowid < (SELECT rowid FROM jobs WHERE id = ")
+                    .push_bind(after.id.clone())
+                    .push(")");
+            }
+            (Some(after), false) => {
+                q.push(" AND (jobs.created_at, jobs.id) < (")
+                    .push_bind(after.created_at)
+                    .push(", ")
+                    .push_bind(after.id.clone())
+                    .push(")");
+            }
+            (None, _) => {}
         }
-        q.push(" ORDER BY created_at DESC, id DESC LIMIT ")
-            .push_bind(i64::from(limit) + 1);
+        if fts.is_some() {
+            q.push(" ORDER BY prompts_fts.rowid DESC LIMIT ");
+        } else {
+            q.push(" ORDER BY jobs.created_at DESC, jobs.id DESC LIMIT ");
+        }
+        q.push_bind(i64::from(limit) + 1);
         let mut jobs: Vec<Job> = q.build_query_as().fetch_all(self.store.pool()).await?;
         let next = if jobs.len() > limit as usize {
             jobs.truncate(limit as usize);

@@ -435,3 +435,45 @@ async fn partial_downloads_of_finished_jobs_are_cleaned_and_disk_use_is_counted(
     );
     assert_eq!(lib.disk_used(), 1500);
 }
+
+#[tokio::test]
+async fn search_results_page_through_every_match_once() {
+    let (_dir, store, lib) = library().await;
+    for i in 0..25 {
+        let prompt = if i % 2 == 0 {
+            "a paper boat on a river"
+        } else {
+            "neon alley in the rain"
+        };
+        insert(
+            &store,
+            &format!("j{i:02}"),
+            T0 + i * 1000,
+            prompt,
+            "ready",
+            "standard",
+            "text-to-video",
+        )
+        .await;
+    }
+    for (query, expected) in [("paper boat", 13), ("雨", 0), ("on", 25)] {
+        let filter = Filter {
+            search: Some(query.into()),
+            ..Filter::default()
+        };
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = lib.page(&filter, cursor.as_ref(), 4).await.unwrap();
+            seen.extend(page.jobs.iter().map(|j| j.id.clone()));
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), expected, "{query}: {seen:?}");
+        let mut sorted = seen.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(seen, sorted, "{query}: newest first, no repeats");
+    }
+}
