@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use sha2::{Digest, Sha256};
 
 /// Why a download did not finish.
 #[derive(Debug, thiserror::Error)]
@@ -233,7 +232,8 @@ fn write_and_hash(
         path: part.to_path_buf(),
         source,
     };
-    let mut hasher = Sha256::new();
+    // ring's SHA-256 (already built for TLS) uses the CPU's SHA instructions.
+    let mut hasher = ring::digest::Context::new(&ring::digest::SHA256);
     let mut head = Vec::with_capacity(16);
     let file = if resumes {
         let mut existing = std::fs::File::open(part).map_err(disk)?;
@@ -265,7 +265,7 @@ fn write_and_hash(
     }
     let file = out.into_inner().map_err(|e| disk(e.into_error()))?;
     file.sync_all().map_err(disk)?;
-    Ok((head, hex(&hasher.finalize())))
+    Ok((head, hex(hasher.finish().as_ref())))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -183,7 +183,10 @@ impl Library {
             q.push_bind(like_pattern(text));
             q.push(" ESCAPE '\\'");
         } else {
-            q.push(format!("SELECT {} FROM jobs WHERE 1 = 1", prefixed_columns()));
+            q.push(format!(
+                "SELECT {} FROM jobs WHERE 1 = 1",
+                prefixed_columns()
+            ));
         }
         if let Some(mode) = &filter.mode {
             q.push(" AND jobs.mode = ").push_bind(mode.clone());
