@@ -163,6 +163,10 @@ impl Engine {
             outputs: download::output_client(),
             config,
         });
+        // Left-over partial downloads of finished jobs are of no further use.
+        let _ = crate::library::Library::new(store.clone(), &inner.config.data_dir)
+            .clean_partial_downloads()
+            .await;
         let follower = tokio::spawn(events::follow_others(
             store,
             origin,

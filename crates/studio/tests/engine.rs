@@ -91,7 +91,27 @@ async fn a_job_goes_from_queued_to_ready_with_its_files() {
         states,
         ["queued", "submitting", "processing", "downloading", "ready"]
     );
-    assert_eq!(sb.ledger().charges_for(&job.idempotency_key), 1);
+    let ledger = sb.ledger();
+    assert_eq!(ledger.charges_for(&job.idempotency_key), 1);
+    // Output hosts never see the API key.
+    let downloads: Vec<_> = ledger.requests_to("/outputs/").collect();
+    assert_eq!(downloads.len(), 2);
+    assert!(downloads.iter().all(|r| !r.authorized));
+    engine.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leftover_partial_downloads_of_finished_jobs_go_at_start() {
+    let sb = Sandbox::start(sandbox_config((100, 200))).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(engine_config(dir.path(), &sb)).await.unwrap();
+    let job = engine.submit(&request(8)).await.unwrap();
+    assert_eq!(wait_final(&engine, &job.id).await.state(), JobState::Ready);
+    engine.stop().await;
+    let stray = dir.path().join("renders").join(&job.id).join("video.part");
+    std::fs::write(&stray, b"left over").unwrap();
+    let engine = Engine::start(engine_config(dir.path(), &sb)).await.unwrap();
+    assert!(!stray.exists());
     engine.stop().await;
 }
 
