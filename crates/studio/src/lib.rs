@@ -13,6 +13,7 @@ pub mod engine;
 pub mod events;
 pub mod identity;
 pub mod job;
+pub mod keychain;
 pub mod library;
 pub mod preview;
 pub mod schedule;

@@ -1,0 +1,165 @@
+//! The API key in the OS keychain, and nowhere else: Secret Service on Linux, Keychain on
+//! macOS, Credential Manager on Windows (the stores are named explicitly; without them the
+//! keyring crate would quietly keep keys in memory). The key is never logged, never written
+//! to SQLite or a file, and never read back into the webview.
+//!
+//! Keychain calls can block (a locked keyring may prompt), so they run off the async
+//! runtime with a timeout. When there is no keychain at all, the error says what to do.
+
+use std::time::Duration;
+
+use seedance_api::ApiKey;
+
+use crate::identity::APP_IDENTIFIER;
+
+/// Overrides the keychain service name (tests, so they never touch a user's real entry).
+pub const SERVICE_ENV: &str = "SEEDANCE_KEYCHAIN_SERVICE";
+/// A key in the environment overrides the keychain for this process (CI and scripts).
+pub const KEY_ENV: &str = "SEEDANCE_API_KEY";
+/// The entry's user name under the service.
+pub const ACCOUNT: &str = "api-key";
+/// How long a keychain call may take before the user is told it did not answer.
+pub const TIMEOUT: Duration = Duration::from_secs(4);
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeychainError {
+    #[error(
+        "No keychain is available ({detail}). Install and unlock a keyring that offers the Secret Service (GNOME Keyring or KWallet on Linux), or set SEEDANCE_API_KEY for this session. Nothing was stored."
+    )]
+    Unavailable { detail: String },
+    #[error(
+        "The keychain did not answer within {} seconds: it may be locked and waiting for a password. Unlock it, or set SEEDANCE_API_KEY for this session. Nothing was stored.",
+        TIMEOUT.as_secs()
+    )]
+    TimedOut,
+    #[error("The keychain refused the request: {0}")]
+    Refused(String),
+    #[error("The keychain holds an entry that is not a usable API key; set the key again")]
+    Unreadable,
+}
+
+impl From<keyring::Error> for KeychainError {
+    fn from(e: keyring::Error) -> Self {
+        // keyring's messages describe the platform failure; they never contain the secret.
+        match e {
+            keyring::Error::PlatformFailure(inner) | keyring::Error::NoStorageAccess(inner) => {
+                Self::Unavailable {
+                    detail: inner.to_string(),
+                }
+            }
+            keyring::Error::BadEncoding(_) => Self::Unreadable,
+            other => Self::Refused(other.to_string()),
+        }
+    }
+}
+
+/// Where this process's key comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeySource {
+    /// `SEEDANCE_API_KEY` overrides the keychain for this process.
+    Environment,
+    Keychain,
+    /// No key anywhere.
+    None,
+}
+
+/// The API key's entry in the OS keychain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keychain {
+    service: String,
+}
+
+impl Keychain {
+    /// The entry under `service`.
+    pub fn new(service: impl Into<String>) -> Self {
+        Self {
+            service: service.into(),
+        }
+    }
+
+    /// The app's entry: the service is the app identifier, unless `SEEDANCE_KEYCHAIN_SERVICE`
+    /// says otherwise.
+    pub fn from_env() -> Self {
+        Self::new(
+            std::env::var(SERVICE_ENV)
+                .ok()
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| APP_IDENTIFIER.to_string()),
+        )
+    }
+
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(keyring::Entry) -> Result<T, keyring::Error> + Send + 'static,
+    ) -> Result<T, KeychainError> {
+        let service = self.service.clone();
+        // A plain thread, outside the runtime: the Secret Service client blocks on its own
+        // executor, which must not run inside tokio's.
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(keyring::Entry::new(&service, ACCOUNT).and_then(op));
+        });
+        match tokio::time::timeout(TIMEOUT, rx).await {
+            Err(_) => Err(KeychainError::TimedOut),
+            Ok(Err(_)) => Err(KeychainError::Refused(
+                "the keychain call stopped unexpectedly".into(),
+            )),
+            Ok(Ok(result)) => result.map_err(KeychainError::from),
+        }
+    }
+
+    /// Stores `key`, replacing any key stored before.
+    pub async fn set(&self, key: &ApiKey) -> Result<(), KeychainError> {
+        let secret = key.expose().to_string();
+        self.run(move |entry| entry.set_password(&secret)).await
+    }
+
+    /// The stored key, if there is one.
+    pub async fn get(&self) -> Result<Option<ApiKey>, KeychainError> {
+        let found = self
+            .run(|entry| match entry.get_password() {
+                Ok(secret) => Ok(Some(secret)),
+                Err(keyring::Error::NoEntry) => Ok(None),
+                Err(e) => Err(e),
+            })
+            .await?;
+        found
+            .map(|secret| ApiKey::new(secret).map_err(|_| KeychainError::Unreadable))
+            .transpose()
+    }
+
+    /// Whether a key is stored (without handing it to the caller).
+    pub async fn is_stored(&self) -> Result<bool, KeychainError> {
+        Ok(self.get().await?.is_some())
+    }
+
+    /// Removes the stored key; false when there was none.
+    pub async fn clear(&self) -> Result<bool, KeychainError> {
+        self.run(|entry| match entry.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(e) => Err(e),
+        })
+        .await
+    }
+
+    /// The key this process uses: `SEEDANCE_API_KEY` if set, else the keychain's.
+    pub async fn resolve(&self) -> Result<(Option<ApiKey>, KeySource), KeychainError> {
+        if let Some(key) = std::env::var(KEY_ENV)
+            .ok()
+            .filter(|k| !k.trim().is_empty())
+            .and_then(|k| ApiKey::new(k).ok())
+        {
+            return Ok((Some(key), KeySource::Environment));
+        }
+        Ok(match self.get().await? {
+            Some(key) => (Some(key), KeySource::Keychain),
+            None => (None, KeySource::None),
+        })
+    }
+}

@@ -1,0 +1,65 @@
+//! The real OS keychain. `scripts/test` runs the tests on a private session bus with an
+//! unlocked gnome-keyring; each test uses its own service name, so no user entry is touched.
+
+use std::process::Command;
+
+use seedance_api::ApiKey;
+use studio::keychain::{ACCOUNT, KeySource, Keychain};
+
+fn test_keychain() -> Keychain {
+    Keychain::new(format!(
+        "io.seedancestudio.test.{}.{:08x}",
+        std::process::id(),
+        fastrand::u32(..)
+    ))
+}
+
+fn lookup_from_outside(service: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", service, "username", ACCOUNT])
+        .output()
+        .expect("secret-tool (Debian libsecret-tools) is installed by scripts/test");
+    (out.status.success() && !out.stdout.is_empty()).then(|| String::from_utf8(out.stdout).unwrap())
+}
+
+#[tokio::test]
+async fn set_replace_test_and_clear_in_the_real_keychain() {
+    let kc = test_keychain();
+    assert!(!kc.is_stored().await.unwrap());
+    assert_eq!(kc.get().await.unwrap(), None);
+    kc.set(&ApiKey::new("sk_live_first").unwrap())
+        .await
+        .unwrap();
+    kc.set(&ApiKey::new("sk_live_sentinel_4242").unwrap())
+        .await
+        .unwrap();
+    assert!(kc.is_stored().await.unwrap());
+    assert_eq!(
+        kc.get().await.unwrap().unwrap().expose(),
+        "sk_live_sentinel_4242"
+    );
+    // The Secret Service itself holds it, replaced, under the app's names.
+    assert_eq!(
+        lookup_from_outside(kc.service()).as_deref(),
+        Some("sk_live_sentinel_4242")
+    );
+    assert!(kc.clear().await.unwrap());
+    assert!(!kc.clear().await.unwrap(), "clearing twice is not an error");
+    assert_eq!(lookup_from_outside(kc.service()), None);
+    assert!(!kc.is_stored().await.unwrap());
+}
+
+#[tokio::test]
+async fn the_environment_overrides_the_keychain_and_says_so() {
+    let kc = test_keychain();
+    kc.set(&ApiKey::new("sk_live_from_keychain").unwrap())
+        .await
+        .unwrap();
+    // This test binary's environment: SEEDANCE_API_KEY is not set by scripts/test.
+    if std::env::var_os("SEEDANCE_API_KEY").is_none() {
+        let (key, source) = kc.resolve().await.unwrap();
+        assert_eq!(source, KeySource::Keychain);
+        assert_eq!(key.unwrap().expose(), "sk_live_from_keychain");
+    }
+    kc.clear().await.unwrap();
+}
