@@ -17,6 +17,7 @@ pub mod keychain;
 pub mod library;
 pub mod preview;
 pub mod schedule;
+pub mod settings;
 pub mod store;
 
 pub use engine::{Engine, EngineConfig, EngineError};
