@@ -50,16 +50,18 @@ async fn set_replace_test_and_clear_in_the_real_keychain() {
 }
 
 #[tokio::test]
-async fn the_environment_overrides_the_keychain_and_says_so() {
+async fn without_a_key_in_the_environment_the_keychain_is_the_source() {
+    assert!(
+        std::env::var_os("SEEDANCE_API_KEY").is_none(),
+        "run the tests without SEEDANCE_API_KEY (scripts/test does)"
+    );
     let kc = test_keychain();
+    assert_eq!(kc.resolve().await.unwrap().1, KeySource::None);
     kc.set(&ApiKey::new("sk_live_from_keychain").unwrap())
         .await
         .unwrap();
-    // This test binary's environment: SEEDANCE_API_KEY is not set by scripts/test.
-    if std::env::var_os("SEEDANCE_API_KEY").is_none() {
-        let (key, source) = kc.resolve().await.unwrap();
-        assert_eq!(source, KeySource::Keychain);
-        assert_eq!(key.unwrap().expose(), "sk_live_from_keychain");
-    }
+    let (key, source) = kc.resolve().await.unwrap();
+    assert_eq!(source, KeySource::Keychain);
+    assert_eq!(key.unwrap().expose(), "sk_live_from_keychain");
     kc.clear().await.unwrap();
 }

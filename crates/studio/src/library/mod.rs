@@ -65,7 +65,8 @@ pub struct ExportedJob {
     pub id: String,
     pub created_at: i64,
     pub state: String,
-    pub request: serde_json::Value,
+    #[sqlx(rename = "request_body", try_from = "String")]
+    pub request: RequestJson,
     pub prompt: String,
     pub mode: String,
     pub quality_tier: String,
@@ -355,14 +356,13 @@ impl Library {
 
     /// Writes every render to one portable JSON file.
     pub async fn export(&self, path: &Path) -> Result<usize, LibraryError> {
-        let rows: Vec<ExportRow> = sqlx::query_as(
+        let renders: Vec<ExportedJob> = sqlx::query_as(
             "SELECT id, created_at, state, request_body, prompt, mode, quality_tier, channel, aspect_ratio, resolution, \
              duration, task_id, credits_used, credits_refunded, seed, video_path, video_sha256, frame_path, frame_sha256, \
              favourite, error_message FROM jobs ORDER BY created_at, id",
         )
         .fetch_all(self.store.pool())
         .await?;
-        let renders: Vec<ExportedJob> = rows.into_iter().map(ExportRow::into_exported).collect();
         let export = Export {
             format: EXPORT_FORMAT.into(),
             exported_at: crate::clock::now_ms(),
@@ -418,7 +418,7 @@ impl Library {
             .bind(r.created_at)
             .bind(r.created_at)
             .bind(state.as_str())
-            .bind(r.request.to_string())
+            .bind(r.request.0.to_string())
             .bind(format!("imported-{}", r.id))
             .bind(&r.prompt)
             .bind(&r.mode)
@@ -450,56 +450,15 @@ impl Library {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct ExportRow {
-    id: String,
-    created_at: i64,
-    state: String,
-    request_body: String,
-    prompt: String,
-    mode: String,
-    quality_tier: String,
-    channel: String,
-    aspect_ratio: String,
-    resolution: String,
-    duration: i64,
-    task_id: Option<String>,
-    credits_used: Option<i64>,
-    credits_refunded: Option<i64>,
-    seed: Option<i64>,
-    video_path: Option<String>,
-    video_sha256: Option<String>,
-    frame_path: Option<String>,
-    frame_sha256: Option<String>,
-    favourite: bool,
-    error_message: Option<String>,
-}
+/// The request as sent, read from its stored JSON text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RequestJson(pub serde_json::Value);
 
-impl ExportRow {
-    fn into_exported(self) -> ExportedJob {
-        ExportedJob {
-            request: serde_json::from_str(&self.request_body).unwrap_or(serde_json::Value::Null),
-            id: self.id,
-            created_at: self.created_at,
-            state: self.state,
-            prompt: self.prompt,
-            mode: self.mode,
-            quality_tier: self.quality_tier,
-            channel: self.channel,
-            aspect_ratio: self.aspect_ratio,
-            resolution: self.resolution,
-            duration: self.duration,
-            task_id: self.task_id,
-            credits_used: self.credits_used,
-            credits_refunded: self.credits_refunded,
-            seed: self.seed,
-            video_path: self.video_path,
-            video_sha256: self.video_sha256,
-            frame_path: self.frame_path,
-            frame_sha256: self.frame_sha256,
-            favourite: self.favourite,
-            error_message: self.error_message,
-        }
+impl TryFrom<String> for RequestJson {
+    type Error = serde_json::Error;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        serde_json::from_str(&text).map(Self)
     }
 }
 
