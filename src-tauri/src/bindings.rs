@@ -5,8 +5,14 @@
 
 use ts_rs::{Config, TS};
 
-use crate::commands::app::{AppInfo, Connection, ConnectionMode};
+use seedance_api::{AspectRatio, Channel, Mode, QualityTier, Resolution};
+use studio::ConnectionMode;
+use studio::keychain::KeySource;
+use studio::settings::{ComposerDefaults, Language, Settings, Theme};
+
+use crate::commands::app::AppInfo;
 use crate::error::{ErrorCode, IpcError};
+use crate::session::{ConnectionInfo, KeyCheck, KeyStatus};
 
 /// Where the generated file lives, relative to the workspace root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
@@ -29,8 +35,20 @@ pub fn typescript_bindings() -> String {
     declare::<ErrorCode>(&cfg, &mut out);
     declare::<IpcError>(&cfg, &mut out);
     declare::<ConnectionMode>(&cfg, &mut out);
-    declare::<Connection>(&cfg, &mut out);
+    declare::<ConnectionInfo>(&cfg, &mut out);
     declare::<AppInfo>(&cfg, &mut out);
+    declare::<KeySource>(&cfg, &mut out);
+    declare::<KeyStatus>(&cfg, &mut out);
+    declare::<KeyCheck>(&cfg, &mut out);
+    declare::<Mode>(&cfg, &mut out);
+    declare::<QualityTier>(&cfg, &mut out);
+    declare::<Channel>(&cfg, &mut out);
+    declare::<AspectRatio>(&cfg, &mut out);
+    declare::<Resolution>(&cfg, &mut out);
+    declare::<ComposerDefaults>(&cfg, &mut out);
+    declare::<Theme>(&cfg, &mut out);
+    declare::<Language>(&cfg, &mut out);
+    declare::<Settings>(&cfg, &mut out);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

@@ -1,21 +1,53 @@
 //! The Seedance Studio desktop shell: a Tauri window over the `studio` engine.
 //!
-//! Everything here adapts: IPC commands call plain functions, and the engine does the work.
+//! Everything here adapts: IPC commands call the [`session::Studio`], and the engine does
+//! the work.
 
 pub mod bindings;
 pub mod commands;
 pub mod error;
 mod security;
+pub mod session;
 
 use tauri::Manager;
 
-/// Starts the app: a single instance (a second launch focuses the first), one window.
+/// Starts the app: a single instance (a second launch focuses the first), one window, and
+/// the studio starting in the background while the window opens.
 pub fn run() {
+    // Logs go to the data folder; without one, the window still opens and says why.
+    let _logs = studio::data_dir()
+        .ok()
+        .and_then(|dir| studio::logging::init(&dir, "seedance-studio").ok());
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        "Seedance Studio starting"
+    );
     tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             focus_main_window(app);
         }))
-        .invoke_handler(tauri::generate_handler![commands::app::app_info])
+        .manage(session::AppState::default())
+        .setup(|app| {
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let state = handle.state::<session::AppState>();
+                if let Err(e) = state.studio().await {
+                    tracing::error!("the studio could not start: {}", e.message);
+                }
+            });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::app::connection_set,
+            commands::app::diagnostics_export,
+            commands::key::key_clear,
+            commands::key::key_save,
+            commands::key::key_status,
+            commands::key::key_test,
+            commands::settings::settings_get,
+            commands::settings::settings_save,
+        ])
         .run(tauri::generate_context!())
         .expect("the Seedance Studio window could not be started");
 }

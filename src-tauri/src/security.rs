@@ -31,12 +31,30 @@ mod tests {
     /// Every permission the main window holds, exactly.
     const PERMISSION_ALLOWLIST: &[&str] = &[
         "allow-app-info",
+        "allow-connection-set",
+        "allow-diagnostics-export",
+        "allow-key-clear",
+        "allow-key-save",
+        "allow-key-status",
+        "allow-key-test",
+        "allow-settings-get",
+        "allow-settings-save",
         "core:event:allow-listen",
         "core:event:allow-unlisten",
     ];
 
     /// Every IPC command the app registers, exactly.
-    const COMMAND_ALLOWLIST: &[&str] = &["app_info"];
+    const COMMAND_ALLOWLIST: &[&str] = &[
+        "app_info",
+        "connection_set",
+        "diagnostics_export",
+        "key_clear",
+        "key_save",
+        "key_status",
+        "key_test",
+        "settings_get",
+        "settings_save",
+    ];
 
     fn conf() -> Value {
         serde_json::from_str(TAURI_CONF).unwrap()

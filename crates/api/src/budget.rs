@@ -76,14 +76,15 @@ impl Rate {
     /// What the client allows itself: one request fewer, over a window 2 % (at least
     /// 100 ms) longer, so requests that arrive late still land in separate windows.
     pub fn with_margin(self) -> Self {
-        let requests = if self.requests > 2 {
-            self.requests - 1
-        } else {
-            self.requests
-        };
+        self.keeping_back(if self.requests > 2 { 1 } else { 0 })
+    }
+
+    /// Like [`Rate::with_margin`], keeping `n` requests of every window back (never fewer
+    /// than one request is left): the "request budget margin" setting.
+    pub fn keeping_back(self, n: u32) -> Self {
         let extra = (self.window / 50).max(Duration::from_millis(100));
         Self {
-            requests,
+            requests: self.requests.saturating_sub(n).max(1),
             window: self.window + extra,
         }
     }

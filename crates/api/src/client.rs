@@ -235,6 +235,7 @@ impl Client {
                 },
                 Err(e) => e,
             };
+            tracing::info!(%method, path, attempt, "request did not succeed: {error}");
             if let ApiError::RateLimited { retry_after, .. } = &error {
                 self.budget
                     .rate_limited(retry_after.unwrap_or_else(|| self.retry.backoff(attempt)));

@@ -11,6 +11,7 @@ macro_rules! wire_enum {
     ($(#[$meta:meta])* $name:ident, default $default:ident, { $($variant:ident => $wire:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         pub enum $name {
             $(
                 #[serde(rename = $wire)]

@@ -21,11 +21,12 @@ pub struct DbBudget {
 }
 
 impl DbBudget {
-    /// A budget of `rate` kept with its margin (see [`Rate::with_margin`]).
-    pub fn new(store: Store, rate: Rate) -> Self {
+    /// A budget of `rate` keeping `margin` requests of every window back (see
+    /// [`Rate::keeping_back`]).
+    pub fn new(store: Store, rate: Rate, margin: u32) -> Self {
         Self {
             store,
-            rate: rate.with_margin(),
+            rate: rate.keeping_back(margin),
             waiting_submits: Arc::new(AtomicUsize::new(0)),
         }
     }

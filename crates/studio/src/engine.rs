@@ -35,6 +35,8 @@ pub struct EngineConfig {
     pub key: ApiKey,
     /// The account's budget (`SEEDANCE_RATE`); the engine keeps it with a margin.
     pub rate: Rate,
+    /// Requests of every window kept back from the account's limit (a setting).
+    pub budget_margin: u32,
     pub retry: RetryPolicy,
     /// Render time assumed before the history has similar renders.
     pub default_render_estimate: Duration,
@@ -59,6 +61,7 @@ impl EngineConfig {
             base_url: base_url.into(),
             key,
             rate: Rate::ACCOUNT,
+            budget_margin: 1,
             retry: RetryPolicy::default(),
             default_render_estimate: Duration::from_secs(90),
             min_poll_interval: Duration::from_secs(2),
@@ -143,7 +146,7 @@ impl Engine {
     /// Opens the history, then resumes every unfinished submission, poll and download.
     pub async fn start(config: EngineConfig) -> Result<Self, EngineError> {
         let store = Store::open(&config.data_dir).await?;
-        let budget = DbBudget::new(store.clone(), config.rate);
+        let budget = DbBudget::new(store.clone(), config.rate, config.budget_margin);
         let budget_rate = budget.rate();
         let budget: Arc<dyn RequestBudget> = Arc::new(budget);
         let mut client_config =
@@ -438,6 +441,13 @@ impl Inner {
             None
         };
         tx.commit().await?;
+        tracing::info!(
+            job = %job.id,
+            from = %job.state(),
+            to = %to,
+            detail = changes.detail.as_deref().unwrap_or(""),
+            "job changed"
+        );
         if let Some(event) = event {
             let _ = self.events.send(event);
         }

@@ -55,6 +55,7 @@ impl From<keyring::Error> for KeychainError {
 
 /// Where this process's key comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum KeySource {
     /// `SEEDANCE_API_KEY` overrides the keychain for this process.
@@ -116,6 +117,7 @@ impl Keychain {
     /// Stores `key`, replacing any key stored before.
     pub async fn set(&self, key: &ApiKey) -> Result<(), KeychainError> {
         let secret = key.expose().to_string();
+        crate::logging::redact(&secret);
         self.run(move |entry| entry.set_password(&secret)).await
     }
 
@@ -128,6 +130,9 @@ impl Keychain {
                 Err(e) => Err(e),
             })
             .await?;
+        if let Some(secret) = &found {
+            crate::logging::redact(secret);
+        }
         found
             .map(|secret| ApiKey::new(secret).map_err(|_| KeychainError::Unreadable))
             .transpose()
@@ -155,6 +160,7 @@ impl Keychain {
             .filter(|k| !k.trim().is_empty())
             .and_then(|k| ApiKey::new(k).ok())
         {
+            crate::logging::redact(key.expose());
             return Ok((Some(key), KeySource::Environment));
         }
         Ok(match self.get().await? {

@@ -7,7 +7,9 @@
 
 pub mod budget;
 mod clock;
+pub mod connection;
 pub mod crash;
+pub mod diagnostics;
 pub mod download;
 pub mod engine;
 pub mod events;
@@ -15,11 +17,14 @@ pub mod identity;
 pub mod job;
 pub mod keychain;
 pub mod library;
+pub mod local_sandbox;
+pub mod logging;
 pub mod preview;
 pub mod schedule;
 pub mod settings;
 pub mod store;
 
+pub use connection::{Connected, ConnectionMode};
 pub use engine::{Engine, EngineConfig, EngineError};
 pub use events::JobEvent;
 pub use identity::{APP_IDENTIFIER, DataDirError, data_dir};

@@ -1,7 +1,9 @@
-//! IPC commands: one-line adapters from the webview to plain functions that tests call
-//! directly.
+//! IPC commands: one-line adapters from the webview to the [`crate::session::Studio`],
+//! which tests call directly.
 
 pub mod app;
+pub mod key;
 pub mod names;
+pub mod settings;
 
 pub use names::APP_COMMANDS;

@@ -3,4 +3,14 @@
 // A command missing here cannot be called from the webview.
 
 /// Every `#[tauri::command]` the shell registers.
-pub const APP_COMMANDS: &[&str] = &["app_info"];
+pub const APP_COMMANDS: &[&str] = &[
+    "app_info",
+    "connection_set",
+    "diagnostics_export",
+    "key_clear",
+    "key_save",
+    "key_status",
+    "key_test",
+    "settings_get",
+    "settings_save",
+];

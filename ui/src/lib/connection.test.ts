@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { connectionLabel } from "./connection";
+import { SANDBOX_LABEL, connectionLabel } from "./connection";
 
 describe("connectionLabel", () => {
-  it("names the mode and the host", () => {
+  it("names Live and the host", () => {
     expect(connectionLabel({ mode: "live", base_url: "https://seedance2ai.io", base_url_from_env: false })).toBe(
       "Live · seedance2ai.io",
     );
@@ -12,5 +12,12 @@ describe("connectionLabel", () => {
     expect(connectionLabel({ mode: "live", base_url: "http://127.0.0.1:8080", base_url_from_env: true })).toBe(
       "Live · 127.0.0.1:8080 (from SEEDANCE_BASE_URL)",
     );
+  });
+
+  it("labels Sandbox as sample clips that spend no credits, whatever its port", () => {
+    const label = connectionLabel({ mode: "sandbox", base_url: "http://127.0.0.1:41234", base_url_from_env: false });
+    expect(label).toBe(SANDBOX_LABEL);
+    expect(label).toContain("sample clips");
+    expect(label).toContain("no credits");
   });
 });

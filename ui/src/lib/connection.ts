@@ -1,15 +1,18 @@
-// How the status bar names the API the app talks to.
-import type { Connection } from "./bindings";
+// How the app names the API it talks to: the status bar, the Sandbox banner, Settings.
+import type { ConnectionInfo } from "./bindings";
 
-/** "Live · seedance2ai.io", with "(SEEDANCE_BASE_URL)" when the environment chose it. */
-export function connectionLabel(connection: Connection): string {
+/** What Sandbox mode is, said the same way everywhere. */
+export const SANDBOX_LABEL = "Sandbox · sample clips, no credits spent";
+
+/** "Live · seedance2ai.io" (with where the URL came from), or the Sandbox label. */
+export function connectionLabel(connection: ConnectionInfo): string {
+  if (connection.mode === "sandbox") return SANDBOX_LABEL;
   let host = connection.base_url;
   try {
     host = new URL(connection.base_url).host;
   } catch {
     // Show the configured text as it is; Settings explains it.
   }
-  const mode = connection.mode === "live" ? "Live" : connection.mode;
   const origin = connection.base_url_from_env ? " (from SEEDANCE_BASE_URL)" : "";
-  return `${mode} · ${host}${origin}`;
+  return `Live · ${host}${origin}`;
 }

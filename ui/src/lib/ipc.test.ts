@@ -2,10 +2,16 @@ import { describe, expect, it } from "vitest";
 import { toIpcError } from "./ipc";
 
 describe("toIpcError", () => {
-  it("keeps a structured error from the core as it is", () => {
+  it("keeps a structured error from the core as it is, with its field", () => {
+    expect(toIpcError({ code: "invalid_input", message: "must be https", field: "base_url" })).toEqual({
+      code: "invalid_input",
+      message: "must be https",
+      field: "base_url",
+    });
     expect(toIpcError({ code: "setup", message: "no data folder" })).toEqual({
       code: "setup",
       message: "no data folder",
+      field: null,
     });
   });
 
@@ -13,6 +19,7 @@ describe("toIpcError", () => {
     expect(toIpcError("Command app_info not allowed by ACL")).toEqual({
       code: "internal",
       message: "Command app_info not allowed by ACL",
+      field: null,
     });
   });
 
@@ -21,6 +28,7 @@ describe("toIpcError", () => {
     expect(toIpcError({ code: 3 })).toEqual({
       code: "internal",
       message: "Unexpected error from the app core",
+      field: null,
     });
   });
 });
