@@ -181,6 +181,10 @@ impl AppEnv {
             ("XDG_DATA_HOME".into(), xdg.display().to_string()),
             // No accessibility bus: nothing under test uses it, and it is slow to start.
             ("NO_AT_BRIDGE".into(), "1".into()),
+            // A keychain entry of this session's own: never a user's real key.
+            ("SEEDANCE_KEYCHAIN_SERVICE".into(), keychain_service()),
+            // Sandbox renders that take a moment, not many seconds.
+            ("SEEDANCE_SANDBOX_RENDER_MS".into(), "800:1500".into()),
         ];
         Self {
             data_dir,
@@ -188,6 +192,20 @@ impl AppEnv {
             _desktop: desktop,
             _lock: lock,
         }
+    }
+
+    /// Adds (or replaces) a variable the app will see.
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.vars.retain(|(k, _)| k != name);
+        self.vars.push((name.into(), value.into()));
+    }
+
+    /// The value of a variable the app will see.
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn data_path(&self) -> PathBuf {
@@ -208,6 +226,15 @@ pub struct Session {
     pub client: Client,
     _driver: Group,
     pub env: AppEnv,
+}
+
+fn keychain_service() -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    format!(
+        "io.seedancestudio.e2e.{}.{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    )
 }
 
 fn session_lock() -> MutexGuard<'static, ()> {
@@ -305,9 +332,17 @@ impl Session {
         path
     }
 
-    /// Ends the WebDriver session (closing the app) and everything started for it.
-    pub async fn end(self) {
-        let _ = self.client.clone().close().await;
+    /// Ends the WebDriver session (closing the app) and the driver, and hands back the
+    /// environment (its data folder, display and bus) for checks after the app is gone.
+    pub async fn end(self) -> AppEnv {
+        let Self {
+            client,
+            _driver,
+            env,
+        } = self;
+        let _ = client.close().await;
+        drop(_driver);
+        env
     }
 }
 

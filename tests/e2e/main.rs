@@ -1,6 +1,9 @@
 //! End-to-end tests of the real window, driven through tauri-driver under Xvfb.
 
 mod harness;
+#[path = "../support/scan.rs"]
+mod scan;
+mod settings;
 
 use std::time::{Duration, Instant};
 
@@ -52,10 +55,15 @@ async fn status_bar_shows_the_cargo_version_and_the_api() {
     let s = Session::start().await;
     let expected = format!("v{}", env!("CARGO_PKG_VERSION"));
     s.wait_for_text("app-version", |t| t == expected).await;
-    let mode = s
-        .wait_for_text("connection-mode", |t| t.contains("seedance2ai.io"))
-        .await;
-    assert!(mode.starts_with("Live"), "connection reads {mode:?}");
+    // No key anywhere: the app starts in Sandbox mode, labelled as such, and says how to
+    // add a key.
+    s.wait_for_text("connection-mode", |t| {
+        t.starts_with("Sandbox") && t.contains("no credits")
+    })
+    .await;
+    let banner = s.wait_for("sandbox-banner").await.text().await.unwrap();
+    assert!(banner.contains("sample clips"), "{banner}");
+    assert!(banner.contains("Add an API key"), "{banner}");
     s.end().await;
 }
 

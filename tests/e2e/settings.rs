@@ -1,0 +1,176 @@
+//! Settings end to end: the API key into the real keychain (checked from outside with
+//! `secret-tool`), tested against an emulator standing in for Live, Live and Sandbox
+//! switched, a refused setting shown at its field, diagnostics written, the key removed;
+//! then the data folder, the logs and every IPC reply are searched for the key.
+
+use std::process::Command;
+
+use fantoccini::Locator;
+use seedance_sandbox::{Config, Sandbox};
+use seedance_studio::commands::APP_COMMANDS;
+use serde_json::{Value, json};
+
+use crate::harness::{AppEnv, Session};
+use crate::scan::files_containing;
+
+/// A key no real account has; it must never show up anywhere but the keychain.
+const SENTINEL: &str = "sk_live_SENTINEL_7f3a9c2e_never_leak";
+
+fn keychain_lookup(service: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", service, "username", "api-key"])
+        .output()
+        .expect("secret-tool (Debian libsecret-tools) is installed by scripts/test");
+    (out.status.success() && !out.stdout.is_empty()).then(|| String::from_utf8(out.stdout).unwrap())
+}
+
+async fn click(s: &Session, testid: &str) {
+    s.wait_for(testid).await.click().await.unwrap();
+}
+
+async fn type_key(s: &Session, key: &str) {
+    let input = s.wait_for("settings-key-input").await;
+    input.clear().await.unwrap();
+    input.send_keys(key).await.unwrap();
+    click(s, "settings-key-save").await;
+    s.wait_for_text("settings-key-message", |t| t.contains("Saved"))
+        .await;
+}
+
+/// Calls an IPC command the way the views do, and returns its reply or its error.
+async fn invoke(s: &Session, command: &str, args: Value) -> Value {
+    s.client
+        .execute_async(
+            "const [cmd, args, done] = arguments; \
+             window.__TAURI_INTERNALS__.invoke(cmd, args) \
+               .then(ok => done({ ok }), err => done({ err }));",
+            vec![json!(command), args],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{command}: {e}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_goes_into_the_keychain_and_nowhere_else() {
+    // An emulator that accepts only the sentinel key stands in for the Live service.
+    let live = Sandbox::start(Config {
+        keys: vec![SENTINEL.to_string()],
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let mut env = AppEnv::new();
+    env.set("SEEDANCE_BASE_URL", live.base_url());
+    let service = env.var("SEEDANCE_KEYCHAIN_SERVICE").unwrap().to_string();
+    let data = env.data_path();
+    let s = Session::start_with(env).await;
+    click(&s, "nav-settings").await;
+
+    // No key yet: Sandbox, and Live is refused with a reason.
+    s.wait_for_text("settings-key-status", |t| t.contains("No key is stored"))
+        .await;
+    click(&s, "settings-mode-live").await;
+    let refused = s
+        .wait_for_text("settings-mode-error", |t| !t.is_empty())
+        .await;
+    assert!(refused.contains("API key"), "{refused}");
+
+    // A wrong key is stored, then tested: refused by the service.
+    type_key(&s, "sk_live_wrong_key_000000").await;
+    click(&s, "settings-key-test").await;
+    s.wait_for_text("settings-key-message", |t| t.contains("did not accept"))
+        .await;
+
+    // The right key replaces it; the keychain holds it, seen from outside the app.
+    type_key(&s, SENTINEL).await;
+    assert_eq!(keychain_lookup(&service).as_deref(), Some(SENTINEL));
+    let status = s.wait_for("settings-key-status").await;
+    assert_eq!(
+        status.attr("data-stored").await.unwrap().as_deref(),
+        Some("true")
+    );
+    click(&s, "settings-key-test").await;
+    s.wait_for_text("settings-key-message", |t| t.contains("The key works"))
+        .await;
+
+    // Live, then Sandbox again: the status bar follows.
+    click(&s, "settings-mode-live").await;
+    s.wait_for_text("connection-mode", |t| t.starts_with("Live"))
+        .await;
+    assert!(
+        s.client
+            .find(Locator::Css("[data-testid='sandbox-banner']"))
+            .await
+            .is_err()
+    );
+    click(&s, "settings-mode-sandbox").await;
+    s.wait_for_text("connection-mode", |t| t.starts_with("Sandbox"))
+        .await;
+    s.wait_for("sandbox-banner").await;
+
+    // A refused setting is shown at its field and nothing is stored.
+    let base = s.wait_for("settings-base-url").await;
+    base.clear().await.unwrap();
+    base.send_keys("http://seedance2ai.io").await.unwrap();
+    click(&s, "settings-save").await;
+    let field = s
+        .wait_for_text("field-error", |t| t.contains("https"))
+        .await;
+    assert!(field.contains("must be an https URL"), "{field}");
+    let stored = invoke(&s, "settings_get", json!({})).await;
+    assert_eq!(stored["ok"]["base_url"], "https://seedance2ai.io");
+
+    // Diagnostics are written into the data folder.
+    click(&s, "settings-diagnostics").await;
+    let written = s
+        .wait_for_text("settings-diagnostics-path", |t| t.contains(".txt"))
+        .await;
+    assert!(written.contains(&data.display().to_string()), "{written}");
+    s.screenshot("settings").await;
+
+    // Every command's reply, called the way the views call them (with the key in the
+    // keychain and Live having run), holds no trace of the key.
+    let mut replies = Vec::new();
+    for command in APP_COMMANDS {
+        let args = match *command {
+            "connection_set" => json!({ "mode": "live" }),
+            "key_save" => json!({ "key": SENTINEL }),
+            "settings_save" => json!({ "settings": stored["ok"] }),
+            _ => json!({}),
+        };
+        let reply = invoke(&s, command, args).await;
+        assert!(reply.get("ok").is_some(), "{command} failed: {reply}");
+        replies.push((command, reply));
+    }
+    // Errors too: Live refused after the key is removed.
+    let cleared = invoke(&s, "key_clear", json!({})).await;
+    assert_eq!(cleared["ok"]["stored"], false, "{cleared}");
+    let refused = invoke(&s, "connection_set", json!({ "mode": "live" })).await;
+    assert_eq!(refused["err"]["code"], "needs_key", "{refused}");
+    replies.push((&"key_clear", cleared));
+    replies.push((&"connection_set", refused));
+    for (command, reply) in &replies {
+        assert!(
+            !reply.to_string().contains(SENTINEL),
+            "the reply of {command} holds the key"
+        );
+    }
+    assert_eq!(keychain_lookup(&service), None, "the key was removed");
+
+    // Without a key the app is back in Sandbox mode.
+    s.client.refresh().await.unwrap();
+    s.wait_for_text("connection-mode", |t| t.starts_with("Sandbox"))
+        .await;
+    let env = s.end().await;
+
+    let logs = data.join("logs");
+    assert!(
+        std::fs::read_dir(&logs).unwrap().next().is_some(),
+        "the app logs into {}",
+        logs.display()
+    );
+    let hits = files_containing(&data, SENTINEL.as_bytes());
+    assert!(hits.is_empty(), "the key was written to {hits:?}");
+    live.stop().await;
+    drop(env);
+}

@@ -1,0 +1,63 @@
+//! The app with no Secret Service on the bus at all: it starts in Sandbox mode and says
+//! why, refuses to store a key with a message that says what to do, and stores nothing
+//! anywhere else.
+
+use seedance_studio::error::ErrorCode;
+use seedance_studio::session::Studio;
+use studio::ConnectionMode;
+use studio::keychain::KeySource;
+
+#[path = "support/scan.rs"]
+mod scan;
+
+use scan::files_containing;
+
+#[path = "../crates/studio/tests/support/bare_bus.rs"]
+mod bare_bus;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_keychain_the_app_explains_and_runs_in_sandbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let bus = bare_bus::BareBus::start(dir.path());
+    // SAFETY: the only test in this binary, before any keychain thread exists.
+    unsafe {
+        std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &bus.address);
+        std::env::remove_var("SEEDANCE_API_KEY");
+        std::env::set_var("SEEDANCE_SANDBOX_RENDER_MS", "200:400");
+    }
+
+    let data = dir.path().join("data");
+    let studio = Studio::start(data.clone()).await.unwrap();
+    let connection = studio.connection().await.expect("Sandbox runs");
+    assert_eq!(connection.mode, ConnectionMode::Sandbox);
+    let notice = studio.notice().expect("the app says why it is in Sandbox");
+    assert!(
+        notice.contains("No keychain is available") && notice.contains("SEEDANCE_API_KEY"),
+        "{notice}"
+    );
+
+    let status = studio.key_status().await;
+    assert_eq!(status.source, KeySource::None);
+    assert!(!status.stored);
+    assert!(status.keychain_problem.is_some());
+
+    let secret = "sk_live_no_keychain_sentinel_31337";
+    let err = studio.save_key(secret.into()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::NeedsKey);
+    assert!(err.message.contains("keyring"), "{}", err.message);
+    assert!(!err.message.contains(secret));
+
+    let err = studio.switch(ConnectionMode::Live).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::NeedsKey);
+    assert_eq!(
+        studio.connection().await.map(|c| c.mode),
+        Some(ConnectionMode::Sandbox),
+        "a refused switch leaves Sandbox running"
+    );
+    drop(studio);
+
+    // Nothing was stored in plain text instead.
+    let hits = files_containing(&data, secret.as_bytes());
+    assert!(hits.is_empty(), "the key was written to {hits:?}");
+    drop(bus);
+}
