@@ -8,9 +8,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use seedance_api::{ApiKey, Client, ClientConfig, RequestBudget};
+use seedance_api::ApiKey;
 use serde::Serialize;
-use studio::budget::DbBudget;
 use studio::connection::{self, ConnectError, Connected, ConnectionMode, LiveKey};
 use studio::keychain::{KeySource, Keychain};
 use studio::settings::Settings;
@@ -230,16 +229,7 @@ impl Studio {
             });
         };
         let settings = Settings::load(&self.profile).await?;
-        let (base_url, _) = connection::live_base_url(&settings);
-        let rate = seedance_api::Rate::from_env().map_err(IpcError::setup)?;
-        let budget: Arc<dyn RequestBudget> = Arc::new(DbBudget::new(
-            self.profile.clone(),
-            rate,
-            settings.budget_margin,
-        ));
-        let client = Client::new(ClientConfig::new(base_url.clone(), key, budget))?;
-        let valid = client.check_key().await?;
-        tracing::info!(valid, "API key tested");
+        let (valid, base_url) = connection::test_live_key(&self.profile, &settings, key).await?;
         Ok(KeyCheck {
             valid,
             message: if valid {

@@ -77,7 +77,7 @@ async fn run(mode: &'static str, planning: PollPlanning, scale: f64, jobs: usize
     };
     config.min_poll_interval = Duration::from_secs_f64(2.0 / scale);
     config.max_poll_gap = Duration::from_secs_f64(60.0 / scale);
-    config.default_render_estimate = Duration::from_secs_f64(90.0 / scale);
+    config.guess_poll_gap = Duration::from_secs_f64(15.0 / scale);
     config.planning = planning;
     let engine = Engine::start(config).await.unwrap();
 

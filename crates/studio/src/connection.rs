@@ -180,9 +180,6 @@ impl Connected {
             }
         };
         let mut engine = EngineConfig::new(history_dir.clone(), base_url.clone(), key);
-        if let Some(sandbox) = &sandbox {
-            engine.default_render_estimate = sandbox.typical_render();
-        }
         engine.rate = rate;
         engine.budget_margin = settings.budget_margin;
         tracing::info!(%mode, %base_url, "connection ready");
@@ -208,6 +205,26 @@ impl Connected {
             sandbox.stop().await;
         }
     }
+}
+
+/// Checks `key` with the Live service without spending credits (a lookup of a task that
+/// cannot exist: 404 means the key is good, 401 that it is not), through the account's
+/// request budget kept in `profile`. Returns whether it is good, and the base URL asked.
+pub async fn test_live_key(
+    profile: &Store,
+    settings: &Settings,
+    key: ApiKey,
+) -> Result<(bool, String), seedance_api::ApiError> {
+    use seedance_api::{Client, ClientConfig, RequestBudget};
+    let (base_url, _) = live_base_url(settings);
+    let rate = Rate::from_env().map_err(|message| seedance_api::ApiError::Setup { message })?;
+    let budget: std::sync::Arc<dyn RequestBudget> = std::sync::Arc::new(
+        crate::budget::DbBudget::new(profile.clone(), rate, settings.budget_margin),
+    );
+    let client = Client::new(ClientConfig::new(base_url.clone(), key, budget))?;
+    let valid = client.check_key().await?;
+    tracing::info!(valid, %base_url, "API key tested");
+    Ok((valid, base_url))
 }
 
 #[cfg(test)]

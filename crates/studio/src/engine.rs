@@ -38,8 +38,9 @@ pub struct EngineConfig {
     /// Requests of every window kept back from the account's limit (a setting).
     pub budget_margin: u32,
     pub retry: RetryPolicy,
-    /// Render time assumed before the history has similar renders.
-    pub default_render_estimate: Duration,
+    /// Before the history has a render like it, a job is polled early and then less and
+    /// less often, at most this far apart (see [`crate::schedule::next_poll_at`]).
+    pub guess_poll_gap: Duration,
     /// Never poll one job more often than this.
     pub min_poll_interval: Duration,
     /// Never leave a job unpolled longer than this (the budget permitting).
@@ -63,7 +64,7 @@ impl EngineConfig {
             rate: Rate::ACCOUNT,
             budget_margin: 1,
             retry: RetryPolicy::default(),
-            default_render_estimate: Duration::from_secs(90),
+            guess_poll_gap: Duration::from_secs(15),
             min_poll_interval: Duration::from_secs(2),
             max_poll_gap: Duration::from_secs(60),
             lease: Duration::from_secs(120),
@@ -478,8 +479,8 @@ impl Inner {
             .map(|_| ())
     }
 
-    /// How long renders like this one took before.
-    async fn expected_render(&self, job: &Job) -> Duration {
+    /// How long renders like this one took before; None when the history has none.
+    async fn expected_render(&self, job: &Job) -> Option<Duration> {
         let similar: Vec<(i64,)> = sqlx::query_as(
             "SELECT completed_at - submitted_at FROM jobs WHERE quality_tier = ? AND resolution = ? AND duration = ? \
              AND channel = ? AND completed_at IS NOT NULL AND submitted_at IS NOT NULL \
@@ -493,7 +494,6 @@ impl Inner {
         .await
         .unwrap_or_default();
         median(similar.into_iter().map(|(d,)| d).collect())
-            .unwrap_or(self.config.default_render_estimate)
     }
 
     /// Jobs being polled, and how many of them are past their expected render time.
@@ -509,20 +509,21 @@ impl Inner {
 
     async fn plan_poll(&self, job: &Job, now: i64) -> i64 {
         let (in_flight, late) = self.in_flight(now).await;
-        let expected = match job.expected_ms {
-            Some(ms) => Duration::from_millis(ms.max(0) as u64),
+        let learned = match job.expected_ms {
+            Some(ms) => Some(Duration::from_millis(ms.max(0) as u64)),
             None => self.expected_render(job).await,
         };
         next_poll_at(
             PollContext {
                 now,
                 submitted_at: job.submitted_at.unwrap_or(now),
-                expected,
+                expected: learned,
                 in_flight,
                 late,
                 rate: self.budget_rate,
                 min_interval: self.config.min_poll_interval,
                 max_gap: self.config.max_poll_gap,
+                guess_gap: self.config.guess_poll_gap,
             },
             self.config.planning,
         )
@@ -658,10 +659,15 @@ async fn submit(inner: &Inner, mut job: Job) -> Result<(), EngineError> {
     let now = now_ms();
     match result {
         Ok(task) => {
-            let expected = inner.expected_render(&job).await.as_millis() as i64;
+            // Stored only when learned from the history: a guess is re-checked at each
+            // poll, so the first similar render to finish teaches the ones still running.
+            let expected = inner
+                .expected_render(&job)
+                .await
+                .map(|d| d.as_millis() as i64);
             let submitted = Job {
                 submitted_at: Some(now),
-                expected_ms: Some(expected),
+                expected_ms: expected,
                 ..job.clone()
             };
             let next = inner.plan_poll(&submitted, now).await;
@@ -673,7 +679,7 @@ async fn submit(inner: &Inner, mut job: Job) -> Result<(), EngineError> {
                         .detail(format!("Accepted as {}", task.id))
                         .text("task_id", Some(task.id))
                         .int("submitted_at", Some(now))
-                        .int("expected_ms", Some(expected))
+                        .int("expected_ms", expected)
                         .int("credits_used", task.credits_used.map(|c| c as i64))
                         .int("next_action_at", Some(next)),
                 )

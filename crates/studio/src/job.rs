@@ -165,6 +165,16 @@ pub fn new_idempotency_key() -> String {
     format!("ss-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
 }
 
+/// The job `reference` names: its local id, or the API's task id.
+pub async fn find_job(store: &crate::Store, reference: &str) -> Result<Option<Job>, sqlx::Error> {
+    sqlx::query_as::<_, Job>(&format!(
+        "SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1 OR task_id = ?1 ORDER BY id = ?1 DESC LIMIT 1"
+    ))
+    .bind(reference)
+    .fetch_optional(store.pool())
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,7 +32,6 @@ const STARTING_CREDITS: u64 = 100_000;
 /// The emulator this process uses: its own, or the one another process on the folder runs.
 pub struct LocalSandbox {
     port: u16,
-    render_time: RenderTime,
     served: Arc<Mutex<Option<Served>>>,
     standby: Option<tokio::task::JoinHandle<()>>,
 }
@@ -47,6 +46,11 @@ impl LocalSandbox {
     /// Serves the emulator for `dir` (or joins the process that already does), enforcing
     /// `rate` like the real account.
     pub async fn start(dir: &Path, rate: Rate) -> io::Result<Self> {
+        Self::start_on(dir, rate, None).await
+    }
+
+    /// [`LocalSandbox::start`], preferring `port` (else the port used last time).
+    pub async fn start_on(dir: &Path, rate: Rate, port: Option<u16>) -> io::Result<Self> {
         std::fs::create_dir_all(dir)?;
         let config = config_for(dir, rate)?;
         let lock = File::options()
@@ -56,11 +60,9 @@ impl LocalSandbox {
             .open(dir.join(LOCK_FILE))?;
         match lock.try_lock() {
             Ok(()) => {
-                let render_time = config.render_time;
-                let served = serve(dir, config, lock, read_port(dir)).await?;
+                let served = serve(dir, config, lock, port.or_else(|| read_port(dir))).await?;
                 Ok(Self {
                     port: served.sandbox.port(),
-                    render_time,
                     served: Arc::new(Mutex::new(Some(served))),
                     standby: None,
                 })
@@ -68,12 +70,10 @@ impl LocalSandbox {
             Err(TryLockError::WouldBlock) => {
                 let port = wait_for_server(dir).await?;
                 let served = Arc::new(Mutex::new(None));
-                let render_time = config.render_time;
                 let standby =
                     tokio::spawn(stand_by(dir.to_path_buf(), config, port, served.clone()));
                 Ok(Self {
                     port,
-                    render_time,
                     served,
                     standby: Some(standby),
                 })
@@ -85,11 +85,6 @@ impl LocalSandbox {
     /// `http://127.0.0.1:PORT`
     pub fn base_url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
-    }
-
-    /// How long an emulated render typically takes: the engine's first estimate.
-    pub fn typical_render(&self) -> Duration {
-        (self.render_time.min + self.render_time.max) / 2
     }
 
     /// True when this process runs the emulator (rather than another on the folder).

@@ -27,8 +27,8 @@ pub struct PollContext {
     pub now: i64,
     /// When the service accepted the job.
     pub submitted_at: i64,
-    /// How long similar renders took.
-    pub expected: Duration,
+    /// How long similar renders took; None when the history has none yet.
+    pub expected: Option<Duration>,
     /// Jobs being polled now, this one included.
     pub in_flight: usize,
     /// Of those, the ones past their expected render time (they compete for dense polls).
@@ -39,6 +39,8 @@ pub struct PollContext {
     pub min_interval: Duration,
     /// Never leave a job unpolled longer than this (unless the budget forces it).
     pub max_gap: Duration,
+    /// The longest gap between polls while the render time is unknown.
+    pub guess_gap: Duration,
 }
 
 /// The interval that polling every job in flight in turn would give each one, at the
@@ -55,7 +57,19 @@ pub fn next_poll_at(ctx: PollContext, planning: PollPlanning) -> i64 {
     if planning == PollPlanning::RoundRobin {
         return ctx.now + fair_ms;
     }
-    let expected_ms = ctx.expected.as_millis() as i64;
+    let Some(expected) = ctx.expected else {
+        // Nothing like it has finished before: poll early, then less and less often (half
+        // the time it has been rendering, up to the guess gap), never above the fair pace.
+        let elapsed = (ctx.now - ctx.submitted_at).max(0);
+        let gap = (elapsed / 2)
+            .clamp(
+                ctx.min_interval.as_millis() as i64,
+                ctx.guess_gap.as_millis() as i64,
+            )
+            .max(fair_ms);
+        return ctx.now + gap;
+    };
+    let expected_ms = expected.as_millis() as i64;
     let expected_done = ctx.submitted_at + expected_ms;
     // Jobs that could be done by now share the budget left after the sparse early polls.
     let late_fair_ms = round_robin_interval(ctx.late.max(1), ctx.rate)
@@ -91,10 +105,11 @@ mod tests {
         PollContext {
             now,
             submitted_at: 0,
-            expected: Duration::from_secs(expected_s),
+            expected: Some(Duration::from_secs(expected_s)),
             in_flight,
             late: 1,
             max_gap: Duration::from_secs(60),
+            guess_gap: Duration::from_secs(15),
             rate: Rate {
                 requests: 30,
                 window: Duration::from_secs(60),
@@ -126,6 +141,21 @@ mod tests {
             },
         );
         assert_eq!(rr.as_secs(), 50);
+    }
+
+    #[test]
+    fn without_history_polls_start_early_and_spread_out() {
+        let guess = |now| {
+            next_poll_at_planned(PollContext {
+                expected: None,
+                ..ctx(now, 90, 1)
+            })
+        };
+        // One job on 30/60: the fair pace is 2.5 s.
+        assert_eq!(guess(0), 2_500);
+        assert_eq!(guess(10_000), 15_000);
+        assert_eq!(guess(20_000), 30_000);
+        assert_eq!(guess(100_000), 115_000);
     }
 
     #[test]

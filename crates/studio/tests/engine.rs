@@ -25,7 +25,7 @@ fn engine_config(dir: &std::path::Path, sb: &Sandbox) -> EngineConfig {
         requests: 30,
         window: Duration::from_secs(3),
     };
-    c.default_render_estimate = Duration::from_millis(300);
+    c.guess_poll_gap = Duration::from_millis(300);
     c.min_poll_interval = Duration::from_millis(50);
     c.lease = Duration::from_secs(3);
     c.follow_every = Duration::from_millis(100);

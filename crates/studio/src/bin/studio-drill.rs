@@ -21,7 +21,7 @@ async fn main() {
         ApiKey::new(key.as_str()).unwrap(),
     );
     config.rate = Rate::from_env().unwrap();
-    config.default_render_estimate = Duration::from_millis(300);
+    config.guess_poll_gap = Duration::from_millis(300);
     config.min_poll_interval = Duration::from_millis(100);
     config.lease = Duration::from_secs(2);
     config.retry.base_delay = Duration::from_millis(50);

@@ -1,0 +1,242 @@
+//! The command line, as clap parses it. Values with a fixed set (mode, tier, …) are checked
+//! here against the API's own lists, so a typo is refused (exit 2) with what is allowed.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use seedance_api::{AspectRatio, Channel, Mode, QualityTier, Resolution};
+use studio::JobState;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "seedance",
+    version,
+    about = "Render videos with the Seedance 2 API from scripts and coding agents; shares its history with Seedance Studio.",
+    after_help = "Configuration: SEEDANCE_API_KEY (else the OS keychain), SEEDANCE_BASE_URL (else the stored setting, else https://seedance2ai.io), SEEDANCE_DATA_DIR (else the app's data folder), SEEDANCE_RATE (requests per window, default 30/60).\n\nExit codes: 0 success; 1 local failure (keychain, database, disk, network unreachable); 2 invalid input (nothing was sent); 3 the API refused (401, 402, …); 4 a job failed; 5 interrupted or timed out while waiting (every job is safe to resume)."
+)]
+pub struct Cli {
+    /// One JSON document on stdout (progress stays on stderr).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Use the built-in emulator (sample clips, no credits) and its own history.
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The API key in the OS keychain.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Validate, submit and (with --wait) follow one render.
+    Generate(Generate),
+    /// Where a job stands (JOB is the local job id or the API task id).
+    Status { job: String },
+    /// Wait until each job has finished; prints them with their local files.
+    Wait {
+        #[arg(required = true)]
+        jobs: Vec<String>,
+        #[command(flatten)]
+        waiting: Waiting,
+    },
+    /// Finish all unfinished work (as the app does when it starts).
+    Resume {
+        /// Follow every job to the end, not only until it is submitted.
+        #[arg(long)]
+        wait: bool,
+        #[command(flatten)]
+        waiting: Waiting,
+    },
+    /// Render a failed job again (a new job, a new charge).
+    Retry {
+        job: String,
+        #[arg(long)]
+        wait: bool,
+        #[command(flatten)]
+        waiting: Waiting,
+    },
+    /// Past and current renders, newest first.
+    List {
+        /// Words from the prompt.
+        #[arg(long)]
+        search: Option<String>,
+        /// Only jobs in this state.
+        #[arg(long, value_parser = parse_state)]
+        status: Option<JobState>,
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=500))]
+        limit: u32,
+    },
+    /// Everything about one job.
+    Show { job: String },
+    /// One request per line of a JSONL file (the API's field names); all are validated
+    /// before any is sent.
+    Batch {
+        file: PathBuf,
+        #[arg(long)]
+        wait: bool,
+        /// Print each request and its estimate; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Refuse the batch (send nothing) when its estimate is above this.
+        #[arg(long)]
+        max_credits: Option<u64>,
+        #[command(flatten)]
+        waiting: Waiting,
+    },
+    /// Write the library (requests, results, file paths) to a JSON file.
+    Export { file: PathBuf },
+    /// Add the renders of an export that are not in the library yet.
+    Import { file: PathBuf },
+    /// Run the built-in emulator in the foreground (Ctrl-C stops it).
+    Sandbox {
+        #[arg(long)]
+        port: Option<u16>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Store the key read from stdin (never from an argument), replacing any stored key.
+    Set,
+    /// Where the key comes from (never the key itself).
+    Status,
+    /// Remove the stored key.
+    Clear,
+    /// Check the key with the service without spending credits.
+    Test,
+}
+
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Waiting {
+    /// Give up waiting after this many seconds (exit 5; the jobs go on next time).
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct Generate {
+    #[arg(long)]
+    pub prompt: String,
+    #[arg(long, value_parser = parse_mode)]
+    pub mode: Option<Mode>,
+    #[arg(long, value_parser = parse_tier)]
+    pub tier: Option<QualityTier>,
+    #[arg(long, value_parser = parse_channel)]
+    pub channel: Option<Channel>,
+    #[arg(long, value_parser = parse_aspect)]
+    pub aspect: Option<AspectRatio>,
+    /// Seconds, 4 to 15.
+    #[arg(long)]
+    pub duration: Option<u8>,
+    #[arg(long, value_parser = parse_resolution)]
+    pub resolution: Option<Resolution>,
+    /// Start frame (https URL).
+    #[arg(long, value_name = "URL")]
+    pub image: Option<String>,
+    /// End frame (https URL).
+    #[arg(long, value_name = "URL")]
+    pub end_image: Option<String>,
+    /// A media reference (https URL); up to 12.
+    #[arg(long, value_name = "URL")]
+    pub media: Vec<String>,
+    #[arg(long)]
+    pub no_audio: bool,
+    #[arg(long)]
+    pub fixed_lens: bool,
+    #[arg(long, allow_negative_numbers = true)]
+    pub seed: Option<i64>,
+    /// Follow the job to the end and print it with its local files.
+    #[arg(long)]
+    pub wait: bool,
+    /// Print the request body and the cost estimate; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub waiting: Waiting,
+}
+
+fn one_of<T: Copy>(
+    what: &str,
+    value: &str,
+    all: &[T],
+    parse: impl Fn(&str) -> Option<T>,
+    show: impl Fn(T) -> &'static str,
+) -> Result<T, String> {
+    parse(value).ok_or_else(|| {
+        let allowed: Vec<_> = all.iter().map(|v| show(*v)).collect();
+        format!(
+            "{value:?} is not a {what}; use one of {}",
+            allowed.join(", ")
+        )
+    })
+}
+
+fn parse_mode(v: &str) -> Result<Mode, String> {
+    one_of("mode", v, Mode::ALL, Mode::parse, Mode::as_str)
+}
+fn parse_tier(v: &str) -> Result<QualityTier, String> {
+    one_of(
+        "quality tier",
+        v,
+        QualityTier::ALL,
+        QualityTier::parse,
+        QualityTier::as_str,
+    )
+}
+fn parse_channel(v: &str) -> Result<Channel, String> {
+    one_of("channel", v, Channel::ALL, Channel::parse, Channel::as_str)
+}
+fn parse_aspect(v: &str) -> Result<AspectRatio, String> {
+    one_of(
+        "aspect ratio",
+        v,
+        AspectRatio::ALL,
+        AspectRatio::parse,
+        AspectRatio::as_str,
+    )
+}
+fn parse_resolution(v: &str) -> Result<Resolution, String> {
+    one_of(
+        "resolution",
+        v,
+        Resolution::ALL,
+        Resolution::parse,
+        Resolution::as_str,
+    )
+}
+fn parse_state(v: &str) -> Result<JobState, String> {
+    one_of(
+        "job state",
+        v,
+        &JobState::ALL,
+        JobState::parse,
+        JobState::as_str,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_wrong_value_lists_what_is_allowed() {
+        let err = Cli::try_parse_from(["seedance", "generate", "--prompt", "x", "--tier", "ultra"])
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("mini, standard, pro"), "{text}");
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn the_key_is_never_an_argument() {
+        assert!(Cli::try_parse_from(["seedance", "key", "set", "sk_live_x"]).is_err());
+    }
+}

@@ -1,0 +1,341 @@
+//! `seedance generate` and `seedance batch`: validate everything first (every problem
+//! listed, nothing sent on any), estimate the cost, then submit through the engine's outbox
+//! and follow the jobs within the account's request budget.
+
+use std::path::Path;
+
+use seedance_api::{ClipDuration, GenerationRequest, Problem};
+use serde::Serialize;
+use serde_json::json;
+use studio::estimate::{self, Estimate};
+use studio::{Job, JobState};
+
+use crate::args::{Generate, Waiting};
+use crate::context::Context;
+use crate::exit::{CliError, Exit};
+use crate::follow::follow_jobs;
+use crate::output::{JobView, RequestView, job_details, job_line, print_json};
+
+/// The request the flags describe (omitted flags take the API's defaults), and the
+/// problems found while reading the flags.
+fn request_from(g: &Generate) -> (GenerationRequest, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut r = GenerationRequest::text(g.prompt.clone());
+    if let Some(v) = g.mode {
+        r.mode = v;
+    }
+    if let Some(v) = g.tier {
+        r.quality_tier = v;
+    }
+    if let Some(v) = g.channel {
+        r.channel = v;
+    }
+    if let Some(v) = g.aspect {
+        r.aspect_ratio = v;
+    }
+    if let Some(secs) = g.duration {
+        match ClipDuration::new(secs) {
+            Some(d) => r.duration = d,
+            None => problems.push(Problem::new(
+                "duration",
+                format!("must be 4 to 15 seconds; got {secs}"),
+            )),
+        }
+    }
+    if let Some(v) = g.resolution {
+        r.resolution = v;
+    }
+    r.image_url = g.image.clone();
+    r.end_image_url = g.end_image.clone();
+    r.media_urls = g.media.clone();
+    r.generate_audio = !g.no_audio;
+    r.fixed_lens = g.fixed_lens;
+    r.seed = g.seed;
+    (r, problems)
+}
+
+/// The canonical body the engine would store and send, or every problem with `request`.
+fn prepare(ctx: &Context, request: &GenerationRequest) -> Result<Vec<u8>, Vec<Problem>> {
+    seedance_api::validate(request, ctx.base_is_loopback()).map(|p| p.body)
+}
+
+#[derive(Serialize)]
+struct DryRun {
+    body: serde_json::Value,
+    request: RequestView,
+    estimate: Estimate,
+}
+
+fn dry_run_of(request: &GenerationRequest, body: &[u8], estimate: Estimate) -> DryRun {
+    DryRun {
+        body: serde_json::from_slice(body).expect("the body is JSON"),
+        request: RequestView::from(request),
+        estimate,
+    }
+}
+
+/// For several jobs, a refused submission is one more failed job.
+pub fn batch_exit(exit: Exit) -> Exit {
+    match exit {
+        Exit::ApiRefused => Exit::JobFailed,
+        other => other,
+    }
+}
+
+pub async fn generate(ctx: &Context, g: Generate, json: bool) -> Result<Exit, CliError> {
+    let (request, mut problems) = request_from(&g);
+    let prepared = prepare(ctx, &request);
+    if let Err(found) = &prepared {
+        problems.extend(found.iter().cloned());
+    }
+    let body = match prepared {
+        Ok(body) if problems.is_empty() => body,
+        _ => return Err(CliError::problems("The request is invalid", problems)),
+    };
+    let history = ctx.history().await?;
+    let estimate = estimate::estimate(&history, &request).await?;
+    if g.dry_run {
+        let dry = dry_run_of(&request, &body, estimate);
+        if json {
+            print_json(&dry);
+        } else {
+            println!("{}", serde_json::to_string_pretty(&dry.body).unwrap());
+            println!("cost: {}", dry.estimate.describe());
+            println!("Nothing was sent (--dry-run).");
+        }
+        return Ok(Exit::Success);
+    }
+    for warning in seedance_api::lint_prompt(&request) {
+        eprintln!("note: {}", warning.message);
+    }
+    let (jobs, exit) = ctx
+        .with_engine(async |engine| {
+            let job = engine.submit(&request).await?;
+            eprintln!("{}: queued ({})", job.id, estimate.describe());
+            follow_jobs(engine, std::slice::from_ref(&job.id), g.wait, g.waiting).await
+        })
+        .await?;
+    print_jobs(&jobs, json, true);
+    Ok(exit)
+}
+
+/// Prints jobs: a JSON object (one job) or array, or lines (details when `detailed`).
+pub fn print_jobs(jobs: &[Job], json: bool, detailed: bool) {
+    if json {
+        let views: Vec<JobView> = jobs.iter().map(JobView::from).collect();
+        if views.len() == 1 {
+            print_json(&views[0]);
+        } else {
+            print_json(&views);
+        }
+    } else {
+        for job in jobs {
+            if detailed {
+                print!("{}", job_details(job));
+            } else {
+                println!("{}", job_line(job));
+            }
+        }
+    }
+}
+
+/// Reads and checks every line of a batch file. Blank lines and lines starting with `#`
+/// are skipped; every other line must be one JSON request with the API's field names.
+fn read_batch(
+    path: &Path,
+    ctx: &Context,
+) -> Result<Vec<(usize, GenerationRequest, Vec<u8>)>, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::invalid(format!("{}: {e}", path.display())))?;
+    let mut good = Vec::new();
+    let mut problems = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let n = index + 1;
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match parse_line(line) {
+            Err(message) => problems.push(Problem::new(format!("line {n}"), message)),
+            Ok(request) => match prepare(ctx, &request) {
+                Ok(body) => good.push((n, request, body)),
+                Err(found) => problems.extend(
+                    found
+                        .into_iter()
+                        .map(|p| Problem::new(format!("line {n}: {}", p.field), p.message)),
+                ),
+            },
+        }
+    }
+    if !problems.is_empty() {
+        return Err(CliError::problems(
+            &format!("{} has invalid requests", path.display()),
+            problems,
+        ));
+    }
+    if good.is_empty() {
+        return Err(CliError::invalid(format!(
+            "{} has no requests (one JSON object per line)",
+            path.display()
+        )));
+    }
+    Ok(good)
+}
+
+/// The API's request fields; anything else on a line is a mistake worth reporting.
+const FIELDS: &[&str] = &[
+    "mode",
+    "quality_tier",
+    "channel",
+    "prompt",
+    "aspect_ratio",
+    "duration",
+    "resolution",
+    "image_url",
+    "end_image_url",
+    "media_urls",
+    "generate_audio",
+    "fixed_lens",
+    "seed",
+];
+
+fn parse_line(line: &str) -> Result<GenerationRequest, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
+    let object = value
+        .as_object()
+        .ok_or("must be a JSON object with the API's field names")?;
+    if let Some(unknown) = object.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        return Err(format!(
+            "unknown field {unknown:?}; the fields are {}",
+            FIELDS.join(", ")
+        ));
+    }
+    if object.get("duration").is_some_and(|d| !d.is_string()) {
+        return Err("duration is a string of seconds on the wire, e.g. \"duration\":\"8\"".into());
+    }
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
+#[derive(Serialize)]
+struct BatchSummary {
+    jobs: Vec<JobView>,
+    total: usize,
+    ready: usize,
+    failed: usize,
+    unfinished: usize,
+    credits_used: i64,
+    credits_refunded: i64,
+}
+
+pub async fn batch(
+    ctx: &Context,
+    file: &Path,
+    wait: bool,
+    dry_run: bool,
+    max_credits: Option<u64>,
+    waiting: Waiting,
+    json: bool,
+) -> Result<Exit, CliError> {
+    let requests = read_batch(file, ctx)?;
+    let history = ctx.history().await?;
+    let mut estimates = Vec::with_capacity(requests.len());
+    for (_, request, _) in &requests {
+        estimates.push(estimate::estimate(&history, request).await?);
+    }
+    let total: u64 = estimates.iter().map(|e| e.credits).sum();
+    if let Some(max) = max_credits
+        && total > max
+    {
+        return Err(CliError::invalid(format!(
+            "The batch of {} renders would cost about {total} credits, more than --max-credits {max}; nothing was sent",
+            requests.len()
+        )));
+    }
+    if dry_run {
+        let items: Vec<DryRun> = requests
+            .iter()
+            .zip(estimates)
+            .map(|((_, request, body), e)| dry_run_of(request, body, e))
+            .collect();
+        if json {
+            print_json(&json!({ "requests": items, "estimated_credits": total }));
+        } else {
+            for ((n, _, body), item) in requests.iter().zip(&items) {
+                println!(
+                    "line {n}: {}  ({})",
+                    String::from_utf8_lossy(body),
+                    item.estimate.describe()
+                );
+            }
+            println!(
+                "{} requests, about {total} credits in all. Nothing was sent (--dry-run).",
+                items.len()
+            );
+        }
+        return Ok(Exit::Success);
+    }
+
+    let (jobs, exit) = ctx
+        .with_engine(async |engine| {
+            let mut ids = Vec::with_capacity(requests.len());
+            for (_, request, _) in &requests {
+                ids.push(engine.submit(request).await?.id);
+            }
+            eprintln!("{} jobs queued (about {total} credits)", ids.len());
+            follow_jobs(engine, &ids, wait, waiting).await
+        })
+        .await?;
+    let count = |f: &dyn Fn(JobState) -> bool| jobs.iter().filter(|j| f(j.state())).count();
+    let summary = BatchSummary {
+        total: jobs.len(),
+        ready: count(&|s| s == JobState::Ready),
+        failed: count(&|s| {
+            matches!(
+                s,
+                JobState::Failed | JobState::Expired | JobState::NeedsAttention
+            )
+        }),
+        unfinished: count(&|s| s.is_active()),
+        credits_used: jobs.iter().filter_map(|j| j.credits_used).sum(),
+        credits_refunded: jobs.iter().filter_map(|j| j.credits_refunded).sum(),
+        jobs: jobs.iter().map(JobView::from).collect(),
+    };
+    if json {
+        print_json(&summary);
+    } else {
+        for job in &jobs {
+            println!("{}", job_line(job));
+        }
+        println!(
+            "{} jobs: {} ready, {} failed, {} still rendering; {} credits used, {} refunded",
+            summary.total,
+            summary.ready,
+            summary.failed,
+            summary.unfinished,
+            summary.credits_used,
+            summary.credits_refunded
+        );
+    }
+    Ok(batch_exit(exit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_line;
+
+    #[test]
+    fn lines_use_the_api_field_names_and_nothing_else() {
+        let r =
+            parse_line(r#"{"prompt":"a lighthouse in fog","duration":"8","quality_tier":"pro"}"#)
+                .unwrap();
+        assert_eq!(r.duration.seconds(), 8);
+        assert_eq!(r.quality_tier.as_str(), "pro");
+        let err = parse_line(r#"{"prompt":"a lighthouse","tier":"pro"}"#).unwrap_err();
+        assert!(err.contains("unknown field \"tier\""), "{err}");
+        assert!(parse_line("[1,2]").unwrap_err().contains("JSON object"));
+        assert!(parse_line("{oops").unwrap_err().starts_with("not JSON"));
+        let err = parse_line(r#"{"prompt":"a lighthouse","duration":8}"#).unwrap_err();
+        assert!(err.contains(r#""duration":"8""#), "{err}");
+    }
+}

@@ -1,0 +1,80 @@
+//! `seedance`: the Seedance Studio engine on the command line, sharing the app's data folder
+//! and history, for batch work and coding agents.
+
+mod args;
+mod commands;
+mod context;
+mod exit;
+mod follow;
+mod output;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+use crate::context::Context;
+use crate::exit::{CliError, Exit};
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let _logs = studio::data_dir()
+        .ok()
+        .and_then(|dir| studio::logging::init(&dir, "seedance-cli").ok());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the async runtime starts");
+    let json = cli.json;
+    let result = runtime.block_on(run(cli));
+    let code = match result {
+        Ok(exit) => exit,
+        Err(err) => {
+            tracing::warn!(exit = ?err.exit, "{}", err.message);
+            if json {
+                output::print_json(&serde_json::json!({ "error": err }));
+            }
+            eprintln!("seedance: {}", err.message);
+            err.exit
+        }
+    };
+    // Background work (emulator connections, log writer) must not keep the process alive.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    std::process::ExitCode::from(code as u8)
+}
+
+async fn run(cli: Cli) -> Result<Exit, CliError> {
+    let json = cli.json;
+    if let Command::Sandbox { port } = cli.command {
+        return commands::sandbox::run(port, json).await;
+    }
+    let ctx = Context::open(cli.sandbox).await?;
+    match cli.command {
+        Command::Key(k) => commands::key::run(&ctx, k, json).await,
+        Command::Generate(g) => commands::generate::generate(&ctx, g, json).await,
+        Command::Batch {
+            file,
+            wait,
+            dry_run,
+            max_credits,
+            waiting,
+        } => {
+            commands::generate::batch(&ctx, &file, wait, dry_run, max_credits, waiting, json).await
+        }
+        Command::Status { job } => commands::jobs::status(&ctx, &job, false, json).await,
+        Command::Show { job } => commands::jobs::status(&ctx, &job, true, json).await,
+        Command::Wait { jobs, waiting } => commands::jobs::wait(&ctx, &jobs, waiting, json).await,
+        Command::Resume { wait, waiting } => {
+            commands::jobs::resume(&ctx, wait, waiting, json).await
+        }
+        Command::Retry { job, wait, waiting } => {
+            commands::jobs::retry(&ctx, &job, wait, waiting, json).await
+        }
+        Command::List {
+            search,
+            status,
+            limit,
+        } => commands::jobs::list(&ctx, search, status, limit, json).await,
+        Command::Export { file } => commands::library::export(&ctx, &file, json).await,
+        Command::Import { file } => commands::library::import(&ctx, &file, json).await,
+        Command::Sandbox { .. } => unreachable!("handled above"),
+    }
+}
