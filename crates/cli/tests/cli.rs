@@ -234,6 +234,19 @@ async fn invalid_input_lists_every_problem_and_sends_nothing() {
     );
     assert_eq!(dry["estimate"]["credits"], 60);
     assert_eq!(dry["estimate"]["basis"]["kind"], "scaled");
+    // Without --mode, the mode follows the references.
+    let (_, dry) = env
+        .json(&[
+            "generate",
+            "--prompt",
+            "the woman from the start frame turns to the camera",
+            "--image",
+            "https://example.com/start.png",
+            "--dry-run",
+            "--json",
+        ])
+        .await;
+    assert_eq!(dry["request"]["mode"], "image-to-video", "{dry}");
     assert_eq!(env.submissions(), 0);
     assert!(
         env.sandbox.ledger().requests.is_empty(),

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use seedance_api::{ClipDuration, GenerationRequest, Problem};
+use seedance_api::{ClipDuration, GenerationRequest, Mode, Problem};
 use serde::Serialize;
 use serde_json::json;
 use studio::estimate::{self, Estimate};
@@ -16,14 +16,18 @@ use crate::exit::{CliError, Exit};
 use crate::follow::follow_jobs;
 use crate::output::{JobView, RequestView, job_details, job_line, print_json};
 
-/// The request the flags describe (omitted flags take the API's defaults), and the
-/// problems found while reading the flags.
+/// The request the flags describe, and the problems found while reading the flags.
+/// Omitted flags take the API's defaults, except the mode, which follows the references
+/// (media references: media-to-video; a start frame: image-to-video).
 fn request_from(g: &Generate) -> (GenerationRequest, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut r = GenerationRequest::text(g.prompt.clone());
-    if let Some(v) = g.mode {
-        r.mode = v;
-    }
+    r.mode = match (g.mode, g.media.is_empty(), &g.image) {
+        (Some(mode), _, _) => mode,
+        (None, false, _) => Mode::MediaToVideo,
+        (None, true, Some(_)) => Mode::ImageToVideo,
+        (None, true, None) => Mode::TextToVideo,
+    };
     if let Some(v) = g.tier {
         r.quality_tier = v;
     }
