@@ -174,3 +174,72 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
     live.stop().await;
     drop(env);
 }
+
+/// The app and `seedance` on one data folder at once: a job the command submits (and then
+/// leaves) is finished and downloaded by the running app.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_running_app_finishes_a_job_the_command_started() {
+    let cli = std::path::Path::new(crate::harness::APP_BIN).with_file_name("seedance");
+    assert!(
+        cli.exists(),
+        "{} is missing: `cargo test --workspace` builds it (or `cargo build -p seedance-cli`)",
+        cli.display()
+    );
+    let live = Sandbox::start(Config {
+        keys: vec![SENTINEL.to_string()],
+        render_time: seedance_sandbox::RenderTime::between_ms(800, 1200),
+        rate_limit: 30,
+        rate_window: std::time::Duration::from_secs(3),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let mut env = AppEnv::new();
+    env.set("SEEDANCE_BASE_URL", live.base_url());
+    env.set("SEEDANCE_API_KEY", SENTINEL);
+    env.set("SEEDANCE_RATE", "30/3");
+    let vars = env.vars.clone();
+    let s = Session::start_with(env).await;
+    s.wait_for_text("connection-mode", |t| t.starts_with("Live"))
+        .await;
+
+    let seedance = |args: &[&str]| {
+        let mut cmd = tokio::process::Command::new(&cli);
+        cmd.args(args).envs(vars.iter().map(|(k, v)| (k, v)));
+        cmd
+    };
+    let out = seedance(&[
+        "generate",
+        "--prompt",
+        "a kettle steaming on a stove",
+        "--json",
+    ])
+    .output()
+    .await
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let job: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(job["status"], "processing", "the command left it rendering");
+    let id = job["job_id"].as_str().unwrap().to_string();
+
+    // Only the app runs now: it polls, downloads and finishes the command's job.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let done = loop {
+        let out = seedance(&["status", &id, "--json"]).output().await.unwrap();
+        let now: Value = serde_json::from_slice(&out.stdout).unwrap();
+        if now["status"] == "ready" {
+            break now;
+        }
+        assert!(std::time::Instant::now() < deadline, "still {now}");
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    };
+    assert!(std::path::Path::new(done["video_path"].as_str().unwrap()).exists());
+    assert_eq!(live.ledger().charges.values().sum::<u32>(), 1);
+    s.end().await;
+    live.stop().await;
+}
