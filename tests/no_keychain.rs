@@ -27,7 +27,9 @@ async fn without_a_keychain_the_app_explains_and_runs_in_sandbox() {
     }
 
     let data = dir.path().join("data");
-    let studio = Studio::start(data.clone()).await.unwrap();
+    let studio = Studio::start(data.clone(), std::sync::Arc::new(|_| {}))
+        .await
+        .unwrap();
     let connection = studio.connection().await.expect("Sandbox runs");
     assert_eq!(connection.mode, ConnectionMode::Sandbox);
     let notice = studio.notice().expect("the app says why it is in Sandbox");

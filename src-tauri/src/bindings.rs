@@ -5,12 +5,17 @@
 
 use ts_rs::{Config, TS};
 
-use seedance_api::{AspectRatio, Channel, Mode, QualityTier, Resolution};
-use studio::ConnectionMode;
+use seedance_api::lint::LintKind;
+use seedance_api::{
+    AspectRatio, Channel, GenerationRequest, LintWarning, Mode, Problem, QualityTier, Resolution,
+};
+use studio::estimate::{Basis, Estimate};
 use studio::keychain::KeySource;
 use studio::settings::{ComposerDefaults, Language, Settings, Theme};
+use studio::{ConnectionMode, JobEvent, JobState};
 
 use crate::commands::app::AppInfo;
+use crate::drafts::{DraftCheck, JobSummary};
 use crate::error::{ErrorCode, IpcError};
 use crate::session::{ConnectionInfo, KeyCheck, KeyStatus};
 
@@ -32,6 +37,7 @@ pub fn typescript_bindings() -> String {
         "// Generated from the Rust types by src-tauri/src/bindings.rs; do not edit by hand.\n\
          // Regenerate with: UPDATE_BINDINGS=1 cargo test -p seedance-studio bindings\n\n",
     );
+    declare::<Problem>(&cfg, &mut out);
     declare::<ErrorCode>(&cfg, &mut out);
     declare::<IpcError>(&cfg, &mut out);
     declare::<ConnectionMode>(&cfg, &mut out);
@@ -49,6 +55,16 @@ pub fn typescript_bindings() -> String {
     declare::<Theme>(&cfg, &mut out);
     declare::<Language>(&cfg, &mut out);
     declare::<Settings>(&cfg, &mut out);
+    declare::<GenerationRequest>(&cfg, &mut out);
+    declare::<LintKind>(&cfg, &mut out);
+    declare::<LintWarning>(&cfg, &mut out);
+    declare::<Basis>(&cfg, &mut out);
+    declare::<Estimate>(&cfg, &mut out);
+    declare::<DraftCheck>(&cfg, &mut out);
+    declare::<JobState>(&cfg, &mut out);
+    declare::<JobSummary>(&cfg, &mut out);
+    declare::<JobEvent>(&cfg, &mut out);
+    declare::<studio::references::Probe>(&cfg, &mut out);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

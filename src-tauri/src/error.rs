@@ -21,6 +21,10 @@ pub enum ErrorCode {
     Offline,
     /// The API refused the request (bad key, no credits, …); the message says why.
     Refused,
+    /// The action spends more than the spend guard allows: ask, then repeat it confirmed.
+    NeedsConfirmation,
+    /// A local file needs an upload storage before the service can fetch it.
+    NeedsStorage,
     /// Anything else; the message says what.
     Internal,
 }
@@ -33,6 +37,8 @@ pub struct IpcError {
     pub message: String,
     /// The input field at fault, for `invalid_input`.
     pub field: Option<String>,
+    /// Every problem with the input, by field, for `invalid_input` (the first is `field`).
+    pub problems: Vec<seedance_api::Problem>,
 }
 
 impl IpcError {
@@ -41,6 +47,7 @@ impl IpcError {
             code,
             message: studio::logging::scrub(&message.to_string()).into_owned(),
             field: None,
+            problems: Vec::new(),
         }
     }
     pub fn setup(message: impl std::fmt::Display) -> Self {
@@ -109,6 +116,14 @@ impl From<studio::connection::ConnectError> for IpcError {
 impl From<seedance_api::ApiError> for IpcError {
     fn from(err: seedance_api::ApiError) -> Self {
         use seedance_api::ApiError;
+        if let ApiError::Invalid { problems } = &err
+            && let Some(first) = problems.first()
+        {
+            return Self {
+                problems: problems.clone(),
+                ..Self::invalid(&first.field, &err)
+            };
+        }
         let code = match &err {
             ApiError::Invalid { .. } => ErrorCode::InvalidInput,
             ApiError::Transport { .. } => ErrorCode::Offline,

@@ -5,11 +5,13 @@
 
 pub mod bindings;
 pub mod commands;
+pub mod drafts;
 pub mod error;
+pub mod media;
 mod security;
 pub mod session;
 
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 /// Starts the app: a single instance (a second launch focuses the first), one window, and
 /// the studio starting in the background while the window opens.
@@ -26,9 +28,13 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             focus_main_window(app);
         }))
-        .manage(session::AppState::default())
         .setup(|app| {
             let handle = app.handle().clone();
+            // Job events reach the webview as `job-event`.
+            let emitter = handle.clone();
+            app.manage(session::AppState::new(std::sync::Arc::new(move |event| {
+                let _ = emitter.emit("job-event", event);
+            })));
             tauri::async_runtime::spawn(async move {
                 let state = handle.state::<session::AppState>();
                 if let Err(e) = state.studio().await {
@@ -41,10 +47,15 @@ pub fn run() {
             commands::app::app_info,
             commands::app::connection_set,
             commands::app::diagnostics_export,
+            commands::compose::draft_check,
+            commands::compose::job_submit,
+            commands::compose::jobs_recent,
             commands::key::key_clear,
             commands::key::key_save,
             commands::key::key_status,
             commands::key::key_test,
+            commands::compose::reference_file,
+            commands::compose::reference_probe,
             commands::settings::settings_get,
             commands::settings::settings_save,
         ])

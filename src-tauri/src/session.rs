@@ -13,7 +13,7 @@ use serde::Serialize;
 use studio::connection::{self, ConnectError, Connected, ConnectionMode, LiveKey};
 use studio::keychain::{KeySource, Keychain};
 use studio::settings::Settings;
-use studio::{Engine, Store};
+use studio::{Engine, JobEvent, Store};
 use tokio::sync::{Mutex, OnceCell};
 use ts_rs::TS;
 
@@ -49,7 +49,19 @@ pub struct KeyCheck {
 struct Current {
     connected: Connected,
     engine: Engine,
+    forwarder: tokio::task::JoinHandle<()>,
 }
+
+impl Current {
+    async fn stop(self) {
+        self.forwarder.abort();
+        self.engine.stop().await;
+        self.connected.close().await;
+    }
+}
+
+/// Where job events go (the webview, in the app).
+pub type EventSink = Arc<dyn Fn(JobEvent) + Send + Sync>;
 
 /// Everything behind the IPC commands.
 pub struct Studio {
@@ -58,12 +70,13 @@ pub struct Studio {
     pub keychain: Keychain,
     current: Mutex<Option<Current>>,
     notice: std::sync::Mutex<Option<String>>,
+    sink: EventSink,
 }
 
 impl Studio {
     /// Opens the data folder and connects in the mode chosen last time (Sandbox when there
     /// is no Live key). A mode that cannot start is reported, not fatal.
-    pub async fn start(data_dir: PathBuf) -> Result<Self, IpcError> {
+    pub async fn start(data_dir: PathBuf, sink: EventSink) -> Result<Self, IpcError> {
         let profile = Store::open(&data_dir).await?;
         let studio = Self {
             data_dir,
@@ -71,6 +84,7 @@ impl Studio {
             keychain: Keychain::from_env(),
             current: Mutex::new(None),
             notice: std::sync::Mutex::new(None),
+            sink,
         };
         let live = LiveKey::resolve(&studio.keychain).await;
         let stored = connection::stored_mode(&studio.profile)
@@ -105,7 +119,23 @@ impl Studio {
         let connected =
             Connected::open(&self.data_dir, mode, &settings, live.key, live.source).await?;
         let engine = Engine::start(connected.engine.clone()).await?;
-        Ok(Current { connected, engine })
+        // Every event of this engine (its own and other processes') goes to the sink.
+        let mut events = engine.subscribe();
+        let sink = self.sink.clone();
+        let forwarder = tokio::spawn(async move {
+            loop {
+                match events.recv().await {
+                    Ok(event) => sink(event),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                }
+            }
+        });
+        Ok(Current {
+            connected,
+            engine,
+            forwarder,
+        })
     }
 
     /// The connection as the status bar and Settings show it.
@@ -136,8 +166,7 @@ impl Studio {
         }
         let mut current = self.current.lock().await;
         if let Some(old) = current.take() {
-            old.engine.stop().await;
-            old.connected.close().await;
+            old.stop().await;
         }
         let next = self.connect(mode, live).await;
         let result = match next {
@@ -154,6 +183,20 @@ impl Studio {
         self.connection()
             .await
             .ok_or_else(|| IpcError::internal("the connection did not start"))
+    }
+
+    /// Runs `work` on the running engine, or says that no mode runs.
+    pub async fn with_engine<T>(
+        &self,
+        work: impl AsyncFnOnce(&Engine) -> Result<T, IpcError>,
+    ) -> Result<T, IpcError> {
+        let current = self.current.lock().await;
+        match current.as_ref() {
+            Some(c) => work(&c.engine).await,
+            None => Err(IpcError::setup(self.notice().unwrap_or_else(|| {
+                "No connection is running: choose Live or Sandbox in Settings.".into()
+            }))),
+        }
     }
 
     /// The mode running now.
@@ -294,18 +337,28 @@ impl Studio {
 }
 
 /// The app's state as Tauri manages it: the [`Studio`] once it has started.
-#[derive(Default)]
 pub struct AppState {
     studio: OnceCell<Result<Arc<Studio>, IpcError>>,
+    sink: EventSink,
 }
 
 impl AppState {
+    /// `sink` receives every job event once the studio runs.
+    pub fn new(sink: EventSink) -> Self {
+        Self {
+            studio: OnceCell::new(),
+            sink,
+        }
+    }
+
     /// The running studio, starting it on first use; every caller waits for the same start.
     pub async fn studio(&self) -> Result<Arc<Studio>, IpcError> {
         self.studio
             .get_or_init(|| async {
                 let data_dir = studio::data_dir()?;
-                Studio::start(data_dir).await.map(Arc::new)
+                Studio::start(data_dir, self.sink.clone())
+                    .await
+                    .map(Arc::new)
             })
             .await
             .clone()

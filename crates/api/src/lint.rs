@@ -8,6 +8,7 @@ use crate::types::GenerationRequest;
 
 /// What kind of advice a warning gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum LintKind {
     AssetUrl,
@@ -20,6 +21,7 @@ pub enum LintKind {
 
 /// One piece of advice about a prompt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LintWarning {
     pub kind: LintKind,
     pub message: String,

@@ -172,6 +172,7 @@ fn is_false(b: &bool) -> bool {
 
 /// A request to render a clip. Build one, then [`crate::validate`] it before sending.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GenerationRequest {
     #[serde(default, skip_serializing_if = "Mode::is_default")]
     pub mode: Mode,
@@ -182,7 +183,9 @@ pub struct GenerationRequest {
     pub prompt: String,
     #[serde(default, skip_serializing_if = "AspectRatio::is_default")]
     pub aspect_ratio: AspectRatio,
+    /// Seconds as a string, `"4"` to `"15"`, as on the wire.
     #[serde(default, skip_serializing_if = "is_default_duration")]
+    #[cfg_attr(feature = "ts", ts(type = "string", optional))]
     pub duration: ClipDuration,
     #[serde(default, skip_serializing_if = "Resolution::is_default")]
     pub resolution: Resolution,

@@ -13,6 +13,7 @@ use crate::store::Store;
 
 /// One change to one job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JobEvent {
     /// Position in the shared event log.
     pub id: i64,

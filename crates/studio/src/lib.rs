@@ -21,6 +21,7 @@ pub mod library;
 pub mod local_sandbox;
 pub mod logging;
 pub mod preview;
+pub mod references;
 pub mod schedule;
 pub mod settings;
 pub mod store;

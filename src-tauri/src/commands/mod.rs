@@ -2,6 +2,7 @@
 //! which tests call directly.
 
 pub mod app;
+pub mod compose;
 pub mod key;
 pub mod names;
 pub mod settings;

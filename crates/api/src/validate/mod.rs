@@ -13,6 +13,7 @@ pub const SEED_MAX: i64 = 4_294_967_295;
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Problem {
     /// The request field, e.g. `prompt` or `media_urls[3]`.
     pub field: String,

@@ -1,0 +1,81 @@
+//! The composer: checking a draft as it is typed, submitting it, the jobs for the Queue,
+//! and local files dropped on a reference zone (their bytes arrive raw, not as JSON).
+
+use seedance_api::GenerationRequest;
+use tauri::State;
+use tauri::ipc::{InvokeBody, Request};
+
+use crate::drafts::{self, DraftCheck, JobSummary};
+use crate::error::{ErrorCode, IpcError};
+use crate::session::AppState;
+
+#[tauri::command]
+pub async fn draft_check(
+    state: State<'_, AppState>,
+    draft: GenerationRequest,
+) -> Result<DraftCheck, IpcError> {
+    drafts::check(&*state.studio().await?, &draft).await
+}
+
+#[tauri::command]
+pub async fn job_submit(
+    state: State<'_, AppState>,
+    draft: GenerationRequest,
+    confirmed_spend: bool,
+) -> Result<JobSummary, IpcError> {
+    drafts::submit(&*state.studio().await?, &draft, confirmed_spend).await
+}
+
+#[tauri::command]
+pub async fn jobs_recent(
+    state: State<'_, AppState>,
+    limit: u32,
+) -> Result<Vec<JobSummary>, IpcError> {
+    drafts::recent(&*state.studio().await?, limit.clamp(1, 200)).await
+}
+
+/// Checks a reference URL (reachable, an image or a video, Range support for videos) and
+/// returns a preview of images.
+#[tauri::command]
+pub async fn reference_probe(
+    state: State<'_, AppState>,
+    url: String,
+) -> Result<studio::references::Probe, IpcError> {
+    let studio = state.studio().await?;
+    let loopback_ok = studio
+        .with_engine(async |engine| Ok(engine.client().base_is_loopback()))
+        .await?;
+    studio::references::probe(url.trim(), loopback_ok)
+        .await
+        .map_err(|e| IpcError::invalid("url", e))
+}
+
+/// A file dropped from the file manager: its bytes, with its name in `x-file-name`. The
+/// service only takes public https URLs, so a local file needs an upload storage first.
+#[tauri::command]
+pub async fn reference_file(request: Request<'_>) -> Result<String, IpcError> {
+    let name = request
+        .headers()
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("the file")
+        .to_string();
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(IpcError::invalid("file", "expected the file's bytes"));
+    };
+    let kind = crate::media::sniff(bytes).ok_or_else(|| {
+        IpcError::invalid(
+            "file",
+            format!(
+                "{name} is not an image (JPEG, PNG, WebP) or a video (MP4, MOV) the service can use"
+            ),
+        )
+    })?;
+    Err(IpcError::new(
+        ErrorCode::NeedsStorage,
+        format!(
+            "{name} ({kind}, {} KB) is on this computer, and the service only fetches public https URLs. Uploading local files needs a storage bucket, which is not set up. Drag the {kind} from a web page, or paste its https URL.",
+            bytes.len().div_ceil(1024)
+        ),
+    ))
+}

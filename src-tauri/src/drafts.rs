@@ -1,0 +1,139 @@
+//! The composer's requests: checked as they are typed (every problem by field, the
+//! prompt advice, the cost estimate), submitted through the engine's outbox behind the
+//! spend guard, and listed for the Queue.
+
+use seedance_api::{ApiError, GenerationRequest, LintWarning, Problem};
+use serde::Serialize;
+use studio::estimate::{self, Estimate};
+use studio::settings::Settings;
+use studio::{Job, JobState};
+use ts_rs::TS;
+
+use crate::error::{ErrorCode, IpcError};
+use crate::session::Studio;
+
+/// What the composer shows before submitting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DraftCheck {
+    /// Every broken rule, by field; empty when the draft can be sent.
+    pub problems: Vec<Problem>,
+    /// Advice from the vendor's prompt guide; the draft can be sent anyway.
+    pub lint: Vec<LintWarning>,
+    pub estimate: Estimate,
+    /// The spend guard in force (ask above this many credits), if any.
+    pub spend_guard: Option<u32>,
+}
+
+/// A job as the Queue lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct JobSummary {
+    pub id: String,
+    pub state: JobState,
+    pub prompt: String,
+    pub task_id: Option<String>,
+    pub mode: String,
+    pub quality_tier: String,
+    pub resolution: String,
+    pub aspect_ratio: String,
+    pub duration: i64,
+    /// Milliseconds since the epoch.
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub credits_used: Option<i64>,
+    pub credits_refunded: Option<i64>,
+    pub error_message: Option<String>,
+    pub attention_reason: Option<String>,
+}
+
+impl From<&Job> for JobSummary {
+    fn from(j: &Job) -> Self {
+        Self {
+            id: j.id.clone(),
+            state: j.state(),
+            prompt: j.prompt.clone(),
+            task_id: j.task_id.clone(),
+            mode: j.mode.clone(),
+            quality_tier: j.quality_tier.clone(),
+            resolution: j.resolution.clone(),
+            aspect_ratio: j.aspect_ratio.clone(),
+            duration: j.duration,
+            created_at: j.created_at,
+            updated_at: j.updated_at,
+            credits_used: j.credits_used,
+            credits_refunded: j.credits_refunded,
+            error_message: j.error_message.clone(),
+            attention_reason: j.attention_reason.clone(),
+        }
+    }
+}
+
+fn problems_of(
+    result: Result<seedance_api::PreparedRequest, ApiError>,
+) -> Result<Vec<Problem>, IpcError> {
+    match result {
+        Ok(_) => Ok(Vec::new()),
+        Err(ApiError::Invalid { problems }) => Ok(problems),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Checks `draft` against the rules of the connection in force.
+pub async fn check(studio: &Studio, draft: &GenerationRequest) -> Result<DraftCheck, IpcError> {
+    let settings = Settings::load(&studio.profile).await?;
+    studio
+        .with_engine(async |engine| {
+            Ok(DraftCheck {
+                problems: problems_of(engine.client().prepare(draft))?,
+                lint: seedance_api::lint_prompt(draft),
+                estimate: estimate::estimate(engine.store(), draft).await?,
+                spend_guard: settings.spend_guard_credits,
+            })
+        })
+        .await
+}
+
+/// Submits `draft`: refused with every problem when invalid (nothing stored or sent), and
+/// with `needs_confirmation` when its estimate is above the spend guard unless confirmed.
+pub async fn submit(
+    studio: &Studio,
+    draft: &GenerationRequest,
+    confirmed_spend: bool,
+) -> Result<JobSummary, IpcError> {
+    let settings = Settings::load(&studio.profile).await?;
+    studio
+        .with_engine(async |engine| {
+            // Invalid drafts come back with every problem, by field; nothing is stored.
+            engine.client().prepare(draft)?;
+            let estimate = estimate::estimate(engine.store(), draft).await?;
+            if let Some(guard) = settings.spend_guard_credits
+                && estimate.credits > u64::from(guard)
+                && !confirmed_spend
+            {
+                return Err(IpcError::new(
+                    ErrorCode::NeedsConfirmation,
+                    format!(
+                        "This render is estimated at {} credits, above your spend guard of {guard}. Confirm to submit it.",
+                        estimate.credits
+                    ),
+                ));
+            }
+            let job = engine.submit(draft).await?;
+            tracing::info!(job = %job.id, "submitted from the composer");
+            Ok(JobSummary::from(&job))
+        })
+        .await
+}
+
+/// The newest jobs of the running mode's history, newest first.
+pub async fn recent(studio: &Studio, limit: u32) -> Result<Vec<JobSummary>, IpcError> {
+    studio
+        .with_engine(async |engine| {
+            let library = studio::library::Library::new(engine.store().clone(), "");
+            let page = library
+                .page(&studio::library::Filter::default(), None, limit)
+                .await
+                .map_err(IpcError::internal)?;
+            Ok(page.jobs.iter().map(JobSummary::from).collect())
+        })
+        .await
+}
