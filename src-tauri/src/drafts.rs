@@ -41,6 +41,8 @@ pub struct JobSummary {
     pub updated_at: i64,
     pub credits_used: Option<i64>,
     pub credits_refunded: Option<i64>,
+    /// The seed the service used (for "reuse seed").
+    pub seed: Option<i64>,
     pub error_message: Option<String>,
     pub attention_reason: Option<String>,
 }
@@ -61,6 +63,7 @@ impl From<&Job> for JobSummary {
             updated_at: j.updated_at,
             credits_used: j.credits_used,
             credits_refunded: j.credits_refunded,
+            seed: j.seed,
             error_message: j.error_message.clone(),
             attention_reason: j.attention_reason.clone(),
         }

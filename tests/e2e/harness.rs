@@ -321,6 +321,19 @@ impl Session {
         }
     }
 
+    /// Calls an IPC command the way the views do; `{"ok": reply}` or `{"err": error}`.
+    pub async fn invoke(&self, command: &str, args: serde_json::Value) -> serde_json::Value {
+        self.client
+            .execute_async(
+                "const [cmd, args, done] = arguments; \
+                 window.__TAURI_INTERNALS__.invoke(cmd, args) \
+                   .then(ok => done({ ok }), err => done({ err }));",
+                vec![serde_json::json!(command), args],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{command}: {e}"))
+    }
+
     /// Saves a PNG of the window under `target/e2e/NAME.png` and returns its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e");

@@ -37,19 +37,6 @@ async fn type_key(s: &Session, key: &str) {
         .await;
 }
 
-/// Calls an IPC command the way the views do, and returns its reply or its error.
-async fn invoke(s: &Session, command: &str, args: Value) -> Value {
-    s.client
-        .execute_async(
-            "const [cmd, args, done] = arguments; \
-             window.__TAURI_INTERNALS__.invoke(cmd, args) \
-               .then(ok => done({ ok }), err => done({ err }));",
-            vec![json!(command), args],
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{command}: {e}"))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_key_goes_into_the_keychain_and_nowhere_else() {
     // An emulator that accepts only the sentinel key stands in for the Live service.
@@ -117,7 +104,7 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
         .wait_for_text("field-error", |t| t.contains("https"))
         .await;
     assert!(field.contains("must be an https URL"), "{field}");
-    let stored = invoke(&s, "settings_get", json!({})).await;
+    let stored = s.invoke("settings_get", json!({})).await;
     assert_eq!(stored["ok"]["base_url"], "https://seedance2ai.io");
 
     // Diagnostics are written into the data folder.
@@ -138,14 +125,14 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
             "settings_save" => json!({ "settings": stored["ok"] }),
             _ => json!({}),
         };
-        let reply = invoke(&s, command, args).await;
+        let reply = s.invoke(command, args).await;
         assert!(reply.get("ok").is_some(), "{command} failed: {reply}");
         replies.push((command, reply));
     }
     // Errors too: Live refused after the key is removed.
-    let cleared = invoke(&s, "key_clear", json!({})).await;
+    let cleared = s.invoke("key_clear", json!({})).await;
     assert_eq!(cleared["ok"]["stored"], false, "{cleared}");
-    let refused = invoke(&s, "connection_set", json!({ "mode": "live" })).await;
+    let refused = s.invoke("connection_set", json!({ "mode": "live" })).await;
     assert_eq!(refused["err"]["code"], "needs_key", "{refused}");
     replies.push((&"key_clear", cleared));
     replies.push((&"connection_set", refused));

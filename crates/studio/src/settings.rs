@@ -21,7 +21,9 @@ pub enum Theme {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Language {
+    /// The OS language (Japanese for `ja`, else English).
     #[default]
+    System,
     En,
     Ja,
 }
@@ -80,7 +82,7 @@ impl Default for Settings {
             composer: ComposerDefaults::default(),
             budget_margin: 1,
             spend_guard_credits: Some(300),
-            language: Language::En,
+            language: Language::System,
             theme: Theme::System,
             notify_when_ready: true,
         }

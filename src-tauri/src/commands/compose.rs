@@ -50,31 +50,23 @@ pub async fn reference_probe(
         .map_err(|e| IpcError::invalid("url", e))
 }
 
-/// A file dropped from the file manager: its bytes, with its name in `x-file-name`. The
-/// service only takes public https URLs, so a local file needs an upload storage first.
+/// A file dropped from the file manager, as raw bytes. The service only takes public https
+/// URLs, so a local file needs an upload storage first.
 #[tauri::command]
 pub async fn reference_file(request: Request<'_>) -> Result<String, IpcError> {
-    let name = request
-        .headers()
-        .get("x-file-name")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("the file")
-        .to_string();
     let InvokeBody::Raw(bytes) = request.body() else {
         return Err(IpcError::invalid("file", "expected the file's bytes"));
     };
     let kind = crate::media::sniff(bytes).ok_or_else(|| {
         IpcError::invalid(
             "file",
-            format!(
-                "{name} is not an image (JPEG, PNG, WebP) or a video (MP4, MOV) the service can use"
-            ),
+            "This file is not an image (JPEG, PNG, WebP) or a video (MP4, MOV) the service can use",
         )
     })?;
     Err(IpcError::new(
         ErrorCode::NeedsStorage,
         format!(
-            "{name} ({kind}, {} KB) is on this computer, and the service only fetches public https URLs. Uploading local files needs a storage bucket, which is not set up. Drag the {kind} from a web page, or paste its https URL.",
+            "This {kind} ({} KB) is on this computer, and the service only fetches public https URLs. Uploading local files needs a storage bucket, which is not set up. Drag the {kind} from a web page, or paste its https URL.",
             bytes.len().div_ceil(1024)
         ),
     ))

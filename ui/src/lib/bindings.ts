@@ -69,7 +69,7 @@ export type ComposerDefaults = { mode: Mode, quality_tier: QualityTier, channel:
 
 export type Theme = "system" | "light" | "dark";
 
-export type Language = "en" | "ja";
+export type Language = "system" | "en" | "ja";
 
 export type Settings = { 
 /**
@@ -119,7 +119,11 @@ export type JobSummary = { id: string, state: JobState, prompt: string, task_id:
 /**
  * Milliseconds since the epoch.
  */
-created_at: number, updated_at: number, credits_used: number | null, credits_refunded: number | null, error_message: string | null, attention_reason: string | null, };
+created_at: number, updated_at: number, credits_used: number | null, credits_refunded: number | null, 
+/**
+ * The seed the service used (for "reuse seed").
+ */
+seed: number | null, error_message: string | null, attention_reason: string | null, };
 
 export type JobEvent = { 
 /**

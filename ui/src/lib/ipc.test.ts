@@ -7,11 +7,13 @@ describe("toIpcError", () => {
       code: "invalid_input",
       message: "must be https",
       field: "base_url",
+      problems: [],
     });
     expect(toIpcError({ code: "setup", message: "no data folder" })).toEqual({
       code: "setup",
       message: "no data folder",
       field: null,
+      problems: [],
     });
   });
 
@@ -20,6 +22,7 @@ describe("toIpcError", () => {
       code: "internal",
       message: "Command app_info not allowed by ACL",
       field: null,
+      problems: [],
     });
   });
 
@@ -29,6 +32,7 @@ describe("toIpcError", () => {
       code: "internal",
       message: "Unexpected error from the app core",
       field: null,
+      problems: [],
     });
   });
 });

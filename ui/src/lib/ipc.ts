@@ -1,21 +1,46 @@
 // The only module that talks to the Rust side. Every IPC call goes through `call`, so
 // errors reach the views in one shape ({code, message}) and the command names live here.
 import { invoke } from "@tauri-apps/api/core";
-import type { AppInfo, ConnectionMode, ErrorCode, IpcError, KeyCheck, KeyStatus, Settings } from "./bindings";
+import { listen } from "@tauri-apps/api/event";
+import type {
+  AppInfo,
+  ConnectionMode,
+  DraftCheck,
+  ErrorCode,
+  GenerationRequest,
+  IpcError,
+  JobEvent,
+  JobSummary,
+  KeyCheck,
+  KeyStatus,
+  Probe,
+  Problem,
+  Settings,
+} from "./bindings";
 
-export type { AppInfo, ConnectionMode, IpcError, KeyCheck, KeyStatus, Settings };
+export type { AppInfo, ConnectionMode, DraftCheck, IpcError, JobEvent, JobSummary, KeyCheck, KeyStatus, Probe, Settings };
 
 /** Turns whatever an `invoke` rejected with into an IpcError the views can show. */
 export function toIpcError(raw: unknown): IpcError {
   if (raw && typeof raw === "object" && "code" in raw && "message" in raw) {
-    const { code, message, field } = raw as { code: unknown; message: unknown; field?: unknown };
+    const { code, message, field, problems } = raw as {
+      code: unknown;
+      message: unknown;
+      field?: unknown;
+      problems?: unknown;
+    };
     if (typeof code === "string" && typeof message === "string") {
-      return { code: code as ErrorCode, message, field: typeof field === "string" ? field : null };
+      return {
+        code: code as ErrorCode,
+        message,
+        field: typeof field === "string" ? field : null,
+        problems: Array.isArray(problems) ? (problems as Problem[]) : [],
+      };
     }
   }
   const message =
     typeof raw === "string" ? raw : raw instanceof Error ? raw.message : "Unexpected error from the app core";
-  return { code: "internal", message, field: null };
+  return { code: "internal", message, field: null, problems: [] };
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -67,4 +92,39 @@ export function settingsSave(settings: Settings): Promise<Settings> {
 /** Writes a diagnostics report (no key in it) and returns its path. */
 export function diagnosticsExport(): Promise<string> {
   return call<string>("diagnostics_export");
+}
+
+/** Every problem with a draft, prompt advice and the cost estimate. */
+export function draftCheck(draft: GenerationRequest): Promise<DraftCheck> {
+  return call<DraftCheck>("draft_check", { draft });
+}
+
+/** Submits a draft; `needs_confirmation` when it is above the spend guard. */
+export function jobSubmit(draft: GenerationRequest, confirmedSpend: boolean): Promise<JobSummary> {
+  return call<JobSummary>("job_submit", { draft, confirmedSpend });
+}
+
+/** The newest jobs of the running mode. */
+export function jobsRecent(limit: number): Promise<JobSummary[]> {
+  return call<JobSummary[]>("jobs_recent", { limit });
+}
+
+/** Checks a reference URL and returns a preview of images. */
+export function referenceProbe(url: string): Promise<Probe> {
+  return call<Probe>("reference_probe", { url });
+}
+
+/** Hands a dropped local file's bytes to the core. */
+export async function referenceFile(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  try {
+    return await invoke<string>("reference_file", bytes);
+  } catch (raw) {
+    throw toIpcError(raw);
+  }
+}
+
+/** Calls `handler` with every job event (this app's and other processes'). */
+export function onJobEvent(handler: (event: JobEvent) => void): Promise<() => void> {
+  return listen<JobEvent>("job-event", (e) => handler(e.payload));
 }

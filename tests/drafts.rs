@@ -1,0 +1,121 @@
+//! The composer's commands on a real studio in Live mode (the emulator standing in for the
+//! service): problems by field with nothing stored, the spend guard, submission, the job's
+//! events reaching the webview's sink, and the Queue's list.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use seedance_api::GenerationRequest;
+use seedance_sandbox::{Config, RenderTime, Sandbox};
+use seedance_studio::drafts;
+use seedance_studio::error::ErrorCode;
+use seedance_studio::session::Studio;
+use studio::estimate::Basis;
+use studio::{ConnectionMode, JobEvent};
+
+const KEY: &str = "sk_live_drafts_test_0123456789";
+
+fn draft(json: serde_json::Value) -> GenerationRequest {
+    serde_json::from_value(json).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drafts_are_checked_guarded_submitted_and_followed() {
+    let service = Sandbox::start(Config {
+        keys: vec![KEY.into()],
+        render_time: RenderTime::between_ms(300, 600),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    // SAFETY: the only test in this binary, before the studio starts.
+    unsafe {
+        std::env::set_var("SEEDANCE_API_KEY", KEY);
+        std::env::set_var("SEEDANCE_BASE_URL", service.base_url());
+        std::env::set_var("SEEDANCE_KEYCHAIN_SERVICE", "io.seedancestudio.test.drafts");
+    }
+    let data = tempfile::tempdir().unwrap();
+    let events: Arc<Mutex<Vec<JobEvent>>> = Arc::default();
+    let sink = events.clone();
+    let studio = Studio::start(
+        data.path().to_path_buf(),
+        Arc::new(move |e| sink.lock().unwrap().push(e)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        studio.connection().await.map(|c| c.mode),
+        Some(ConnectionMode::Live),
+        "a key in the environment: Live"
+    );
+
+    // Every problem, by field; prompt advice; an estimate.
+    let bad = draft(serde_json::json!({
+        "prompt": "hi", "mode": "image-to-video", "resolution": "4k", "duration": "9"
+    }));
+    let check = drafts::check(&studio, &bad).await.unwrap();
+    let fields: Vec<&str> = check.problems.iter().map(|p| p.field.as_str()).collect();
+    assert!(
+        fields.contains(&"prompt")
+            && fields.contains(&"image_url")
+            && fields.contains(&"resolution"),
+        "{fields:?}"
+    );
+    assert_eq!(check.estimate.basis, Basis::Scaled);
+    assert_eq!(check.spend_guard, Some(300));
+    let err = drafts::submit(&studio, &bad, true).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert_eq!(err.problems.len(), check.problems.len());
+    assert!(
+        drafts::recent(&studio, 10).await.unwrap().is_empty(),
+        "nothing stored"
+    );
+
+    // Above the spend guard: refused until confirmed.
+    let big = draft(serde_json::json!({
+        "prompt": "a slow aerial pull-back over a glacier at dawn",
+        "quality_tier": "pro", "resolution": "4k", "duration": "15"
+    }));
+    let err = drafts::submit(&studio, &big, false).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::NeedsConfirmation);
+    assert!(
+        err.message.contains("720") && err.message.contains("300"),
+        "{}",
+        err.message
+    );
+    assert!(service.ledger().requests.is_empty(), "nothing was sent");
+    let job = drafts::submit(&studio, &big, true).await.unwrap();
+
+    // The job runs to the end, and its events reach the sink.
+    for _ in 0..200 {
+        if events
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|e| e.job_id == job.id && e.state == "ready")
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let seen: Vec<String> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| e.job_id == job.id && e.id != 0)
+        .map(|e| e.state.clone())
+        .collect();
+    assert_eq!(seen.first().map(String::as_str), Some("queued"));
+    assert_eq!(seen.last().map(String::as_str), Some("ready"), "{seen:?}");
+    let recent = drafts::recent(&studio, 10).await.unwrap();
+    assert_eq!(recent.len(), 1);
+    assert_eq!(recent[0].id, job.id);
+    assert_eq!(recent[0].credits_used, Some(720));
+    assert!(recent[0].seed.is_some());
+
+    // The next estimate for the same settings comes from that render.
+    let again = drafts::check(&studio, &big).await.unwrap();
+    assert_eq!(again.estimate.credits, 720);
+    assert!(matches!(again.estimate.basis, Basis::History { .. }));
+    service.stop().await;
+}

@@ -1,0 +1,270 @@
+//! Compose end to end, in Sandbox mode: write, pick, see a combination refused with its
+//! reason, add a URL reference (mode follows, preview shown), see problems at their fields,
+//! submit with the button and with Ctrl+Enter, and watch the jobs in the Queue; then the
+//! same view in dark and in Japanese.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use fantoccini::key::Key;
+use serde_json::{Value, json};
+
+use crate::harness::Session;
+
+async fn css(s: &Session, selector: &str) -> fantoccini::elements::Element {
+    s.client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("{selector} never appeared: {e}"))
+}
+
+async fn select(s: &Session, testid: &str, value: &str) {
+    s.wait_for(testid)
+        .await
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("{testid} = {value}: {e}"));
+}
+
+async fn attr(s: &Session, testid: &str, name: &str) -> String {
+    s.wait_for(testid)
+        .await
+        .attr(name)
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+async fn wait_attr(s: &Session, testid: &str, name: &str, want: &str) {
+    for _ in 0..100 {
+        if attr(s, testid, name).await == want {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{testid} never had {name}={want:?}");
+}
+
+/// An image the app can fetch: the last frame of a render of a private emulator.
+async fn image_url(sandbox: &seedance_sandbox::Sandbox) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = r#"{"prompt":"a reference still"}"#;
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", sandbox.port()))
+        .await
+        .unwrap();
+    stream
+        .write_all(
+            format!(
+                "POST /api/v1/video/seedance2 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                seedance_sandbox::DEFAULT_KEY,
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    let json_start = answer.find('{').unwrap();
+    let task: Value = serde_json::from_str(&answer[json_start..]).unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    format!(
+        "{}/outputs/{}/last-frame.jpg",
+        sandbox.base_url(),
+        task["id"].as_str().unwrap()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
+    let images = seedance_sandbox::Sandbox::start(seedance_sandbox::Config {
+        render_time: seedance_sandbox::RenderTime::between_ms(10, 20),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let still = image_url(&images).await;
+    let s = Session::start().await;
+    s.wait_for_text("connection-mode", |t| t.starts_with("Sandbox"))
+        .await;
+
+    let prompt = s.wait_for("composer-prompt").await;
+    prompt
+        .send_keys("A paper boat drifts across a rain puddle, slow dolly-in, soft light")
+        .await
+        .unwrap();
+
+    // 4K is offered only with the pro tier, and says so.
+    let four_k = css(&s, "[data-testid='composer-resolution'] [data-value='4k']").await;
+    assert_eq!(
+        four_k.attr("disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
+    let reason = css(&s, "[data-testid='composer-resolution'] .reason").await;
+    assert!(
+        reason
+            .text()
+            .await
+            .unwrap()
+            .contains("4K needs the pro tier")
+    );
+    select(&s, "composer-tier", "pro").await;
+    four_k.click().await.unwrap();
+    wait_attr(&s, "composer-resolution", "data-value", "4k").await;
+    // Back to standard: the resolution steps down, and the composer says so.
+    select(&s, "composer-tier", "standard").await;
+    wait_attr(&s, "composer-resolution", "data-value", "1080p").await;
+    let notices = s.wait_for_text("composer-notices", |t| !t.is_empty()).await;
+    assert!(notices.contains("4k to 1080p"), "{notices}");
+
+    // A seed cannot be fixed on the real channel: the field is off and says why.
+    select(&s, "composer-channel", "real").await;
+    let seed = s.wait_for("composer-seed").await;
+    assert_eq!(
+        seed.attr("disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
+    s.wait_for_text("composer-seed-reason", |t| t.contains("real channel"))
+        .await;
+    select(&s, "composer-channel", "standard").await;
+
+    css(&s, "[data-testid='composer-aspect'] [data-value='9:16']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_attr(&s, "composer-aspect", "data-value", "9:16").await;
+
+    // Media-to-video without media: the problem shows at its field, nothing is sent.
+    select(&s, "composer-mode", "media-to-video").await;
+    s.wait_for("composer-submit").await.click().await.unwrap();
+    let problems = s
+        .wait_for_text("composer-error", |t| t.contains("media_urls"))
+        .await;
+    assert!(problems.contains("media-to-video"), "{problems}");
+    css(
+        &s,
+        "[data-testid='reference-media'] [data-testid='field-problem']",
+    )
+    .await;
+    select(&s, "composer-mode", "text-to-video").await;
+
+    // A start frame by URL: the mode follows (and says so) and a preview appears.
+    let url_input = css(&s, "#reference-start-url").await;
+    url_input.send_keys(&still).await.unwrap();
+    url_input.send_keys(&Key::Enter.to_string()).await.unwrap();
+    css(&s, "[data-testid='reference-start'] .ref-thumb img").await;
+    assert_eq!(
+        s.wait_for("composer-mode")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("image-to-video")
+    );
+    s.wait_for_text("composer-notices", |t| t.contains("Image to video"))
+        .await;
+    let cost = s.wait_for_text("cost-hint", |t| !t.trim().is_empty()).await;
+    assert!(cost.contains("credits"), "{cost}");
+    s.screenshot("compose-filled").await;
+
+    s.wait_for("composer-submit").await.click().await.unwrap();
+    let done = s
+        .wait_for_text("composer-submitted", |t| t.contains("Queued as"))
+        .await;
+    assert!(done.contains('j'), "{done}");
+    // The draft stays for the next variation; Ctrl+Enter sends it again.
+    let prompt = s.wait_for("composer-prompt").await;
+    assert!(
+        prompt
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap()
+            .contains("paper boat")
+    );
+    prompt
+        .send_keys(&format!("{}{}", Key::Control, Key::Enter))
+        .await
+        .unwrap();
+
+    s.wait_for("nav-queue").await.click().await.unwrap();
+    for _ in 0..300 {
+        let items = s
+            .client
+            .find_all(Locator::Css("[data-testid='queue-item']"))
+            .await
+            .unwrap();
+        let mut ready = 0;
+        for item in &items {
+            if item.attr("data-state").await.unwrap().as_deref() == Some("ready") {
+                ready += 1;
+            }
+        }
+        if items.len() == 2 && ready == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let states: Vec<Option<String>> = {
+        let items = s
+            .client
+            .find_all(Locator::Css("[data-testid='queue-item']"))
+            .await
+            .unwrap();
+        let mut v = Vec::new();
+        for item in items {
+            v.push(item.attr("data-state").await.unwrap());
+        }
+        v
+    };
+    assert_eq!(
+        states,
+        [Some("ready".to_string()), Some("ready".to_string())],
+        "two renders, both finished"
+    );
+    s.screenshot("queue").await;
+
+    // The same desk in dark and in Japanese.
+    for (theme, language, name) in [
+        ("light", "en", "compose-light-en"),
+        ("dark", "en", "compose-dark-en"),
+        ("light", "ja", "compose-light-ja"),
+        ("dark", "ja", "compose-dark-ja"),
+    ] {
+        let current = s.invoke("settings_get", json!({})).await;
+        let mut settings = current["ok"].clone();
+        settings["theme"] = json!(theme);
+        settings["language"] = json!(language);
+        let saved = s
+            .invoke("settings_save", json!({ "settings": settings }))
+            .await;
+        assert!(saved.get("ok").is_some(), "{saved}");
+        s.client.refresh().await.unwrap();
+        let nav = s
+            .wait_for_text("nav-compose", |t| {
+                t == if language == "ja" {
+                    "作成"
+                } else {
+                    "Compose"
+                }
+            })
+            .await;
+        assert!(!nav.is_empty());
+        let html_theme: Value = s
+            .client
+            .execute(
+                "return document.documentElement.dataset.theme ?? null",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(html_theme, json!(theme));
+        s.screenshot(name).await;
+    }
+    s.end().await;
+    images.stop().await;
+}

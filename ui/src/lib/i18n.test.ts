@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { MESSAGES, languageOf, translate } from "./i18n";
+
+describe("i18n", () => {
+  it("has every message in English and Japanese, with the same placeholders", () => {
+    const keys = Object.keys(MESSAGES.en).sort();
+    expect(Object.keys(MESSAGES.ja).sort()).toEqual(keys);
+    const holes = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const key of keys as (keyof typeof MESSAGES.en)[]) {
+      expect(holes(MESSAGES.ja[key]), key).toEqual(holes(MESSAGES.en[key]));
+      expect(MESSAGES.ja[key].length, key).toBeGreaterThan(0);
+    }
+  });
+
+  it("follows the OS language: Japanese for ja, else English", () => {
+    expect(languageOf("ja-JP")).toBe("ja");
+    expect(languageOf("ja")).toBe("ja");
+    expect(languageOf("en-US")).toBe("en");
+    expect(languageOf("fr")).toBe("en");
+    expect(languageOf(undefined)).toBe("en");
+  });
+
+  it("fills placeholders", () => {
+    expect(translate("en", "compose.seconds", { n: 8 })).toBe("8 s");
+    expect(translate("ja", "compose.seconds", { n: 8 })).toBe("8 秒");
+    expect(translate("en", "rule.4kNeedsPro")).toBe("4K needs the pro tier");
+  });
+});

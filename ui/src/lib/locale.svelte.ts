@@ -1,0 +1,17 @@
+// The language the UI speaks right now: the OS language until Settings chooses one.
+import { languageOf, translate, type Lang, type MessageKey } from "./i18n";
+
+export const locale = $state<{ lang: Lang }>({
+  lang: languageOf(typeof navigator === "undefined" ? undefined : navigator.language),
+});
+
+/** Applies the language setting: `system` follows the OS. */
+export function applyLanguage(setting: Lang | "system"): void {
+  locale.lang = setting === "system" ? languageOf(typeof navigator === "undefined" ? undefined : navigator.language) : setting;
+  if (typeof document !== "undefined") document.documentElement.lang = locale.lang;
+}
+
+/** `key` in the current language; reactive wherever it is read in a template. */
+export function t(key: MessageKey, vars?: Record<string, string | number>): string {
+  return translate(locale.lang, key, vars);
+}
