@@ -55,6 +55,7 @@ pub fn run() {
             commands::key::key_status,
             commands::key::key_test,
             commands::compose::reference_file,
+            commands::compose::reference_local,
             commands::compose::reference_probe,
             commands::settings::settings_get,
             commands::settings::settings_save,

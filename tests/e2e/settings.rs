@@ -117,18 +117,42 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
 
     // Every command's reply, called the way the views call them (with the key in the
     // keychain and Live having run), holds no trace of the key.
+    let still = data.join("still.png");
+    std::fs::write(&still, b"\x89PNG\r\n\x1a\n not really more").unwrap();
+    let draft = json!({ "prompt": "a lantern drifting over a dark lake, slow pan" });
     let mut replies = Vec::new();
     for command in APP_COMMANDS {
-        let args = match *command {
-            "connection_set" => json!({ "mode": "live" }),
-            "key_save" => json!({ "key": SENTINEL }),
-            "settings_save" => json!({ "settings": stored["ok"] }),
-            _ => json!({}),
+        // The arguments each takes, and whether it should succeed here.
+        let (args, ok) = match *command {
+            "connection_set" => (json!({ "mode": "live" }), true),
+            "key_save" => (json!({ "key": SENTINEL }), true),
+            "settings_save" => (json!({ "settings": stored["ok"] }), true),
+            "draft_check" => (json!({ "draft": draft }), true),
+            // A real submission to the service with the key.
+            "job_submit" => (json!({ "draft": draft, "confirmedSpend": true }), true),
+            "jobs_recent" => (json!({ "limit": 10 }), true),
+            // Local files need a storage; a missing output is unreachable; raw bytes are
+            // not JSON. Their errors are replies too.
+            "reference_local" => (
+                json!({ "url": format!("file://{}", still.display()) }),
+                false,
+            ),
+            "reference_probe" => (
+                json!({ "url": format!("{}/outputs/none/video.mp4", live.base_url()) }),
+                false,
+            ),
+            "reference_file" => (json!({}), false),
+            _ => (json!({}), true),
         };
         let reply = s.invoke(command, args).await;
-        assert!(reply.get("ok").is_some(), "{command} failed: {reply}");
+        assert_eq!(reply.get("ok").is_some(), ok, "{command}: {reply}");
         replies.push((command, reply));
     }
+    assert_eq!(
+        live.ledger().charges.values().sum::<u32>(),
+        1,
+        "the submission reached the service with the key"
+    );
     // Errors too: Live refused after the key is removed.
     let cleared = s.invoke("key_clear", json!({})).await;
     assert_eq!(cleared["ok"]["stored"], false, "{cleared}");

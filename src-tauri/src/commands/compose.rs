@@ -57,6 +57,57 @@ pub async fn reference_file(request: Request<'_>) -> Result<String, IpcError> {
     let InvokeBody::Raw(bytes) = request.body() else {
         return Err(IpcError::invalid("file", "expected the file's bytes"));
     };
+    local_reference(bytes)
+}
+
+/// The largest local file taken as a reference (the upstream limit for videos).
+const MAX_LOCAL_BYTES: u64 = 50 * 1024 * 1024;
+
+/// A file dropped from the file manager when the webview hands over its path instead of
+/// its bytes (WebKitGTK does, for drags from other applications): a `file://` URL.
+#[tauri::command]
+pub async fn reference_local(url: String) -> Result<String, IpcError> {
+    let path = url
+        .strip_prefix("file://")
+        .map(percent_decoded)
+        .ok_or_else(|| IpcError::invalid("file", "expected a file:// URL"))?;
+    let meta = std::fs::metadata(&path)
+        .map_err(|e| IpcError::invalid("file", format!("{path} cannot be read: {e}")))?;
+    if !meta.is_file() {
+        return Err(IpcError::invalid("file", format!("{path} is not a file")));
+    }
+    if meta.len() > MAX_LOCAL_BYTES {
+        return Err(IpcError::invalid(
+            "file",
+            format!("{path} is larger than 50 MB, the most the service takes"),
+        ));
+    }
+    let bytes = std::fs::read(&path)
+        .map_err(|e| IpcError::invalid("file", format!("{path} cannot be read: {e}")))?;
+    local_reference(&bytes)
+}
+
+fn percent_decoded(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// What a local file needs before the service can use it.
+fn local_reference(bytes: &[u8]) -> Result<String, IpcError> {
     let kind = crate::media::sniff(bytes).ok_or_else(|| {
         IpcError::invalid(
             "file",

@@ -15,6 +15,7 @@ pub const APP_COMMANDS: &[&str] = &[
     "key_status",
     "key_test",
     "reference_file",
+    "reference_local",
     "reference_probe",
     "settings_get",
     "settings_save",

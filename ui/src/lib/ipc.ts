@@ -124,6 +124,11 @@ export async function referenceFile(file: File): Promise<string> {
   }
 }
 
+/** A dropped local file named by its `file://` URL. */
+export function referenceLocal(url: string): Promise<string> {
+  return call<string>("reference_local", { url });
+}
+
 /** Calls `handler` with every job event (this app's and other processes'). */
 export function onJobEvent(handler: (event: JobEvent) => void): Promise<() => void> {
   return listen<JobEvent>("job-event", (e) => handler(e.payload));

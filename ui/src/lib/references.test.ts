@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { droppedUrls, moved } from "./references";
+import { droppedFileUrls, droppedUrls, moved } from "./references";
 
 describe("droppedUrls", () => {
   it("prefers an image's src over the page link a browser also sends", () => {
@@ -19,6 +19,14 @@ describe("droppedUrls", () => {
     ]);
     expect(droppedUrls({ "text/plain": "no links here" })).toEqual([]);
     expect(droppedUrls({})).toEqual([]);
+  });
+});
+
+describe("droppedFileUrls", () => {
+  it("finds the file a drag from another application names in its HTML", () => {
+    const html = '<a style="color: rgb(0, 0, 0);">file:///tmp/a%20b/still.png</a>';
+    expect(droppedFileUrls({ "text/html": html, "text/uri-list": "" })).toEqual(["file:///tmp/a%20b/still.png"]);
+    expect(droppedFileUrls({ "text/plain": "https://example.com/x.png" })).toEqual([]);
   });
 });
 

@@ -33,6 +33,19 @@ export function droppedUrls(carried: Carried): string[] {
   return [...new Set(found)];
 }
 
+/**
+ * Local files a drop names by `file://` URL (WebKitGTK hands over files dragged from another
+ * application this way, in the HTML it carries, rather than as File objects).
+ */
+export function droppedFileUrls(carried: Carried): string[] {
+  const found: string[] = [];
+  for (const text of [carried["text/html"], carried["text/uri-list"], carried["text/plain"]]) {
+    if (!text) continue;
+    for (const m of text.matchAll(/file:\/\/[^\s"'<>]+/gi)) found.push(decodeEntities(m[0]));
+  }
+  return [...new Set(found)];
+}
+
 function decodeEntities(s: string): string {
   return s.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#39;/g, "'");
 }

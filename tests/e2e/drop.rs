@@ -1,0 +1,118 @@
+//! A real file drop from outside the window: a small GTK drag source (another X client)
+//! and the mouse driven by xdotool under Xvfb, as a person drags from a file manager.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::Locator;
+
+use crate::harness::Session;
+
+/// A 1×1 PNG: what matters is that it is a real PNG file on disk.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,
+    0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
+fn xdotool(display: &str, args: &[&str]) {
+    let status = Command::new("xdotool")
+        .args(args)
+        .env("DISPLAY", display)
+        .status()
+        .expect("xdotool is installed by scripts/test");
+    assert!(status.success(), "xdotool {args:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_dragged_from_outside_reaches_the_reference_zone() {
+    let s = Session::start().await;
+    let display = s
+        .env
+        .var("DISPLAY")
+        .expect("the session has a display")
+        .to_string();
+    let file = s.env.data_dir.path().join("still frame.png");
+    std::fs::write(&file, PNG).unwrap();
+    let uri = format!("file://{}", file.display()).replace(' ', "%20");
+
+    // The drop target, in view, and where it is on the screen.
+    let zone = s.wait_for("reference-start").await;
+    s.client
+        .execute(
+            "arguments[0].scrollIntoView({ block: 'center' });",
+            vec![serde_json::to_value(&zone).unwrap()],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (zx, zy, zw, zh) = zone.rectangle().await.unwrap();
+    let (wx, wy, _, _) = s.client.get_window_rect().await.unwrap();
+    let target_x = (wx as f64 + zx + zw / 2.0) as i64;
+    let target_y = (wy as f64 + zy + zh / 2.0) as i64;
+
+    let mut source = Command::new("/usr/bin/python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/e2e/drag_source.py"
+        ))
+        .arg(&uri)
+        .env("DISPLAY", &display)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect(
+            "python3 with GTK (Debian python3-gi, gir1.2-gtk-3.0) is installed by scripts/test",
+        );
+    let mut line = String::new();
+    BufReader::new(source.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "ready");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // Press on the source, move past the drag threshold, travel to the zone, release.
+    xdotool(&display, &["mousemove", "80", "80", "mousedown", "1"]);
+    for (x, y) in [(90, 90), (110, 110), (200, 200)] {
+        xdotool(&display, &["mousemove", &x.to_string(), &y.to_string()]);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    for offset in [0, 4, 8] {
+        xdotool(
+            &display,
+            &[
+                "mousemove",
+                &(target_x + offset).to_string(),
+                &(target_y + offset).to_string(),
+            ],
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    xdotool(&display, &["mouseup", "1"]);
+
+    // The file's bytes reached the core, which says what a local file needs.
+    let problem = s
+        .client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(
+            "[data-testid='reference-start'] [data-testid='field-problem']",
+        ))
+        .await
+        .expect("the drop was answered")
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        problem.starts_with("still frame.png: This image"),
+        "{problem}"
+    );
+    assert!(problem.contains("is on this computer"), "{problem}");
+    s.screenshot("compose-file-drop").await;
+    let _ = source.kill();
+    let _ = source.wait();
+    s.end().await;
+}
