@@ -268,3 +268,87 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
     s.end().await;
     images.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn media_references_reorder_by_dragging_and_can_be_removed() {
+    let images = seedance_sandbox::Sandbox::start(seedance_sandbox::Config {
+        render_time: seedance_sandbox::RenderTime::between_ms(10, 20),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let first = image_url(&images).await;
+    let second = image_url(&images).await;
+    let s = Session::start().await;
+    for url in [&first, &second] {
+        let input = css(&s, "#reference-media-url").await;
+        input.send_keys(url).await.unwrap();
+        input.send_keys(&Key::Enter.to_string()).await.unwrap();
+    }
+    wait_attr(&s, "reference-media", "data-count", "2").await;
+    // Adding media switched the mode, and said so.
+    assert_eq!(
+        s.wait_for("composer-mode")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("media-to-video")
+    );
+    let order = || async {
+        let mut urls = Vec::new();
+        for item in s
+            .client
+            .find_all(Locator::Css("[data-testid='reference-media'] .ref-item"))
+            .await
+            .unwrap()
+        {
+            urls.push(item.attr("data-url").await.unwrap().unwrap());
+        }
+        urls
+    };
+    assert_eq!(order().await, [first.clone(), second.clone()]);
+    // Drag the second onto the first (synthetic events: WebDriver has no HTML5 drag).
+    s.client
+        .execute(
+            "const items = document.querySelectorAll(\"[data-testid='reference-media'] .ref-item\"); \
+             const dt = new DataTransfer(); \
+             items[1].dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: dt })); \
+             items[0].dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt })); \
+             items[0].dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    for _ in 0..50 {
+        if order().await == [second.clone(), first.clone()] {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(order().await, [second.clone(), first.clone()]);
+    // Each has its preview; removing one leaves the other.
+    for _ in 0..100 {
+        let previews = s
+            .client
+            .find_all(Locator::Css(
+                "[data-testid='reference-media'] .ref-thumb img",
+            ))
+            .await
+            .unwrap();
+        if previews.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    css(&s, "[data-testid='reference-media'] .ref-item button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_attr(&s, "reference-media", "data-count", "1").await;
+    assert_eq!(order().await, [first]);
+    s.end().await;
+    images.stop().await;
+}
