@@ -65,6 +65,14 @@ pub fn typescript_bindings() -> String {
     declare::<JobSummary>(&cfg, &mut out);
     declare::<JobEvent>(&cfg, &mut out);
     declare::<studio::references::Probe>(&cfg, &mut out);
+    declare::<studio::library::Filter>(&cfg, &mut out);
+    declare::<studio::library::Cursor>(&cfg, &mut out);
+    declare::<studio::library::DayCredits>(&cfg, &mut out);
+    declare::<studio::budget::BudgetStatus>(&cfg, &mut out);
+    declare::<crate::library::LibraryPage>(&cfg, &mut out);
+    declare::<crate::library::JobDetail>(&cfg, &mut out);
+    declare::<crate::library::CreditsSummary>(&cfg, &mut out);
+    declare::<crate::library::ImportResult>(&cfg, &mut out);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

@@ -7,11 +7,18 @@ pub mod bindings;
 pub mod commands;
 pub mod drafts;
 pub mod error;
+pub mod library;
 pub mod media;
+pub mod media_server;
+mod notify;
+mod quit;
 mod security;
 pub mod session;
 
 use tauri::{Emitter, Manager};
+
+/// The loopback media server of this launch, once it runs.
+pub static MEDIA: std::sync::OnceLock<media_server::MediaServer> = std::sync::OnceLock::new();
 
 /// Starts the app: a single instance (a second launch focuses the first), one window, and
 /// the studio starting in the background while the window opens.
@@ -28,13 +35,27 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             focus_main_window(app);
         }))
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let handle = app.handle().clone();
             // Job events reach the webview as `job-event`.
             let emitter = handle.clone();
             app.manage(session::AppState::new(std::sync::Arc::new(move |event| {
+                if event.job_state() == Some(studio::JobState::Ready) {
+                    notify::render_ready(emitter.clone(), event.job_id.clone());
+                }
                 let _ = emitter.emit("job-event", event);
             })));
+            let served = handle.clone();
+            tauri::async_runtime::spawn(async move {
+                match media_server::start(served).await {
+                    Ok(server) => {
+                        let _ = MEDIA.set(server);
+                    }
+                    Err(e) => tracing::error!("the media server could not start: {e}"),
+                }
+            });
             tauri::async_runtime::spawn(async move {
                 let state = handle.state::<session::AppState>();
                 if let Err(e) = state.studio().await {
@@ -45,21 +66,38 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
+            commands::library::app_quit,
+            commands::library::budget_status,
             commands::app::connection_set,
+            commands::library::credits_summary,
             commands::app::diagnostics_export,
             commands::compose::draft_check,
+            commands::library::job_act,
+            commands::library::job_delete,
+            commands::library::job_detail,
+            commands::library::job_favourite,
             commands::compose::job_submit,
             commands::compose::jobs_recent,
             commands::key::key_clear,
             commands::key::key_save,
             commands::key::key_status,
             commands::key::key_test,
+            commands::library::library_export,
+            commands::library::library_import,
+            commands::library::library_page,
+            commands::library::open_url,
             commands::compose::reference_file,
             commands::compose::reference_local,
             commands::compose::reference_probe,
+            commands::library::reveal_render,
             commands::settings::settings_get,
             commands::settings::settings_save,
         ])
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                quit::on_close_requested(window, api);
+            }
+        })
         .run(tauri::generate_context!())
         .expect("the Seedance Studio window could not be started");
 }

@@ -71,6 +71,39 @@ impl DbBudget {
     }
 }
 
+/// The budget as the Queue shows it: requests in the current window, and any 429 pause.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BudgetStatus {
+    /// Requests made in the last window, by every process on the folder.
+    pub used: u32,
+    /// What the budget allows per window (after its margin).
+    pub limit: u32,
+    pub window_ms: u64,
+    /// When a 429 pause ends (ms since the epoch), if one is in force.
+    pub paused_until: Option<i64>,
+}
+
+/// Where the budget in `store` stands against `rate` (as kept, margin included).
+pub async fn status(store: &Store, rate: Rate) -> Result<BudgetStatus, sqlx::Error> {
+    let now = now_ms();
+    let window = rate.window.as_millis() as i64;
+    let (used,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM budget_requests WHERE at > ?")
+        .bind(now - window)
+        .fetch_one(store.pool())
+        .await?;
+    let (paused_until,): (i64,) =
+        sqlx::query_as("SELECT paused_until FROM budget_pause WHERE id = 1")
+            .fetch_one(store.pool())
+            .await?;
+    Ok(BudgetStatus {
+        used: used as u32,
+        limit: rate.requests,
+        window_ms: window as u64,
+        paused_until: (paused_until > now).then_some(paused_until),
+    })
+}
+
 struct Waiting(Arc<AtomicUsize>);
 
 impl Drop for Waiting {

@@ -190,6 +190,11 @@ impl Engine {
         self.inner.events.subscribe()
     }
 
+    /// The request budget as this engine keeps it (its margin included).
+    pub fn budget_rate(&self) -> Rate {
+        self.inner.budget_rate
+    }
+
     pub fn store(&self) -> &Store {
         &self.inner.store
     }

@@ -18,6 +18,8 @@ pub struct AppInfo {
     /// None when no mode could start; `notice` then says why.
     pub connection: Option<ConnectionInfo>,
     pub notice: Option<String>,
+    /// `http://127.0.0.1:PORT/TOKEN`: where the window loads videos, frames and previews.
+    pub media_base: Option<String>,
 }
 
 /// Builds [`AppInfo`] for a running studio.
@@ -29,6 +31,7 @@ pub async fn info(studio: &Studio) -> AppInfo {
         data_dir: studio.data_dir.display().to_string(),
         connection: studio.connection().await,
         notice: studio.notice(),
+        media_base: crate::MEDIA.get().map(|m| m.base.clone()),
     }
 }
 

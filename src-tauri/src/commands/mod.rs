@@ -4,6 +4,7 @@
 pub mod app;
 pub mod compose;
 pub mod key;
+pub mod library;
 pub mod names;
 pub mod settings;
 

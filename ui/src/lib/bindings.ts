@@ -35,7 +35,11 @@ export type AppInfo = { name: string, version: string, identifier: string, data_
 /**
  * None when no mode could start; `notice` then says why.
  */
-connection: ConnectionInfo | null, notice: string | null, };
+connection: ConnectionInfo | null, notice: string | null, 
+/**
+ * `http://127.0.0.1:PORT/TOKEN`: where the window loads videos, frames and previews.
+ */
+media_base: string | null, };
 
 export type KeySource = "environment" | "keychain" | "none";
 
@@ -115,11 +119,19 @@ spend_guard: number | null, };
 
 export type JobState = "draft" | "queued" | "submitting" | "processing" | "downloading" | "ready" | "expired" | "failed" | "needs_attention";
 
-export type JobSummary = { id: string, state: JobState, prompt: string, task_id: string | null, mode: string, quality_tier: string, resolution: string, aspect_ratio: string, duration: number, 
+export type JobSummary = { id: string, state: JobState, prompt: string, task_id: string | null, mode: string, quality_tier: string, channel: string, resolution: string, aspect_ratio: string, duration: number, 
 /**
  * Milliseconds since the epoch.
  */
-created_at: number, updated_at: number, credits_used: number | null, credits_refunded: number | null, 
+created_at: number, updated_at: number, 
+/**
+ * When the service accepted it, and how long renders like it took (for progress).
+ */
+submitted_at: number | null, expected_ms: number | null, favourite: boolean, 
+/**
+ * Whether the video and the last frame are saved locally.
+ */
+has_video: boolean, has_frame: boolean, credits_used: number | null, credits_refunded: number | null, 
 /**
  * The seed the service used (for "reuse seed").
  */
@@ -148,3 +160,55 @@ range_ok: boolean | null,
  * For images: a JPEG preview as a `data:` URL (at most 320 px wide).
  */
 preview: string | null, };
+
+export type Filter = { 
+/**
+ * Words or characters to find in prompts.
+ */
+search: string | null, mode: string | null, quality_tier: string | null, state: JobState | null, 
+/**
+ * Created at or after, ms since the epoch.
+ */
+from: number | null, 
+/**
+ * Created before, ms since the epoch.
+ */
+until: number | null, favourites_only: boolean, };
+
+export type Cursor = { created_at: number, id: string, };
+
+export type DayCredits = { 
+/**
+ * `YYYY-MM-DD`
+ */
+day: string, used: number, refunded: number, };
+
+export type BudgetStatus = { 
+/**
+ * Requests made in the last window, by every process on the folder.
+ */
+used: number, 
+/**
+ * What the budget allows per window (after its margin).
+ */
+limit: number, window_ms: number, 
+/**
+ * When a 429 pause ends (ms since the epoch), if one is in force.
+ */
+paused_until: number | null, };
+
+export type LibraryPage = { items: Array<JobSummary>, next: Cursor | null, };
+
+export type JobDetail = { summary: JobSummary, 
+/**
+ * Every parameter it was sent with (defaults filled in).
+ */
+request: GenerationRequest | null, video_url: string | null, last_frame_url: string | null, video_path: string | null, frame_path: string | null, video_bytes: number | null, completed_at: number | null, retry_of: string | null, 
+/**
+ * The `seedance` command that renders it again.
+ */
+command: string, };
+
+export type CreditsSummary = { days: Array<DayCredits>, used: number, refunded: number, disk_bytes: number, };
+
+export type ImportResult = { added: number, skipped: number, };

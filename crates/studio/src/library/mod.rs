@@ -15,6 +15,8 @@ use crate::store::Store;
 
 /// What to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
 pub struct Filter {
     /// Words or characters to find in prompts.
     pub search: Option<String>,
@@ -30,6 +32,7 @@ pub struct Filter {
 
 /// Where the next page starts: after this (created_at, id).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Cursor {
     pub created_at: i64,
     pub id: String,
@@ -44,6 +47,7 @@ pub struct Page {
 
 /// Spent and refunded credits on one UTC day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DayCredits {
     /// `YYYY-MM-DD`
     pub day: String,

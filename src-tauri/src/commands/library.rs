@@ -1,0 +1,121 @@
+//! The Library, the Queue's decisions, the credits panel, and opening things outside the
+//! app (https URLs in the browser, a render in the file manager).
+
+use studio::budget::BudgetStatus;
+use studio::library::{Cursor, Filter};
+use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
+
+use crate::drafts::JobSummary;
+use crate::error::IpcError;
+use crate::library::{self, CreditsSummary, ImportResult, JobDetail, LibraryPage};
+use crate::session::AppState;
+
+#[tauri::command]
+pub async fn library_page(
+    state: State<'_, AppState>,
+    filter: Filter,
+    after: Option<Cursor>,
+    limit: u32,
+) -> Result<LibraryPage, IpcError> {
+    library::page(
+        &*state.studio().await?,
+        &filter,
+        after.as_ref(),
+        limit.clamp(1, 500),
+    )
+    .await
+}
+
+#[tauri::command]
+pub async fn job_detail(state: State<'_, AppState>, id: String) -> Result<JobDetail, IpcError> {
+    library::detail(&*state.studio().await?, &id).await
+}
+
+#[tauri::command]
+pub async fn job_favourite(
+    state: State<'_, AppState>,
+    id: String,
+    favourite: bool,
+) -> Result<(), IpcError> {
+    library::favourite(&*state.studio().await?, &id, favourite).await
+}
+
+/// Deletes a render and its files; `needs_confirmation` unless confirmed.
+#[tauri::command]
+pub async fn job_delete(
+    state: State<'_, AppState>,
+    id: String,
+    confirmed: bool,
+) -> Result<(), IpcError> {
+    library::delete(&*state.studio().await?, &id, confirmed).await
+}
+
+/// `retry` (a new render, a new charge: confirm), `resend` or `give_up`.
+#[tauri::command]
+pub async fn job_act(
+    state: State<'_, AppState>,
+    id: String,
+    action: String,
+    confirmed: bool,
+) -> Result<JobSummary, IpcError> {
+    library::act(&*state.studio().await?, &id, &action, confirmed).await
+}
+
+#[tauri::command]
+pub async fn credits_summary(state: State<'_, AppState>) -> Result<CreditsSummary, IpcError> {
+    library::credits(&*state.studio().await?).await
+}
+
+#[tauri::command]
+pub async fn library_export(state: State<'_, AppState>) -> Result<String, IpcError> {
+    library::export(&*state.studio().await?).await
+}
+
+#[tauri::command]
+pub async fn library_import(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<ImportResult, IpcError> {
+    library::import(&*state.studio().await?, &path).await
+}
+
+#[tauri::command]
+pub async fn budget_status(state: State<'_, AppState>) -> Result<BudgetStatus, IpcError> {
+    library::budget(&*state.studio().await?).await
+}
+
+/// Opens an output URL in the browser: https only, checked here whatever the caller is.
+#[tauri::command]
+pub async fn open_url(app: AppHandle, url: String) -> Result<(), IpcError> {
+    let parsed = url::Url::parse(&url).map_err(|_| IpcError::invalid("url", "not a URL"))?;
+    if parsed.scheme() != "https" {
+        return Err(IpcError::invalid("url", "only https URLs are opened"));
+    }
+    app.opener()
+        .open_url(parsed.as_str(), None::<&str>)
+        .map_err(|e| IpcError::internal(format!("The browser could not be opened: {e}")))
+}
+
+/// Shows a render's video in the file manager.
+#[tauri::command]
+pub async fn reveal_render(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<(), IpcError> {
+    let detail = library::detail(&*state.studio().await?, &id).await?;
+    let path = detail
+        .video_path
+        .or(detail.frame_path)
+        .ok_or_else(|| IpcError::invalid("job", "this render has no saved files"))?;
+    app.opener()
+        .reveal_item_in_dir(&path)
+        .map_err(|e| IpcError::internal(format!("The file manager could not be opened: {e}")))
+}
+
+/// Quits, after the window said renders in flight resume on the next start.
+#[tauri::command]
+pub fn app_quit(app: AppHandle) {
+    app.exit(0);
+}
