@@ -47,15 +47,13 @@ pub fn run() {
                 }
                 let _ = emitter.emit("job-event", event);
             })));
-            let served = handle.clone();
-            tauri::async_runtime::spawn(async move {
-                match media_server::start(served).await {
-                    Ok(server) => {
-                        let _ = MEDIA.set(server);
-                    }
-                    Err(e) => tracing::error!("the media server could not start: {e}"),
+            // Listening before the window asks where media is (binding takes no time).
+            match tauri::async_runtime::block_on(media_server::start(handle.clone())) {
+                Ok(server) => {
+                    let _ = MEDIA.set(server);
                 }
-            });
+                Err(e) => tracing::error!("the media server could not start: {e}"),
+            }
             tauri::async_runtime::spawn(async move {
                 let state = handle.state::<session::AppState>();
                 if let Err(e) = state.studio().await {

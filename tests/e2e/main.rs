@@ -3,6 +3,7 @@
 mod compose;
 mod drop;
 mod harness;
+mod library;
 #[path = "../support/scan.rs"]
 mod scan;
 mod settings;

@@ -4,7 +4,14 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
   AppInfo,
+  BudgetStatus,
   ConnectionMode,
+  CreditsSummary,
+  Cursor,
+  Filter,
+  ImportResult,
+  JobDetail,
+  LibraryPage,
   DraftCheck,
   ErrorCode,
   GenerationRequest,
@@ -18,7 +25,24 @@ import type {
   Settings,
 } from "./bindings";
 
-export type { AppInfo, ConnectionMode, DraftCheck, IpcError, JobEvent, JobSummary, KeyCheck, KeyStatus, Probe, Settings };
+export type {
+  AppInfo,
+  BudgetStatus,
+  ConnectionMode,
+  CreditsSummary,
+  Cursor,
+  DraftCheck,
+  Filter,
+  IpcError,
+  JobDetail,
+  JobEvent,
+  JobSummary,
+  KeyCheck,
+  KeyStatus,
+  LibraryPage,
+  Probe,
+  Settings,
+};
 
 /** Turns whatever an `invoke` rejected with into an IpcError the views can show. */
 export function toIpcError(raw: unknown): IpcError {
@@ -132,4 +156,59 @@ export function referenceLocal(url: string): Promise<string> {
 /** Calls `handler` with every job event (this app's and other processes'). */
 export function onJobEvent(handler: (event: JobEvent) => void): Promise<() => void> {
   return listen<JobEvent>("job-event", (e) => handler(e.payload));
+}
+
+export function libraryPage(filter: Filter, after: Cursor | null, limit: number): Promise<LibraryPage> {
+  return call<LibraryPage>("library_page", { filter, after, limit });
+}
+
+export function jobDetail(id: string): Promise<JobDetail> {
+  return call<JobDetail>("job_detail", { id });
+}
+
+export function jobFavourite(id: string, favourite: boolean): Promise<void> {
+  return call<void>("job_favourite", { id, favourite });
+}
+
+/** Deletes a render and its files; `needs_confirmation` unless confirmed. */
+export function jobDelete(id: string, confirmed: boolean): Promise<void> {
+  return call<void>("job_delete", { id, confirmed });
+}
+
+/** `retry` (a new charge: confirm), `resend` or `give_up`. */
+export function jobAct(id: string, action: "retry" | "resend" | "give_up", confirmed: boolean): Promise<JobSummary> {
+  return call<JobSummary>("job_act", { id, action, confirmed });
+}
+
+export function creditsSummary(): Promise<CreditsSummary> {
+  return call<CreditsSummary>("credits_summary");
+}
+
+export function libraryExport(): Promise<string> {
+  return call<string>("library_export");
+}
+
+export function libraryImport(path: string): Promise<ImportResult> {
+  return call<ImportResult>("library_import", { path });
+}
+
+export function budgetStatus(): Promise<BudgetStatus> {
+  return call<BudgetStatus>("budget_status");
+}
+
+export function openUrl(url: string): Promise<void> {
+  return call<void>("open_url", { url });
+}
+
+export function revealRender(id: string): Promise<void> {
+  return call<void>("reveal_render", { id });
+}
+
+export function appQuit(): Promise<void> {
+  return call<void>("app_quit");
+}
+
+/** Calls `handler` when closing was held back because renders are in flight. */
+export function onQuitRequested(handler: (inFlight: number) => void): Promise<() => void> {
+  return listen<number>("quit-requested", (e) => handler(e.payload));
 }
