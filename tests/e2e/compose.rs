@@ -11,15 +11,6 @@ use serde_json::{Value, json};
 
 use crate::harness::Session;
 
-async fn css(s: &Session, selector: &str) -> fantoccini::elements::Element {
-    s.client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(selector))
-        .await
-        .unwrap_or_else(|e| panic!("{selector} never appeared: {e}"))
-}
-
 async fn select(s: &Session, testid: &str, value: &str) {
     s.wait_for(testid)
         .await
@@ -97,12 +88,14 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
         .unwrap();
 
     // 4K is offered only with the pro tier, and says so.
-    let four_k = css(&s, "[data-testid='composer-resolution'] [data-value='4k']").await;
+    let four_k = s
+        .css("[data-testid='composer-resolution'] [data-value='4k']")
+        .await;
     assert_eq!(
         four_k.attr("disabled").await.unwrap().as_deref(),
         Some("true")
     );
-    let reason = css(&s, "[data-testid='composer-resolution'] .reason").await;
+    let reason = s.css("[data-testid='composer-resolution'] .reason").await;
     assert!(
         reason
             .text()
@@ -130,7 +123,7 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
         .await;
     select(&s, "composer-channel", "standard").await;
 
-    css(&s, "[data-testid='composer-aspect'] [data-value='9:16']")
+    s.css("[data-testid='composer-aspect'] [data-value='9:16']")
         .await
         .click()
         .await
@@ -144,25 +137,18 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
         .wait_for_text("composer-error", |t| t.contains("media_urls"))
         .await;
     assert!(problems.contains("media-to-video"), "{problems}");
-    css(
-        &s,
-        "[data-testid='reference-media'] [data-testid='field-problem']",
-    )
-    .await;
+    s.css("[data-testid='reference-media'] [data-testid='field-problem']")
+        .await;
     select(&s, "composer-mode", "text-to-video").await;
 
     // A start frame by URL: the mode follows (and says so) and a preview appears.
-    let url_input = css(&s, "#reference-start-url").await;
+    let url_input = s.css("#reference-start-url").await;
     url_input.send_keys(&still).await.unwrap();
     url_input.send_keys(&Key::Enter.to_string()).await.unwrap();
-    css(&s, "[data-testid='reference-start'] .ref-thumb img").await;
+    s.css("[data-testid='reference-start'] .ref-thumb img")
+        .await;
     assert_eq!(
-        s.wait_for("composer-mode")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
+        s.prop("composer-mode", "value").await.as_deref(),
         Some("image-to-video")
     );
     s.wait_for_text("composer-notices", |t| t.contains("Image to video"))
@@ -281,19 +267,14 @@ async fn media_references_reorder_by_dragging_and_can_be_removed() {
     let second = image_url(&images).await;
     let s = Session::start().await;
     for url in [&first, &second] {
-        let input = css(&s, "#reference-media-url").await;
+        let input = s.css("#reference-media-url").await;
         input.send_keys(url).await.unwrap();
         input.send_keys(&Key::Enter.to_string()).await.unwrap();
     }
     wait_attr(&s, "reference-media", "data-count", "2").await;
     // Adding media switched the mode, and said so.
     assert_eq!(
-        s.wait_for("composer-mode")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
+        s.prop("composer-mode", "value").await.as_deref(),
         Some("media-to-video")
     );
     let order = || async {
@@ -342,7 +323,7 @@ async fn media_references_reorder_by_dragging_and_can_be_removed() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    css(&s, "[data-testid='reference-media'] .ref-item button")
+    s.css("[data-testid='reference-media'] .ref-item button")
         .await
         .click()
         .await

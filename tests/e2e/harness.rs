@@ -308,6 +308,21 @@ impl Session {
             .unwrap_or_else(|e| panic!("{testid} never appeared: {e}"))
     }
 
+    /// The property `name` (e.g. `value`) of the element with `data-testid=testid`.
+    pub async fn prop(&self, testid: &str, name: &str) -> Option<String> {
+        self.wait_for(testid).await.prop(name).await.unwrap()
+    }
+
+    /// Waits for the first element matching a CSS selector.
+    pub async fn css(&self, selector: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(selector))
+            .await
+            .unwrap_or_else(|e| panic!("{selector} never appeared: {e}"))
+    }
+
     /// Waits until the text of `testid` satisfies `ok`, and returns it.
     pub async fn wait_for_text(&self, testid: &str, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + WAIT;

@@ -12,15 +12,6 @@ use serde_json::json;
 
 use crate::harness::Session;
 
-async fn css(s: &Session, selector: &str) -> fantoccini::elements::Element {
-    s.client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(selector))
-        .await
-        .unwrap_or_else(|e| panic!("{selector} never appeared: {e}"))
-}
-
 async fn count(s: &Session, selector: &str) -> usize {
     s.client
         .find_all(Locator::Css(selector))
@@ -46,7 +37,7 @@ async fn open(s: &Session, prompt_word: &str) {
     search.clear().await.unwrap();
     search.send_keys(prompt_word).await.unwrap();
     wait_count(s, "[data-testid='library-item']", 1).await;
-    css(s, "[data-testid='library-item']")
+    s.css("[data-testid='library-item']")
         .await
         .click()
         .await
@@ -149,7 +140,7 @@ async fn watch_find_play_favourite_remix_extend_and_delete() {
 
     // Remix: the composer gets the request (it was empty, so nothing to ask).
     s.wait_for("detail-remix").await.click().await.unwrap();
-    css(&s, "main[data-area='compose']").await;
+    s.css("main[data-area='compose']").await;
     let prompt = s.wait_for("composer-prompt").await;
     assert_eq!(
         prompt.prop("value").await.unwrap().as_deref(),
@@ -158,13 +149,13 @@ async fn watch_find_play_favourite_remix_extend_and_delete() {
 
     // Extend: the composer holds a draft now, so it asks before replacing it.
     s.wait_for("nav-library").await.click().await.unwrap();
-    css(&s, "[data-testid='library-filter-favourites']")
+    s.css("[data-testid='library-filter-favourites']")
         .await
         .click()
         .await
         .unwrap();
     wait_count(&s, "[data-testid='library-item']", 1).await;
-    css(&s, "[data-testid='library-item']")
+    s.css("[data-testid='library-item']")
         .await
         .click()
         .await
@@ -182,12 +173,7 @@ async fn watch_find_play_favourite_remix_extend_and_delete() {
         "{text}"
     );
     assert_eq!(
-        s.wait_for("composer-mode")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
+        s.prop("composer-mode", "value").await.as_deref(),
         Some("media-to-video")
     );
     assert_eq!(
