@@ -142,6 +142,21 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
                 false,
             ),
             "reference_file" => (json!({}), false),
+            "library_page" => (json!({ "filter": {}, "after": null, "limit": 10 }), true),
+            "library_import" => (json!({ "path": "/nonexistent/export.json" }), false),
+            // No such render, or not in a state for it: refusals are replies too.
+            "job_detail" | "job_favourite" | "reveal_render" => {
+                (json!({ "id": "j-none", "favourite": true }), false)
+            }
+            "job_act" => (
+                json!({ "id": "j-none", "action": "resend", "confirmed": false }),
+                false,
+            ),
+            "job_delete" => (json!({ "id": "j-none", "confirmed": true }), false),
+            // Plain http is never opened (and nothing reaches a browser here).
+            "open_url" => (json!({ "url": "http://example.com/" }), false),
+            // It replies nothing: it ends the app. The window's quit dialog calls it.
+            "app_quit" => continue,
             _ => (json!({}), true),
         };
         let reply = s.invoke(command, args).await;
