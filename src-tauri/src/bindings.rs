@@ -73,6 +73,8 @@ pub fn typescript_bindings() -> String {
     declare::<crate::library::JobDetail>(&cfg, &mut out);
     declare::<crate::library::CreditsSummary>(&cfg, &mut out);
     declare::<crate::library::ImportResult>(&cfg, &mut out);
+    declare::<studio::uploads::StorageSettings>(&cfg, &mut out);
+    declare::<crate::commands::compose::LocalReference>(&cfg, &mut out);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

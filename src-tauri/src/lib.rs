@@ -87,9 +87,12 @@ pub fn run() {
             commands::compose::reference_file,
             commands::compose::reference_local,
             commands::compose::reference_probe,
+            commands::compose::render_reference,
             commands::library::reveal_render,
             commands::settings::settings_get,
             commands::settings::settings_save,
+            commands::settings::storage_check,
+            commands::settings::storage_secret_save,
         ])
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {

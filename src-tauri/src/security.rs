@@ -55,9 +55,12 @@ mod tests {
         "allow-reference-file",
         "allow-reference-local",
         "allow-reference-probe",
+        "allow-render-reference",
         "allow-reveal-render",
         "allow-settings-get",
         "allow-settings-save",
+        "allow-storage-check",
+        "allow-storage-secret-save",
         "core:event:allow-listen",
         "core:event:allow-unlisten",
     ];
@@ -88,9 +91,12 @@ mod tests {
         "reference_file",
         "reference_local",
         "reference_probe",
+        "render_reference",
         "reveal_render",
         "settings_get",
         "settings_save",
+        "storage_check",
+        "storage_secret_save",
     ];
 
     fn conf() -> Value {

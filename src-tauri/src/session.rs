@@ -283,6 +283,24 @@ impl Studio {
         })
     }
 
+    /// The upload storage from Settings, with its secret from the keychain.
+    pub async fn storage(&self) -> Result<studio::uploads::Storage, IpcError> {
+        let settings = Settings::load(&self.profile).await?;
+        let Some(config) = settings.storage else {
+            return Err(IpcError::new(
+                crate::error::ErrorCode::NeedsStorage,
+                "Uploading local files needs a storage bucket: set one up in Settings → Upload storage.",
+            ));
+        };
+        let Some(secret) = self.keychain.storage_secret().await? else {
+            return Err(IpcError::new(
+                crate::error::ErrorCode::NeedsStorage,
+                "The upload storage has no secret access key yet: add it in Settings → Upload storage.",
+            ));
+        };
+        studio::uploads::Storage::new(&config, &secret).map_err(upload_error)
+    }
+
     pub async fn settings(&self) -> Result<Settings, IpcError> {
         Ok(Settings::load(&self.profile).await?)
     }
@@ -333,6 +351,16 @@ impl Studio {
                 IpcError::internal(format!("The diagnostics report could not be written: {e}"))
             })?;
         Ok(path.display().to_string())
+    }
+}
+
+/// An upload failure as the webview sees it.
+pub fn upload_error(e: studio::uploads::UploadError) -> IpcError {
+    use studio::uploads::UploadError as E;
+    match &e {
+        E::Invalid { field, .. } => IpcError::invalid(&format!("storage.{field}"), &e),
+        E::Refused { .. } => IpcError::new(crate::error::ErrorCode::Refused, &e),
+        E::Unreachable(_) => IpcError::new(crate::error::ErrorCode::Offline, &e),
     }
 }
 

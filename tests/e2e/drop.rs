@@ -9,6 +9,10 @@ use fantoccini::Locator;
 
 use crate::harness::Session;
 
+#[path = "../../crates/studio/tests/support/weed.rs"]
+mod weed;
+use weed::{ACCESS_KEY, BUCKET, SECRET, start_weed};
+
 /// A 1×1 PNG: what matters is that it is a real PNG file on disk.
 const PNG: &[u8] = &[
     0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
@@ -27,20 +31,16 @@ fn xdotool(display: &str, args: &[&str]) {
     assert!(status.success(), "xdotool {args:?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_file_dragged_from_outside_reaches_the_reference_zone() {
-    let s = Session::start().await;
+/// Drags `file` from another X client (a GTK drag source) onto the element `testid`.
+async fn drag_file_onto(s: &Session, testid: &str, file: &std::path::Path) {
     let display = s
         .env
         .var("DISPLAY")
         .expect("the session has a display")
         .to_string();
-    let file = s.env.data_dir.path().join("still frame.png");
-    std::fs::write(&file, PNG).unwrap();
     let uri = format!("file://{}", file.display()).replace(' ', "%20");
-
     // The drop target, in view, and where it is on the screen.
-    let zone = s.wait_for("reference-start").await;
+    let zone = s.wait_for(testid).await;
     s.client
         .execute(
             "arguments[0].scrollIntoView({ block: 'center' });",
@@ -92,8 +92,19 @@ async fn a_file_dragged_from_outside_reaches_the_reference_zone() {
         std::thread::sleep(Duration::from_millis(250));
     }
     xdotool(&display, &["mouseup", "1"]);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _ = source.kill();
+    let _ = source.wait();
+}
 
-    // The file's bytes reached the core, which says what a local file needs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_dragged_from_outside_reaches_the_reference_zone() {
+    let s = Session::start().await;
+    let file = s.env.data_dir.path().join("still frame.png");
+    std::fs::write(&file, PNG).unwrap();
+    drag_file_onto(&s, "reference-start", &file).await;
+
+    // The file reached the core, which says what a local file needs.
     let problem = s
         .client
         .wait()
@@ -111,8 +122,81 @@ async fn a_file_dragged_from_outside_reaches_the_reference_zone() {
         "{problem}"
     );
     assert!(problem.contains("is on this computer"), "{problem}");
+    assert!(problem.contains("Upload storage"), "{problem}");
     s.screenshot("compose-file-drop").await;
-    let _ = source.kill();
-    let _ = source.wait();
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_file_is_uploaded_to_the_storage_set_up_in_settings() {
+    let weed = start_weed();
+    let s = Session::start().await;
+    s.wait_for("nav-settings").await.click().await.unwrap();
+    s.wait_for("storage-enabled").await.click().await.unwrap();
+    for (testid, value) in [
+        (
+            "storage-endpoint",
+            format!("http://127.0.0.1:{}", weed.s3_port),
+        ),
+        ("storage-bucket", BUCKET.to_string()),
+        ("storage-access-key", ACCESS_KEY.to_string()),
+        ("storage-secret", SECRET.to_string()),
+    ] {
+        s.wait_for(testid).await.send_keys(&value).await.unwrap();
+    }
+    s.wait_for("storage-secret-save")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_for_text("storage-message", |t| t.contains("keychain"))
+        .await;
+    // A fresh SeaweedFS can take a moment before its bucket answers.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        s.wait_for("storage-test").await.click().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let text = s.wait_for("storage-message").await.text().await.unwrap();
+        if text.contains("The storage works") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the storage test kept failing: {text}"
+        );
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+    }
+    s.screenshot("settings-storage").await;
+
+    s.wait_for("nav-compose").await.click().await.unwrap();
+    let file = s.env.data_dir.path().join("start.png");
+    std::fs::write(&file, PNG).unwrap();
+    drag_file_onto(&s, "reference-start", &file).await;
+    // Uploaded, referenced by a presigned URL on the storage, previewed, and the mode follows.
+    let item = s.css("[data-testid='reference-start'] .ref-item").await;
+    let url = item.attr("data-url").await.unwrap().unwrap();
+    assert!(
+        url.starts_with(&format!(
+            "http://127.0.0.1:{}/{BUCKET}/seedance/",
+            weed.s3_port
+        )),
+        "{url}"
+    );
+    assert!(url.contains("X-Amz-Signature="), "{url}");
+    s.css("[data-testid='reference-start'] .ref-thumb img")
+        .await;
+    assert_eq!(
+        s.prop("composer-mode", "value").await.as_deref(),
+        Some("image-to-video")
+    );
+    // The provider's documented limits come back as a warning, not a refusal.
+    let warning = s
+        .css("[data-testid='reference-start'] [data-testid='field-problem']")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(warning.contains("300 to 6000 px"), "{warning}");
+    s.screenshot("compose-uploaded").await;
     s.end().await;
 }

@@ -155,6 +155,10 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
             "job_delete" => (json!({ "id": "j-none", "confirmed": true }), false),
             // Plain http is never opened (and nothing reaches a browser here).
             "open_url" => (json!({ "url": "http://example.com/" }), false),
+            "render_reference" => (json!({ "id": "j-none", "which": "clip" }), false),
+            "storage_secret_save" => (json!({ "secret": "storage-secret-for-the-scan" }), true),
+            // No storage is set up here.
+            "storage_check" => (json!({}), false),
             // It replies nothing: it ends the app. The window's quit dialog calls it.
             "app_quit" => continue,
             _ => (json!({}), true),

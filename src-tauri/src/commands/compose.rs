@@ -2,8 +2,8 @@
 //! and local files dropped on a reference zone (their bytes arrive raw, not as JSON).
 
 use seedance_api::GenerationRequest;
-use tauri::State;
 use tauri::ipc::{InvokeBody, Request};
+use tauri::{AppHandle, Emitter, State};
 
 use crate::drafts::{self, DraftCheck, JobSummary};
 use crate::error::{ErrorCode, IpcError};
@@ -50,14 +50,29 @@ pub async fn reference_probe(
         .map_err(|e| IpcError::invalid("url", e))
 }
 
-/// A file dropped from the file manager, as raw bytes. The service only takes public https
-/// URLs, so a local file needs an upload storage first.
+/// A local file as a reference: uploaded to the user's storage, with what the provider's
+/// documented limits say about it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct LocalReference {
+    /// A presigned https URL the service can fetch.
+    pub url: String,
+    pub key: String,
+    /// The same content was in the storage already.
+    pub reused: bool,
+    pub warnings: Vec<String>,
+}
+
+/// A file dropped from the file manager, as raw bytes.
 #[tauri::command]
-pub async fn reference_file(request: Request<'_>) -> Result<String, IpcError> {
+pub async fn reference_file(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: Request<'_>,
+) -> Result<LocalReference, IpcError> {
     let InvokeBody::Raw(bytes) = request.body() else {
         return Err(IpcError::invalid("file", "expected the file's bytes"));
     };
-    local_reference(bytes)
+    upload_local(&app, &state, bytes.clone()).await
 }
 
 /// The largest local file taken as a reference (the upstream limit for videos).
@@ -66,7 +81,11 @@ const MAX_LOCAL_BYTES: u64 = 50 * 1024 * 1024;
 /// A file dropped from the file manager when the webview hands over its path instead of
 /// its bytes (WebKitGTK does, for drags from other applications): a `file://` URL.
 #[tauri::command]
-pub async fn reference_local(url: String) -> Result<String, IpcError> {
+pub async fn reference_local(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    url: String,
+) -> Result<LocalReference, IpcError> {
     let path = url
         .strip_prefix("file://")
         .map(percent_decoded)
@@ -76,15 +95,15 @@ pub async fn reference_local(url: String) -> Result<String, IpcError> {
     if !meta.is_file() {
         return Err(IpcError::invalid("file", format!("{path} is not a file")));
     }
-    if meta.len() > MAX_LOCAL_BYTES {
+    if meta.len() > 2 * MAX_LOCAL_BYTES {
         return Err(IpcError::invalid(
             "file",
-            format!("{path} is larger than 50 MB, the most the service takes"),
+            format!("{path} is larger than 100 MB, far above what the service takes"),
         ));
     }
     let bytes = std::fs::read(&path)
         .map_err(|e| IpcError::invalid("file", format!("{path} cannot be read: {e}")))?;
-    local_reference(&bytes)
+    upload_local(&app, &state, bytes).await
 }
 
 fn percent_decoded(s: &str) -> String {
@@ -106,19 +125,92 @@ fn percent_decoded(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// What a local file needs before the service can use it.
-fn local_reference(bytes: &[u8]) -> Result<String, IpcError> {
-    let kind = crate::media::sniff(bytes).ok_or_else(|| {
+/// Checks a local file and uploads it to the storage, with byte progress as
+/// `upload-progress` events; without a storage, says what is needed.
+async fn upload_local(
+    app: &AppHandle,
+    state: &AppState,
+    bytes: Vec<u8>,
+) -> Result<LocalReference, IpcError> {
+    let kind = crate::media::sniff(&bytes).ok_or_else(|| {
         IpcError::invalid(
             "file",
             "This file is not an image (JPEG, PNG, WebP) or a video (MP4, MOV) the service can use",
         )
     })?;
-    Err(IpcError::new(
-        ErrorCode::NeedsStorage,
-        format!(
-            "This {kind} ({} KB) is on this computer, and the service only fetches public https URLs. Uploading local files needs a storage bucket, which is not set up. Drag the {kind} from a web page, or paste its https URL.",
-            bytes.len().div_ceil(1024)
-        ),
-    ))
+    let studio = state.studio().await?;
+    let storage = studio.storage().await.map_err(|e| {
+        if e.code == ErrorCode::NeedsStorage {
+            IpcError::new(
+                ErrorCode::NeedsStorage,
+                format!(
+                    "This {kind} ({} KB) is on this computer, and the service only fetches public https URLs. {} Or drag the {kind} from a web page, or paste its https URL.",
+                    bytes.len().div_ceil(1024),
+                    e.message
+                ),
+            )
+        } else {
+            e
+        }
+    })?;
+    let warnings = studio::uploads::limit_warnings(&bytes);
+    let emitter = app.clone();
+    let uploaded = storage
+        .upload(bytes, move |done, total| {
+            let _ = emitter.emit("upload-progress", (done, total));
+        })
+        .await
+        .map_err(crate::session::upload_error)?;
+    Ok(LocalReference {
+        url: uploaded.url,
+        key: uploaded.key,
+        reused: uploaded.reused,
+        warnings,
+    })
+}
+
+/// A past render's video (`clip`) or last frame (`frame`) as a reference for Extend: its
+/// output URL while the service still serves it, else the local copy uploaded to the
+/// storage (or what is needed when there is none).
+#[tauri::command]
+pub async fn render_reference(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    which: String,
+) -> Result<LocalReference, IpcError> {
+    let studio = state.studio().await?;
+    let detail = crate::library::detail(&studio, &id).await?;
+    let (url, path) = match which.as_str() {
+        "clip" => (detail.video_url, detail.video_path),
+        "frame" => (detail.last_frame_url, detail.frame_path),
+        other => {
+            return Err(IpcError::invalid(
+                "which",
+                format!("{other:?}: use clip or frame"),
+            ));
+        }
+    };
+    let loopback_ok = studio
+        .with_engine(async |engine| Ok(engine.client().base_is_loopback()))
+        .await?;
+    if let Some(url) = &url
+        && studio::references::probe(url, loopback_ok).await.is_ok()
+    {
+        return Ok(LocalReference {
+            url: url.clone(),
+            key: String::new(),
+            reused: true,
+            warnings: Vec::new(),
+        });
+    }
+    let path = path.ok_or_else(|| {
+        IpcError::invalid(
+            "job",
+            "its output URL has expired and there is no local copy to upload",
+        )
+    })?;
+    let bytes = std::fs::read(&path)
+        .map_err(|e| IpcError::internal(format!("{path} cannot be read: {e}")))?;
+    upload_local(&app, &state, bytes).await
 }

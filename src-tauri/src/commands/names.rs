@@ -28,7 +28,10 @@ pub const APP_COMMANDS: &[&str] = &[
     "reference_file",
     "reference_local",
     "reference_probe",
+    "render_reference",
     "reveal_render",
     "settings_get",
     "settings_save",
+    "storage_check",
+    "storage_secret_save",
 ];

@@ -20,3 +20,32 @@ pub async fn settings_save(
 ) -> Result<Settings, IpcError> {
     state.studio().await?.save_settings(settings).await
 }
+
+/// Stores the upload storage's secret access key in the OS keychain.
+#[tauri::command]
+pub async fn storage_secret_save(
+    state: State<'_, AppState>,
+    secret: String,
+) -> Result<(), IpcError> {
+    let secret = secret.trim();
+    if secret.is_empty() {
+        return Err(IpcError::invalid(
+            "storage.secret",
+            "the secret access key is empty",
+        ));
+    }
+    Ok(state
+        .studio()
+        .await?
+        .keychain
+        .set_storage_secret(secret)
+        .await?)
+}
+
+/// The "test storage" button: uploads a probe, fetches it through its presigned URL, and
+/// deletes it.
+#[tauri::command]
+pub async fn storage_check(state: State<'_, AppState>) -> Result<(), IpcError> {
+    let storage = state.studio().await?.storage().await?;
+    storage.check().await.map_err(crate::session::upload_error)
+}

@@ -87,7 +87,11 @@ budget_margin: number,
 /**
  * Ask before a submission (or batch) above this many credits; `None` never asks.
  */
-spend_guard_credits: number | null, language: Language, theme: Theme, notify_when_ready: boolean, };
+spend_guard_credits: number | null, language: Language, theme: Theme, notify_when_ready: boolean, 
+/**
+ * Where local reference files are uploaded; None until set up.
+ */
+storage: StorageSettings | null, };
 
 export type GenerationRequest = { mode?: Mode, quality_tier?: QualityTier, channel?: Channel, prompt: string, aspect_ratio?: AspectRatio, 
 /**
@@ -212,3 +216,31 @@ command: string, };
 export type CreditsSummary = { days: Array<DayCredits>, used: number, refunded: number, disk_bytes: number, };
 
 export type ImportResult = { added: number, skipped: number, };
+
+export type StorageSettings = { 
+/**
+ * e.g. `https://s3.eu-west-1.amazonaws.com`, `https://<account>.r2.cloudflarestorage.com`
+ */
+endpoint: string, region: string, bucket: string, 
+/**
+ * Prepended to every key, e.g. `seedance/`.
+ */
+prefix: string, access_key_id: string, 
+/**
+ * How long the presigned GET URL handed to the service lives, in hours.
+ */
+url_hours: number, 
+/**
+ * Keep uploaded files after the render that used them has finished.
+ */
+keep_uploads: boolean, };
+
+export type LocalReference = { 
+/**
+ * A presigned https URL the service can fetch.
+ */
+url: string, key: string, 
+/**
+ * The same content was in the storage already.
+ */
+reused: boolean, warnings: Array<string>, };

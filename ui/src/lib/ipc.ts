@@ -12,6 +12,7 @@ import type {
   ImportResult,
   JobDetail,
   LibraryPage,
+  LocalReference,
   DraftCheck,
   ErrorCode,
   GenerationRequest,
@@ -138,19 +139,29 @@ export function referenceProbe(url: string): Promise<Probe> {
   return call<Probe>("reference_probe", { url });
 }
 
-/** Hands a dropped local file's bytes to the core. */
-export async function referenceFile(file: File): Promise<string> {
+/** Hands a dropped local file's bytes to the core, which uploads it to the storage. */
+export async function referenceFile(file: File): Promise<LocalReference> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   try {
-    return await invoke<string>("reference_file", bytes);
+    return await invoke<LocalReference>("reference_file", bytes);
   } catch (raw) {
     throw toIpcError(raw);
   }
 }
 
-/** A dropped local file named by its `file://` URL. */
-export function referenceLocal(url: string): Promise<string> {
-  return call<string>("reference_local", { url });
+/** Stores the upload storage's secret access key in the OS keychain. */
+export function storageSecretSave(secret: string): Promise<void> {
+  return call<void>("storage_secret_save", { secret });
+}
+
+/** Uploads, fetches and deletes a probe object on the upload storage. */
+export function storageCheck(): Promise<void> {
+  return call<void>("storage_check");
+}
+
+/** A dropped local file named by its `file://` URL, uploaded to the storage. */
+export function referenceLocal(url: string): Promise<LocalReference> {
+  return call<LocalReference>("reference_local", { url });
 }
 
 /** Calls `handler` with every job event (this app's and other processes'). */
@@ -211,4 +222,10 @@ export function appQuit(): Promise<void> {
 /** Calls `handler` when closing was held back because renders are in flight. */
 export function onQuitRequested(handler: (inFlight: number) => void): Promise<() => void> {
   return listen<number>("quit-requested", (e) => handler(e.payload));
+}
+
+/** A past render's clip or last frame as a reference: its output URL while it works, else
+ * the local copy uploaded to the storage. */
+export function renderReference(id: string, which: "clip" | "frame"): Promise<LocalReference> {
+  return call<LocalReference>("render_reference", { id, which });
 }
