@@ -117,5 +117,22 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
     let again = drafts::check(&studio, &big).await.unwrap();
     assert_eq!(again.estimate.credits, 720);
     assert!(matches!(again.estimate.basis, Basis::History { .. }));
+
+    // Extend takes the output URL while the service serves it...
+    match drafts::render_source(&studio, &job.id, "clip")
+        .await
+        .unwrap()
+    {
+        drafts::RenderSource::Url(url) => assert!(url.contains("/outputs/"), "{url}"),
+        drafts::RenderSource::Local(_) => panic!("the output URL still works"),
+    }
+    // ...and the local copy (to upload) once it is gone.
     service.stop().await;
+    match drafts::render_source(&studio, &job.id, "frame")
+        .await
+        .unwrap()
+    {
+        drafts::RenderSource::Local(bytes) => assert!(bytes.starts_with(b"\xFF\xD8\xFF")),
+        drafts::RenderSource::Url(url) => panic!("{url} no longer answers"),
+    }
 }

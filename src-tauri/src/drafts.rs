@@ -117,6 +117,29 @@ pub async fn submit(
     confirmed_spend: bool,
 ) -> Result<JobSummary, IpcError> {
     let settings = Settings::load(&studio.profile).await?;
+    // References uploaded to the storage: signed again if they would expire before the
+    // render is likely done, and recorded so they can be deleted once it has finished.
+    let mut draft = draft.clone();
+    let mut uploaded_keys = Vec::new();
+    if let Ok(storage) = studio.storage().await {
+        let margin = std::time::Duration::from_secs(2 * 3600);
+        let mut refresh = |url: &mut String| {
+            if let Some((key, _)) = storage.key_in(url) {
+                if let Some(renewed) = storage.refreshed(url, margin) {
+                    *url = renewed;
+                }
+                uploaded_keys.push(key);
+            }
+        };
+        if let Some(u) = draft.image_url.as_mut() {
+            refresh(u);
+        }
+        if let Some(u) = draft.end_image_url.as_mut() {
+            refresh(u);
+        }
+        draft.media_urls.iter_mut().for_each(&mut refresh);
+    }
+    let draft = &draft;
     studio
         .with_engine(async |engine| {
             // Invalid drafts come back with every problem, by field; nothing is stored.
@@ -135,6 +158,9 @@ pub async fn submit(
                 ));
             }
             let job = engine.submit(draft).await?;
+            if !uploaded_keys.is_empty() {
+                studio::uploads::record(engine.store(), &job.id, &uploaded_keys).await?;
+            }
             tracing::info!(job = %job.id, "submitted from the composer");
             Ok(JobSummary::from(&job))
         })
@@ -153,4 +179,49 @@ pub async fn recent(studio: &Studio, limit: u32) -> Result<Vec<JobSummary>, IpcE
             Ok(page.jobs.iter().map(JobSummary::from).collect())
         })
         .await
+}
+
+/// Where a past render's clip or last frame can be had for a new request.
+pub enum RenderSource {
+    /// Its output URL, which the service still serves.
+    Url(String),
+    /// Its local copy, to be uploaded (the output URL has expired).
+    Local(Vec<u8>),
+}
+
+/// The clip (`clip`) or last frame (`frame`) of render `id`: its output URL while it still
+/// works, else its local copy.
+pub async fn render_source(
+    studio: &Studio,
+    id: &str,
+    which: &str,
+) -> Result<RenderSource, IpcError> {
+    let detail = crate::library::detail(studio, id).await?;
+    let (url, path) = match which {
+        "clip" => (detail.video_url, detail.video_path),
+        "frame" => (detail.last_frame_url, detail.frame_path),
+        other => {
+            return Err(IpcError::invalid(
+                "which",
+                format!("{other:?}: use clip or frame"),
+            ));
+        }
+    };
+    let loopback_ok = studio
+        .with_engine(async |engine| Ok(engine.client().base_is_loopback()))
+        .await?;
+    if let Some(url) = url
+        && studio::references::probe(&url, loopback_ok).await.is_ok()
+    {
+        return Ok(RenderSource::Url(url));
+    }
+    let path = path.ok_or_else(|| {
+        IpcError::invalid(
+            "job",
+            "its output URL has expired and there is no local copy to upload",
+        )
+    })?;
+    std::fs::read(&path)
+        .map(RenderSource::Local)
+        .map_err(|e| IpcError::internal(format!("{path} cannot be read: {e}")))
 }

@@ -45,6 +45,9 @@ pub fn run() {
                 if event.job_state() == Some(studio::JobState::Ready) {
                     notify::render_ready(emitter.clone(), event.job_id.clone());
                 }
+                if event.id != 0 && event.job_state().is_some_and(studio::JobState::is_final) {
+                    notify::release_uploads(emitter.clone(), event.job_id.clone());
+                }
                 let _ = emitter.emit("job-event", event);
             })));
             // Listening before the window asks where media is (binding takes no time).

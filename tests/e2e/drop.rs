@@ -198,5 +198,30 @@ async fn a_dropped_file_is_uploaded_to_the_storage_set_up_in_settings() {
         .unwrap();
     assert!(warning.contains("300 to 6000 px"), "{warning}");
     s.screenshot("compose-uploaded").await;
+
+    // Rendered, then the upload is deleted from the storage (uploads are not kept).
+    s.wait_for("composer-prompt")
+        .await
+        .send_keys("The woman from the start frame turns towards the light")
+        .await
+        .unwrap();
+    s.wait_for("composer-submit").await.click().await.unwrap();
+    s.wait_for_text("composer-submitted", |t| t.contains("Queued"))
+        .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let status = Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", &url])
+            .output()
+            .unwrap();
+        if String::from_utf8_lossy(&status.stdout) == "404" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the upload was not deleted after its render"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
     s.end().await;
 }

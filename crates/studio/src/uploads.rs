@@ -355,6 +355,100 @@ impl Storage {
     }
 }
 
+impl Storage {
+    /// The key of an object of this storage that `url` presigns, and when the URL expires
+    /// (ms since the epoch); None for any other URL.
+    pub fn key_in(&self, url: &str) -> Option<(String, i64)> {
+        let url = url::Url::parse(url).ok()?;
+        let base = self.bucket.object_url("").ok()?;
+        if url.origin() != base.origin() || !url.path().starts_with(base.path()) {
+            return None;
+        }
+        let key = url.path()[base.path().len()..].to_string();
+        if key.is_empty() || !key.starts_with(&self.prefix) {
+            return None;
+        }
+        let query: std::collections::HashMap<_, _> = url.query_pairs().collect();
+        let expires: i64 = query.get("X-Amz-Expires")?.parse().ok()?;
+        let date = query.get("X-Amz-Date")?;
+        Some((key, amz_date_ms(date)? + expires * 1000))
+    }
+
+    /// `url` signed again with the full lifetime when it is one of this storage's and
+    /// expires within `margin`; None when it needs nothing.
+    pub fn refreshed(&self, url: &str, margin: Duration) -> Option<String> {
+        let (key, expires_at) = self.key_in(url)?;
+        (expires_at - crate::clock::now_ms() < margin.as_millis() as i64)
+            .then(|| self.url_for(&key).url)
+    }
+}
+
+/// `20261125T183000Z` as ms since the epoch.
+fn amz_date_ms(s: &str) -> Option<i64> {
+    if s.len() != 16 || !s.ends_with('Z') || &s[8..9] != "T" {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (n(0..4)?, n(4..6)?, n(6..8)?);
+    let (hh, mm, ss) = (n(9..11)?, n(11..13)?, n(13..15)?);
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 24 + hh) * 60 + mm) * 60_000 + ss * 1000)
+}
+
+/// Records that `job_id` references the storage objects `keys`.
+pub async fn record(
+    store: &crate::Store,
+    job_id: &str,
+    keys: &[String],
+) -> Result<(), sqlx::Error> {
+    let mut tx = store.write().await?;
+    for key in keys {
+        sqlx::query("INSERT OR IGNORE INTO job_uploads (job_id, key) VALUES (?, ?)")
+            .bind(job_id)
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
+}
+
+/// After `job_id` has finished: deletes the objects it uploaded that no unfinished job
+/// still needs. Returns the keys deleted.
+pub async fn release(
+    store: &crate::Store,
+    storage: &Storage,
+    job_id: &str,
+) -> Result<Vec<String>, UploadError> {
+    let db = |e: sqlx::Error| UploadError::Unreachable(format!("the history: {e}"));
+    let keys: Vec<(String,)> = sqlx::query_as(
+        "SELECT u.key FROM job_uploads u WHERE u.job_id = ? AND NOT EXISTS ( \
+           SELECT 1 FROM job_uploads o JOIN jobs j ON j.id = o.job_id \
+           WHERE o.key = u.key AND o.job_id != u.job_id \
+           AND j.state IN ('queued','submitting','processing','needs_attention'))",
+    )
+    .bind(job_id)
+    .fetch_all(store.pool())
+    .await
+    .map_err(db)?;
+    let mut deleted = Vec::new();
+    for (key,) in keys {
+        storage.delete(&key).await?;
+        deleted.push(key);
+    }
+    sqlx::query("DELETE FROM job_uploads WHERE job_id = ?")
+        .bind(job_id)
+        .execute(store.pool())
+        .await
+        .map_err(db)?;
+    Ok(deleted)
+}
+
 use futures_util::StreamExt as _;
 
 #[cfg(test)]
@@ -429,6 +523,29 @@ mod tests {
         assert!(url.url.contains("X-Amz-Signature="), "{}", url.url);
         assert!(url.url.contains("X-Amz-Expires=86400"), "{}", url.url);
         assert!(!url.url.contains("secret"));
+    }
+
+    #[test]
+    fn presigned_urls_are_recognised_and_refreshed_near_expiry() {
+        let storage = Storage::new(&settings(), "secret").unwrap();
+        let fresh = storage.url_for("seedance/abc.png").url;
+        let (key, expires) = storage.key_in(&fresh).unwrap();
+        assert_eq!(key, "seedance/abc.png");
+        let in_a_day = crate::clock::now_ms() + 86_400_000;
+        assert!(
+            (expires - in_a_day).abs() < 5_000,
+            "{expires} vs {in_a_day}"
+        );
+        assert_eq!(storage.refreshed(&fresh, Duration::from_secs(3600)), None);
+        let renewed = storage
+            .refreshed(&fresh, Duration::from_secs(2 * 86_400))
+            .unwrap();
+        assert_eq!(storage.key_in(&renewed).unwrap().0, key);
+        assert_eq!(storage.key_in("https://example.com/seedance/abc.png"), None);
+        let other_prefix = storage.url_valid_for("elsewhere/abc.png", Duration::from_secs(60));
+        assert_eq!(storage.key_in(&other_prefix), None);
+        assert_eq!(amz_date_ms("19700101T000001Z"), Some(1000));
+        assert_eq!(amz_date_ms("20000301T000000Z"), Some(951_868_800_000));
     }
 
     #[test]

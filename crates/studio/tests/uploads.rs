@@ -88,6 +88,54 @@ async fn uploads_to_a_real_s3_server() {
     let (status, _) = fetch(&first.url).await;
     assert_eq!(status, 404);
 
+    // Objects are released once no unfinished job needs them.
+    let shared = storage
+        .upload(png("a shared reference"), |_, _| {})
+        .await
+        .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let store = studio::Store::open(data.path()).await.unwrap();
+    for (id, state) in [("j1", "ready"), ("j2", "processing")] {
+        sqlx::query(
+            "INSERT INTO jobs (id, created_at, updated_at, state, request_body, idempotency_key, prompt, mode, \
+             quality_tier, channel, aspect_ratio, resolution, duration) \
+             VALUES (?, 1, 1, ?, '{}', ?, 'p', 'image-to-video', 'standard', 'standard', '16:9', '720p', 5)",
+        )
+        .bind(id)
+        .bind(state)
+        .bind(format!("key-{id}"))
+        .execute(store.pool())
+        .await
+        .unwrap();
+        studio::uploads::record(&store, id, std::slice::from_ref(&shared.key))
+            .await
+            .unwrap();
+    }
+    let deleted = studio::uploads::release(&store, &storage, "j1")
+        .await
+        .unwrap();
+    assert!(deleted.is_empty(), "j2 still needs it");
+    assert!(storage.exists(&shared.key).await.unwrap());
+    sqlx::query("UPDATE jobs SET state = 'failed' WHERE id = 'j2'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let deleted = studio::uploads::release(&store, &storage, "j2")
+        .await
+        .unwrap();
+    assert_eq!(deleted, [shared.key.clone()]);
+    assert!(!storage.exists(&shared.key).await.unwrap());
+
+    // A URL near its end is signed again and works.
+    let again = storage
+        .upload(png("a shared reference"), |_, _| {})
+        .await
+        .unwrap();
+    let renewed = storage
+        .refreshed(&again.url, Duration::from_secs(2 * 86_400))
+        .expect("within the margin");
+    assert_eq!(fetch(&renewed).await.0, 200);
+
     // A file the service would not take is refused before anything is sent.
     let err = storage
         .upload(b"%PDF-1.7".to_vec(), |_, _| {})

@@ -180,37 +180,13 @@ pub async fn render_reference(
     which: String,
 ) -> Result<LocalReference, IpcError> {
     let studio = state.studio().await?;
-    let detail = crate::library::detail(&studio, &id).await?;
-    let (url, path) = match which.as_str() {
-        "clip" => (detail.video_url, detail.video_path),
-        "frame" => (detail.last_frame_url, detail.frame_path),
-        other => {
-            return Err(IpcError::invalid(
-                "which",
-                format!("{other:?}: use clip or frame"),
-            ));
-        }
-    };
-    let loopback_ok = studio
-        .with_engine(async |engine| Ok(engine.client().base_is_loopback()))
-        .await?;
-    if let Some(url) = &url
-        && studio::references::probe(url, loopback_ok).await.is_ok()
-    {
-        return Ok(LocalReference {
-            url: url.clone(),
+    match crate::drafts::render_source(&studio, &id, &which).await? {
+        crate::drafts::RenderSource::Url(url) => Ok(LocalReference {
+            url,
             key: String::new(),
             reused: true,
             warnings: Vec::new(),
-        });
+        }),
+        crate::drafts::RenderSource::Local(bytes) => upload_local(&app, &state, bytes).await,
     }
-    let path = path.ok_or_else(|| {
-        IpcError::invalid(
-            "job",
-            "its output URL has expired and there is no local copy to upload",
-        )
-    })?;
-    let bytes = std::fs::read(&path)
-        .map_err(|e| IpcError::internal(format!("{path} cannot be read: {e}")))?;
-    upload_local(&app, &state, bytes).await
 }

@@ -229,3 +229,8 @@ export function onQuitRequested(handler: (inFlight: number) => void): Promise<()
 export function renderReference(id: string, which: "clip" | "frame"): Promise<LocalReference> {
   return call<LocalReference>("render_reference", { id, which });
 }
+
+/** Calls `handler` with the bytes sent of a reference being uploaded. */
+export function onUploadProgress(handler: (done: number, total: number) => void): Promise<() => void> {
+  return listen<[number, number]>("upload-progress", (e) => handler(e.payload[0], e.payload[1]));
+}
