@@ -123,7 +123,7 @@ async fn uploads_to_a_real_s3_server() {
     let deleted = studio::uploads::release(&store, &storage, "j2")
         .await
         .unwrap();
-    assert_eq!(deleted, [shared.key.clone()]);
+    assert_eq!(deleted, std::slice::from_ref(&shared.key));
     assert!(!storage.exists(&shared.key).await.unwrap());
 
     // A URL near its end is signed again and works.
