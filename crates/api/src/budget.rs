@@ -74,7 +74,8 @@ impl Rate {
     }
 
     /// What the client allows itself: one request fewer, over a window 2 % (at least
-    /// 100 ms) longer, so requests that arrive late still land in separate windows.
+    /// 250 ms) longer, so requests that arrive late (a busy machine, a slow connection)
+    /// still land in separate windows.
     pub fn with_margin(self) -> Self {
         self.keeping_back(if self.requests > 2 { 1 } else { 0 })
     }
@@ -82,7 +83,7 @@ impl Rate {
     /// Like [`Rate::with_margin`], keeping `n` requests of every window back (never fewer
     /// than one request is left): the "request budget margin" setting.
     pub fn keeping_back(self, n: u32) -> Self {
-        let extra = (self.window / 50).max(Duration::from_millis(100));
+        let extra = (self.window / 50).max(Duration::from_millis(250));
         Self {
             requests: self.requests.saturating_sub(n).max(1),
             window: self.window + extra,
