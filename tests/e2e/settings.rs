@@ -3,28 +3,21 @@
 //! switched, a refused setting shown at its field, diagnostics written, the key removed;
 //! then the data folder, the logs and every IPC reply are searched for the key.
 
-use std::process::Command;
-
 use fantoccini::Locator;
 use seedance_sandbox::{Config, Sandbox};
 use seedance_studio::commands::APP_COMMANDS;
 use serde_json::{Value, json};
 
 use crate::harness::{AppEnv, Session};
+
+#[path = "../../crates/studio/tests/support/secret_tool.rs"]
+mod secret_tool;
 use crate::scan::files_containing;
 
 /// A key no real account has; it must never show up anywhere but the keychain.
 const SENTINEL: &str = "sk_live_SENTINEL_7f3a9c2e_never_leak";
 /// The same for the upload storage's secret access key.
 const STORAGE_SENTINEL: &str = "storage-SENTINEL-5b1e_never_leak";
-
-fn keychain_lookup(service: &str) -> Option<String> {
-    let out = Command::new("secret-tool")
-        .args(["lookup", "service", service, "username", "api-key"])
-        .output()
-        .expect("secret-tool (Debian libsecret-tools) is installed by scripts/test");
-    (out.status.success() && !out.stdout.is_empty()).then(|| String::from_utf8(out.stdout).unwrap())
-}
 
 async fn click(s: &Session, testid: &str) {
     s.wait_for(testid).await.click().await.unwrap();
@@ -72,7 +65,10 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
 
     // The right key replaces it; the keychain holds it, seen from outside the app.
     type_key(&s, SENTINEL).await;
-    assert_eq!(keychain_lookup(&service).as_deref(), Some(SENTINEL));
+    assert_eq!(
+        secret_tool::lookup_api_key(&service).as_deref(),
+        Some(SENTINEL)
+    );
     let status = s.wait_for("settings-key-status").await;
     assert_eq!(
         status.attr("data-stored").await.unwrap().as_deref(),
@@ -187,7 +183,11 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
             "the reply of {command} holds a secret"
         );
     }
-    assert_eq!(keychain_lookup(&service), None, "the key was removed");
+    assert_eq!(
+        secret_tool::lookup_api_key(&service),
+        None,
+        "the key was removed"
+    );
 
     // Without a key the app is back in Sandbox mode.
     s.client.refresh().await.unwrap();

@@ -11,6 +11,9 @@ use serde_json::Value;
 use studio::{Engine, EngineConfig, JobState};
 use tokio::process::Command;
 
+#[path = "../../studio/tests/support/secret_tool.rs"]
+mod secret_tool;
+
 const KEY: &str = "sk_live_cli_tests_0123456789";
 const BIN: &str = env!("CARGO_BIN_EXE_seedance");
 
@@ -604,14 +607,6 @@ async fn the_built_in_emulator_serves_sandbox_commands() {
     assert!(server.wait().await.unwrap().success());
 }
 
-fn keychain_lookup(service: &str) -> Option<String> {
-    let out = std::process::Command::new("secret-tool")
-        .args(["lookup", "service", service, "username", "api-key"])
-        .output()
-        .expect("secret-tool (Debian libsecret-tools) is installed by scripts/test");
-    (out.status.success() && !out.stdout.is_empty()).then(|| String::from_utf8(out.stdout).unwrap())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_key_goes_in_from_stdin_and_lives_in_the_keychain() {
     use tokio::io::AsyncWriteExt;
@@ -643,7 +638,7 @@ async fn the_key_goes_in_from_stdin_and_lives_in_the_keychain() {
         String::from_utf8_lossy(&out.stderr)
     );
     let mut printed = [out.stdout, out.stderr].concat();
-    assert_eq!(keychain_lookup(&service).as_deref(), Some(KEY));
+    assert_eq!(secret_tool::lookup_api_key(&service).as_deref(), Some(KEY));
 
     let out = key_command(&["key", "status", "--json"])
         .output()
@@ -680,7 +675,7 @@ async fn the_key_goes_in_from_stdin_and_lives_in_the_keychain() {
         .unwrap();
     let cleared: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(cleared["removed"], true);
-    assert_eq!(keychain_lookup(&service), None);
+    assert_eq!(secret_tool::lookup_api_key(&service), None);
     printed.extend(out.stdout);
     let text = String::from_utf8_lossy(&printed);
     assert!(!text.contains(KEY), "the key was printed: {text}");
@@ -692,5 +687,5 @@ async fn the_key_goes_in_from_stdin_and_lives_in_the_keychain() {
         .await
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(keychain_lookup(&service), None);
+    assert_eq!(secret_tool::lookup_api_key(&service), None);
 }

@@ -1,10 +1,12 @@
 //! The real OS keychain. `scripts/test` runs the tests on a private session bus with an
 //! unlocked gnome-keyring; each test uses its own service name, so no user entry is touched.
 
-use std::process::Command;
-
 use seedance_api::ApiKey;
-use studio::keychain::{ACCOUNT, KeySource, Keychain};
+use studio::keychain::{KeySource, Keychain};
+
+mod support {
+    pub mod secret_tool;
+}
 
 fn test_keychain() -> Keychain {
     Keychain::new(format!(
@@ -12,14 +14,6 @@ fn test_keychain() -> Keychain {
         std::process::id(),
         fastrand::u32(..)
     ))
-}
-
-fn lookup_from_outside(service: &str) -> Option<String> {
-    let out = Command::new("secret-tool")
-        .args(["lookup", "service", service, "username", ACCOUNT])
-        .output()
-        .expect("secret-tool (Debian libsecret-tools) is installed by scripts/test");
-    (out.status.success() && !out.stdout.is_empty()).then(|| String::from_utf8(out.stdout).unwrap())
 }
 
 #[tokio::test]
@@ -40,12 +34,12 @@ async fn set_replace_test_and_clear_in_the_real_keychain() {
     );
     // The Secret Service itself holds it, replaced, under the app's names.
     assert_eq!(
-        lookup_from_outside(kc.service()).as_deref(),
+        support::secret_tool::lookup_api_key(kc.service()).as_deref(),
         Some("sk_live_sentinel_4242")
     );
     assert!(kc.clear().await.unwrap());
     assert!(!kc.clear().await.unwrap(), "clearing twice is not an error");
-    assert_eq!(lookup_from_outside(kc.service()), None);
+    assert_eq!(support::secret_tool::lookup_api_key(kc.service()), None);
     assert!(!kc.is_stored().await.unwrap());
 }
 
