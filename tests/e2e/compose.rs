@@ -178,38 +178,25 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
         .unwrap();
 
     s.wait_for("nav-queue").await.click().await.unwrap();
-    for _ in 0..300 {
-        let items = s
-            .client
-            .find_all(Locator::Css("[data-testid='queue-item']"))
+    // Read the states in one go: the Queue moves items between its sections as they finish.
+    let states = || async {
+        s.client
+            .execute(
+                "return [...document.querySelectorAll(\"[data-testid='queue-item']\")].map(e => e.dataset.state)",
+                vec![],
+            )
             .await
-            .unwrap();
-        let mut ready = 0;
-        for item in &items {
-            if item.attr("data-state").await.unwrap().as_deref() == Some("ready") {
-                ready += 1;
-            }
-        }
-        if items.len() == 2 && ready == 2 {
+            .unwrap()
+    };
+    for _ in 0..300 {
+        if states().await == json!(["ready", "ready"]) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let states: Vec<Option<String>> = {
-        let items = s
-            .client
-            .find_all(Locator::Css("[data-testid='queue-item']"))
-            .await
-            .unwrap();
-        let mut v = Vec::new();
-        for item in items {
-            v.push(item.attr("data-state").await.unwrap());
-        }
-        v
-    };
     assert_eq!(
-        states,
-        [Some("ready".to_string()), Some("ready".to_string())],
+        states().await,
+        json!(["ready", "ready"]),
         "two renders, both finished"
     );
     s.screenshot("queue").await;
