@@ -8,7 +8,6 @@ pub mod commands;
 pub mod drafts;
 pub mod error;
 pub mod library;
-pub mod media;
 pub mod media_server;
 mod notify;
 mod quit;

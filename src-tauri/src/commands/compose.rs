@@ -132,7 +132,10 @@ async fn upload_local(
     state: &AppState,
     bytes: Vec<u8>,
 ) -> Result<LocalReference, IpcError> {
-    let kind = crate::media::sniff(&bytes).ok_or_else(|| {
+    // "image" or "video", from the content (the same recognition the upload uses).
+    let kind = studio::uploads::kind_of(&bytes)
+        .and_then(|(content_type, _)| content_type.split('/').next())
+        .ok_or_else(|| {
         IpcError::invalid(
             "file",
             "This file is not an image (JPEG, PNG, WebP) or a video (MP4, MOV) the service can use",
