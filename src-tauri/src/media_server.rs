@@ -168,7 +168,7 @@ enum Found {
 
 /// `renders/` beside the history database.
 fn engine_renders_dir(db: &Path) -> PathBuf {
-    db.parent().unwrap_or(Path::new(".")).join("renders")
+    studio::render_files::renders_dir(db.parent().unwrap_or(Path::new(".")))
 }
 
 /// `path`, if it resolves to a file inside `dir`.

@@ -226,12 +226,9 @@ impl Client {
         let mut attempt = 1;
         loop {
             let error = match self.attempt(&method, &path, body, priority).await {
-                Ok((status, bytes)) => match serde_json::from_slice::<Task>(&bytes) {
+                Ok((status, bytes)) => match parse_task(status.as_u16(), &bytes) {
                     Ok(task) => return Ok(task),
-                    Err(e) => ApiError::MalformedBody {
-                        status: status.as_u16(),
-                        detail: format!("{e}; the body starts {}", preview(&bytes)),
-                    },
+                    Err(e) => e,
                 },
                 Err(e) => e,
             };
@@ -353,6 +350,15 @@ fn transport(e: reqwest::Error) -> ApiError {
         source = s.source();
     }
     ApiError::Transport { message, timed_out }
+}
+
+/// Reads the task in a success answer's body; anything else is a malformed body (which
+/// the client retries: the request may have been handled).
+pub fn parse_task(status: u16, body: &[u8]) -> Result<Task, ApiError> {
+    serde_json::from_slice::<Task>(body).map_err(|e| ApiError::MalformedBody {
+        status,
+        detail: format!("{e}; the body starts {}", preview(body)),
+    })
 }
 
 /// Whether a redirect stays on the same site: https to https on the same host or its

@@ -97,7 +97,9 @@ impl ApiError {
                 },
             };
         };
-        let message = error.message;
+        // What the service says is shown to people: a hostile or broken one cannot flood
+        // the screen or the logs.
+        let message = clip(error.message, MAX_MESSAGE_CHARS);
         match error.code.as_str() {
             "unauthorized" => Self::Unauthorized { message },
             "invalid_request" => Self::InvalidRequest { message },
@@ -112,7 +114,7 @@ impl ApiError {
             "internal_error" => Self::Internal { message },
             _ => Self::UnknownCode {
                 status,
-                code: error.code,
+                code: clip(error.code, MAX_CODE_CHARS),
                 message,
             },
         }
@@ -120,6 +122,19 @@ impl ApiError {
 }
 
 /// The start of a body, for an error message.
+/// The most of a service's error message an [`ApiError`] keeps.
+const MAX_MESSAGE_CHARS: usize = 240;
+/// The most of an unknown error code an [`ApiError`] keeps.
+const MAX_CODE_CHARS: usize = 40;
+
+/// `text`, cut to `max` characters with an ellipsis when it was longer.
+fn clip(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    }
+}
+
 pub(crate) fn preview(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(120)]);
     if text.is_empty() {
@@ -132,6 +147,20 @@ pub(crate) fn preview(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_messages_and_codes_from_the_service_are_clipped() {
+        let body =
+            serde_json::json!({"error": {"code": "c".repeat(500), "message": "雪".repeat(5000)}});
+        let e = ApiError::from_response(418, None, body.to_string().as_bytes());
+        let ApiError::UnknownCode { code, message, .. } = &e else {
+            panic!("{e:?}");
+        };
+        assert_eq!(code.chars().count(), MAX_CODE_CHARS + 1);
+        assert_eq!(message.chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert!(message.ends_with('…') && message.starts_with("雪雪"));
+        assert_eq!(clip("short".into(), 10), "short");
+    }
 
     #[test]
     fn documented_codes_map_to_their_variants() {

@@ -5,6 +5,9 @@
 //! `cargo run --release -p studio --example library_bench -- [--renders N] [--mb M]`
 //! Prints a Markdown table for BENCHMARKS.md.
 
+#[path = "support/history.rs"]
+mod history;
+
 use std::time::{Duration, Instant};
 
 use seedance_api::{ApiKey, GenerationRequest};
@@ -12,74 +15,12 @@ use seedance_sandbox::{Config, RenderTime, Sandbox};
 use studio::library::{Filter, Library};
 use studio::{Engine, EngineConfig, JobState, Store, preview};
 
-const WORDS_EN: &[&str] = &[
-    "glass",
-    "train",
-    "snowy",
-    "mountain",
-    "bridge",
-    "dawn",
-    "lighthouse",
-    "storm",
-    "dancer",
-    "neon",
-    "alley",
-    "rain",
-    "forest",
-    "drone",
-    "orbit",
-    "close-up",
-    "slow",
-    "dolly",
-    "cinematic",
-    "paper",
-    "boat",
-    "river",
-];
-const WORDS_JA: &[&str] = &[
-    "雪山",
-    "の",
-    "橋",
-    "を",
-    "渡る",
-    "ガラス",
-    "列車",
-    "夕暮れ",
-    "海辺",
-    "走る",
-    "犬",
-    "桜",
-    "雨",
-    "夜",
-    "街",
-    "灯台",
-    "嵐",
-    "踊る",
-    "少女",
-    "森",
-    "紙",
-    "舟",
-];
-
 fn arg(name: &str, default: u64) -> u64 {
     let args: Vec<String> = std::env::args().collect();
     args.iter()
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
         .map_or(default, |v| v.parse().unwrap())
-}
-
-fn prompt(rng: &mut fastrand::Rng) -> String {
-    if rng.bool() {
-        (0..rng.usize(8..20))
-            .map(|_| WORDS_EN[rng.usize(..WORDS_EN.len())])
-            .collect::<Vec<_>>()
-            .join(" ")
-    } else {
-        (0..rng.usize(8..20))
-            .map(|_| WORDS_JA[rng.usize(..WORDS_JA.len())])
-            .collect()
-    }
 }
 
 fn percentile(mut v: Vec<Duration>, p: usize) -> Duration {
@@ -187,68 +128,8 @@ async fn main() {
 
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).await.unwrap();
-    let mut rng = fastrand::Rng::with_seed(11);
-    // A few real previews, made the way the engine makes them.
-    let thumbs: Vec<preview::Thumbnail> = (0..8)
-        .map(|i| {
-            let img = image::RgbImage::from_fn(1280, 720, |x, y| {
-                image::Rgb([
-                    ((x + i * 40) % 256) as u8,
-                    (y % 256) as u8,
-                    ((x ^ y) % 256) as u8,
-                ])
-            });
-            let mut png = Vec::new();
-            img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-                .unwrap();
-            preview::thumbnail_of(&png).unwrap()
-        })
-        .collect();
     let started = Instant::now();
-    let t0 = 1_700_000_000_000i64;
-    for chunk in 0..(renders / 1000) {
-        let mut tx = store.write().await.unwrap();
-        for i in 0..1000 {
-            let n = chunk * 1000 + i;
-            let id = format!("j{n:011}");
-            let p = prompt(&mut rng);
-            let body = serde_json::json!({"prompt": p, "quality_tier": "pro", "duration": "8"})
-                .to_string();
-            sqlx::query(
-                "INSERT INTO jobs (id, created_at, updated_at, state, request_body, idempotency_key, prompt, mode, quality_tier, \
-                 channel, aspect_ratio, resolution, duration, task_id, credits_used, seed, video_path, frame_path, video_bytes, \
-                 video_sha256, frame_sha256, submitted_at, completed_at) \
-                 VALUES (?, ?, ?, 'ready', ?, ?, ?, 'text-to-video', 'pro', 'standard', '16:9', '1080p', 8, ?, 144, ?, ?, ?, 48000000, ?, ?, ?, ?)",
-            )
-            .bind(&id)
-            .bind(t0 + n as i64 * 60_000)
-            .bind(t0 + n as i64 * 60_000)
-            .bind(&body)
-            .bind(format!("ss-{:032x}", rng.u128(..)))
-            .bind(&p)
-            .bind(format!("sd2_{:012x}", rng.u64(..)))
-            .bind(rng.u32(..) as i64)
-            .bind(format!("{}/renders/{id}/video.mp4", dir.path().display()))
-            .bind(format!("{}/renders/{id}/last-frame.jpg", dir.path().display()))
-            .bind(format!("{:064x}", rng.u128(..)))
-            .bind(format!("{:064x}", rng.u128(..)))
-            .bind(t0 + n as i64 * 60_000)
-            .bind(t0 + n as i64 * 60_000 + 90_000)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-            let t = &thumbs[n as usize % thumbs.len()];
-            sqlx::query("INSERT INTO thumbnails (job_id, width, height, jpeg) VALUES (?, ?, ?, ?)")
-                .bind(&id)
-                .bind(t.width as i64)
-                .bind(t.height as i64)
-                .bind(&t.jpeg)
-                .execute(&mut *tx)
-                .await
-                .unwrap();
-        }
-        tx.commit().await.unwrap();
-    }
+    history::seed(&store, dir.path(), renders).await;
     let generated = started.elapsed();
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
         .execute(store.pool())

@@ -24,6 +24,7 @@ use crate::crash;
 use crate::download::{self, DownloadError, Kind};
 use crate::events::{self, JobEvent};
 use crate::job::{JOB_COLUMNS, Job, JobState, new_idempotency_key, new_job_id};
+use crate::render_files;
 use crate::schedule::{PollContext, PollPlanning, median, next_poll_at};
 use crate::store::{Store, StoreError};
 
@@ -843,7 +844,22 @@ async fn poll(inner: &Inner, job: Job) -> Result<(), EngineError> {
 }
 
 async fn fetch_outputs(inner: &Inner, job: Job) -> Result<(), EngineError> {
-    let dir = inner.config.data_dir.join("renders").join(&job.id);
+    let dir = match render_files::render_dir(&inner.config.data_dir, &job.id) {
+        Ok(dir) => dir,
+        Err(e) => {
+            // Only an imported render could carry such an id, and those are never fetched.
+            inner
+                .transition(
+                    &job,
+                    JobState::Failed,
+                    Changes::default()
+                        .detail("Not fetched")
+                        .text("error_message", Some(e.to_string())),
+                )
+                .await?;
+            return Ok(());
+        }
+    };
     let Some(video_url) = job.video_url.clone() else {
         inner
             .transition(
@@ -863,7 +879,7 @@ async fn fetch_outputs(inner: &Inner, job: Job) -> Result<(), EngineError> {
         &inner.outputs,
         &video_url,
         &dir,
-        "video",
+        render_files::VIDEO,
         &[Kind::Mp4],
         |done, total| {
             if !crashed {
@@ -894,7 +910,7 @@ async fn fetch_outputs(inner: &Inner, job: Job) -> Result<(), EngineError> {
                 &inner.outputs,
                 url,
                 &dir,
-                "last-frame",
+                render_files::LAST_FRAME,
                 &[Kind::Jpeg, Kind::Png],
                 |_, _| {},
             )

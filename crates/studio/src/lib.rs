@@ -22,6 +22,7 @@ pub mod local_sandbox;
 pub mod logging;
 pub mod preview;
 pub mod references;
+pub mod render_files;
 pub mod schedule;
 pub mod settings;
 pub mod store;

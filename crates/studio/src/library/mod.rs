@@ -11,6 +11,7 @@ use sqlx::QueryBuilder;
 use sqlx::sqlite::Sqlite;
 
 use crate::job::{JOB_COLUMNS, Job, JobState};
+use crate::render_files;
 use crate::store::Store;
 
 /// What to list.
@@ -290,7 +291,10 @@ impl Library {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        let dir = self.renders_dir().join(id);
+        // A row whose id cannot be a folder name has no files of ours to remove.
+        let Ok(dir) = render_files::render_dir(&self.data_dir, id) else {
+            return Ok(());
+        };
         match tokio::fs::remove_dir_all(&dir).await {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -299,7 +303,7 @@ impl Library {
     }
 
     pub fn renders_dir(&self) -> PathBuf {
-        self.data_dir.join("renders")
+        render_files::renders_dir(&self.data_dir)
     }
 
     /// Spent and refunded credits per UTC day (newest first), and in total.
@@ -343,7 +347,9 @@ impl Library {
                 .await?;
         let mut removed = 0;
         for (id,) in finished {
-            let dir = self.renders_dir().join(&id);
+            let Ok(dir) = render_files::render_dir(&self.data_dir, &id) else {
+                continue;
+            };
             let Ok(entries) = std::fs::read_dir(&dir) else {
                 continue;
             };
@@ -404,9 +410,28 @@ impl Library {
                 detail: format!("format {:?}, expected {EXPORT_FORMAT:?}", export.format),
             });
         }
+        // Ids become folder names: one that could name another place refuses the file.
+        if let Some((n, e)) = export.renders.iter().enumerate().find_map(|(n, r)| {
+            render_files::render_dir(&self.data_dir, &r.id)
+                .err()
+                .map(|e| (n, e))
+        }) {
+            return Err(LibraryError::NotAnExport {
+                path: path.to_path_buf(),
+                detail: format!("render {} of {}: {e}", n + 1, export.renders.len()),
+            });
+        }
         let (mut imported, mut skipped) = (0, 0);
         let mut tx = self.store.write().await?;
         for r in export.renders {
+            // Files are looked for in this data folder, and only under the render's own.
+            let here = |exported: &Option<String>| {
+                exported
+                    .as_deref()
+                    .and_then(|p| render_files::rebase(&self.data_dir, &r.id, p))
+                    .map(|p| p.display().to_string())
+            };
+            let (video_path, frame_path) = (here(&r.video_path), here(&r.frame_path));
             // Unfinished renders come in as they are recorded, but never as work to do.
             let state = match JobState::parse(&r.state) {
                 Some(s) if s.is_final() => s,
@@ -435,9 +460,9 @@ impl Library {
             .bind(r.credits_used)
             .bind(r.credits_refunded)
             .bind(r.seed)
-            .bind(&r.video_path)
+            .bind(&video_path)
             .bind(&r.video_sha256)
-            .bind(&r.frame_path)
+            .bind(&frame_path)
             .bind(&r.frame_sha256)
             .bind(r.favourite)
             .bind(&r.error_message)

@@ -1,0 +1,302 @@
+//! Startup and idle memory against the floor: the release app with a 10,000-render library
+//! and a bare Tauri 2 hello-world (`tests/floor`), launched the same way through
+//! tauri-driver, alternately, in one run. Prints the Markdown tables for BENCHMARKS.md.
+//!
+//! `scripts/bench-startup [--launches N]` builds both and runs this with:
+//! `--app PATH --floor PATH [--deb PATH] [--launches N] [--renders N] [--idle SECONDS]`
+//!
+//! Start time: from the WebDriver request that launches the binary to the composer's
+//! prompt being displayed and enabled (the floor has the same element). Idle memory: the
+//! proportional set size (PSS) of the app and every process under it (WebKit's web and
+//! network processes), summed, after it has been idle for `--idle` seconds.
+
+#[allow(dead_code)]
+#[path = "../tests/e2e/desktop.rs"]
+mod desktop;
+#[path = "../crates/studio/examples/support/history.rs"]
+mod history;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, Locator};
+use studio::ConnectionMode;
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
+fn number(name: &str, default: u64) -> u64 {
+    arg(name).map_or(default, |v| {
+        v.parse()
+            .unwrap_or_else(|_| panic!("{name} takes a whole number, not {v:?}"))
+    })
+}
+
+fn path(name: &str) -> PathBuf {
+    let p = PathBuf::from(arg(name).unwrap_or_else(|| panic!("{name} PATH is required")));
+    std::fs::canonicalize(&p).unwrap_or_else(|e| panic!("{name} {}: {e}", p.display()))
+}
+
+/// One launch's figures.
+struct Launch {
+    start: Duration,
+    pss: u64,
+    processes: usize,
+    library_pss: Option<u64>,
+}
+
+/// Parent of every process, from /proc.
+fn parents() -> HashMap<u32, u32> {
+    let mut map = HashMap::new();
+    for entry in std::fs::read_dir("/proc").unwrap().filter_map(Result::ok) {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // The command name is in parentheses and may hold spaces: read after the last ')'.
+        if let Some(ppid) = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse().ok())
+        {
+            map.insert(pid, ppid);
+        }
+    }
+    map
+}
+
+fn descends_from(pid: u32, ancestor: u32, parents: &HashMap<u32, u32>) -> bool {
+    let mut at = pid;
+    while let Some(&up) = parents.get(&at) {
+        if up == ancestor {
+            return true;
+        }
+        if up <= 1 {
+            return false;
+        }
+        at = up;
+    }
+    false
+}
+
+/// The process running `binary` under the driver, and every process under it.
+fn app_tree(driver: u32, binary: &Path) -> Vec<u32> {
+    let parents = parents();
+    let app = parents
+        .keys()
+        .copied()
+        .find(|&pid| {
+            descends_from(pid, driver, &parents)
+                && std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary)
+        })
+        .unwrap_or_else(|| panic!("{} is not running under the driver", binary.display()));
+    let mut tree: Vec<u32> = parents
+        .keys()
+        .copied()
+        .filter(|&pid| descends_from(pid, app, &parents))
+        .collect();
+    tree.push(app);
+    tree
+}
+
+/// Summed PSS in bytes.
+fn pss(pids: &[u32]) -> u64 {
+    pids.iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
+        .filter_map(|rollup| {
+            rollup
+                .lines()
+                .find(|l| l.starts_with("Pss:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .sum::<u64>()
+        * 1024
+}
+
+/// Waits for the composer's prompt to be displayed and enabled.
+async fn interactive(client: &Client) {
+    let deadline = Instant::now() + desktop::WAIT;
+    loop {
+        if let Ok(el) = client
+            .find(Locator::Css("[data-testid='composer-prompt']"))
+            .await
+            && el.is_displayed().await.unwrap_or(false)
+            && el.is_enabled().await.unwrap_or(false)
+        {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the composer never became interactive"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+async fn launch(
+    binary: &Path,
+    vars: &[(String, String)],
+    idle: Duration,
+    open_library: bool,
+) -> Launch {
+    let driver = desktop::start_driver(vars);
+    let started = Instant::now();
+    let client = desktop::open_session(&binary.display().to_string()).await;
+    interactive(&client).await;
+    let start = started.elapsed();
+    tokio::time::sleep(idle).await;
+    let tree = app_tree(driver.0.id(), binary);
+    let pss_idle = pss(&tree);
+    let library_pss = if open_library {
+        client
+            .find(Locator::Css("[data-testid='nav-library']"))
+            .await
+            .expect("the app has a Library")
+            .click()
+            .await
+            .unwrap();
+        client
+            .wait()
+            .at_most(desktop::WAIT)
+            .for_element(Locator::Css("[data-testid='library-item']"))
+            .await
+            .expect("the Library shows the seeded renders");
+        tokio::time::sleep(idle).await;
+        Some(pss(&app_tree(driver.0.id(), binary)))
+    } else {
+        None
+    };
+    let _ = client.close().await;
+    drop(driver);
+    Launch {
+        start,
+        pss: pss_idle,
+        processes: tree.len(),
+        library_pss,
+    }
+}
+
+fn median<T: Copy + Ord>(mut v: Vec<T>) -> T {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{} ms", d.as_millis())
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let app = path("--app");
+    let floor = path("--floor");
+    let deb = arg("--deb").map(PathBuf::from);
+    let launches = number("--launches", 10).max(1);
+    let renders = number("--renders", 10_000);
+    let idle = Duration::from_secs(number("--idle", 5));
+
+    let desktop = desktop::Desktop::new();
+    let home = tempfile::Builder::new()
+        .prefix("seedance-startup-")
+        .tempdir()
+        .unwrap();
+    let data = home.path().join("data");
+    // With no key stored the app starts in Sandbox mode: its history is there.
+    let history = ConnectionMode::Sandbox.history_dir(&data);
+    std::fs::create_dir_all(&history).unwrap();
+    {
+        let store = studio::Store::open(&history).await.unwrap();
+        history::seed(&store, &history, renders).await;
+        store.close().await;
+    }
+    let vars: Vec<(String, String)> = vec![
+        ("DISPLAY".into(), desktop.display.clone()),
+        ("DBUS_SESSION_BUS_ADDRESS".into(), desktop.bus.clone()),
+        ("SEEDANCE_DATA_DIR".into(), data.display().to_string()),
+        (
+            "XDG_DATA_HOME".into(),
+            home.path().join("xdg").display().to_string(),
+        ),
+        ("NO_AT_BRIDGE".into(), "1".into()),
+        (
+            "SEEDANCE_KEYCHAIN_SERVICE".into(),
+            format!("io.seedancestudio.bench.{}", std::process::id()),
+        ),
+    ];
+
+    // A first launch of each warms the page cache; it is not counted.
+    launch(&floor, &vars, Duration::ZERO, false).await;
+    launch(&app, &vars, Duration::ZERO, false).await;
+    let (mut floors, mut apps) = (Vec::new(), Vec::new());
+    for i in 0..launches {
+        // Alternate which goes first, so neither always follows the other.
+        if i % 2 == 0 {
+            floors.push(launch(&floor, &vars, idle, false).await);
+            apps.push(launch(&app, &vars, idle, true).await);
+        } else {
+            apps.push(launch(&app, &vars, idle, true).await);
+            floors.push(launch(&floor, &vars, idle, false).await);
+        }
+        eprintln!(
+            "launch {}: floor {} / {}, app {} / {}",
+            i + 1,
+            ms(floors.last().unwrap().start),
+            mb(floors.last().unwrap().pss),
+            ms(apps.last().unwrap().start),
+            mb(apps.last().unwrap().pss),
+        );
+    }
+
+    let start = |v: &[Launch]| median(v.iter().map(|l| l.start).collect());
+    let memory = |v: &[Launch]| median(v.iter().map(|l| l.pss).collect());
+    let (floor_start, app_start) = (start(&floors), start(&apps));
+    let (floor_pss, app_pss) = (memory(&floors), memory(&apps));
+    let library_pss = median(apps.iter().filter_map(|l| l.library_pss).collect());
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+
+    println!(
+        "| binary | start, median of {launches} | idle PSS, median | processes | release binary |"
+    );
+    println!("|---|---|---|---|---|");
+    println!(
+        "| floor (tests/floor) | {} | {} | {} | {} |",
+        ms(floor_start),
+        mb(floor_pss),
+        floors[0].processes,
+        mb(size(&floor)),
+    );
+    println!(
+        "| Seedance Studio, {renders} renders | {} | {} | {} | {} |",
+        ms(app_start),
+        mb(app_pss),
+        apps[0].processes,
+        mb(size(&app)),
+    );
+    println!();
+    println!(
+        "Start, app / floor: **{:.2}** (goal ≤ 1.3). Idle memory, app / floor: **{:.2}** (goal ≤ 1.5).",
+        app_start.as_secs_f64() / floor_start.as_secs_f64(),
+        app_pss as f64 / floor_pss as f64,
+    );
+    println!(
+        "With the Library open on {renders} renders, after {} s idle: {} ({:.2} × the floor).",
+        idle.as_secs(),
+        mb(library_pss),
+        library_pss as f64 / floor_pss as f64,
+    );
+    if let Some(deb) = deb {
+        println!("Debian package ({}): {}.", deb.display(), mb(size(&deb)));
+    }
+}
