@@ -158,9 +158,12 @@ pub async fn connect(app: &str, vars: &[(String, String)]) -> (Client, Group) {
 
 /// Starts tauri-driver (and through it WebKitWebDriver) with `vars`, once it listens.
 pub fn start_driver(vars: &[(String, String)]) -> Group {
-    assert!(
-        !port_open(DRIVER_PORT) && !port_open(NATIVE_DRIVER_PORT),
-        "ports {DRIVER_PORT}/{NATIVE_DRIVER_PORT} are taken: is another tauri-driver running?"
+    // A driver that was just ended may hold its ports for a moment.
+    wait_until(
+        &format!(
+            "ports {DRIVER_PORT}/{NATIVE_DRIVER_PORT} to be free (is another tauri-driver running?)"
+        ),
+        || !port_open(DRIVER_PORT) && !port_open(NATIVE_DRIVER_PORT),
     );
     let driver = Group::spawn(
         Command::new(tauri_driver())
