@@ -29,9 +29,23 @@ pub fn weed_binary() -> String {
 }
 
 pub fn start_weed() -> Weed {
+    // A port of the range (or of its gRPC twin, 10,000 above) may be taken by chance: a
+    // server that exits or stays silent is retried on another range.
+    for attempt in 0..3 {
+        if let Some(weed) = try_start_weed(attempt) {
+            return weed;
+        }
+    }
+    panic!(
+        "SeaweedFS did not start on three port ranges ({})",
+        weed_binary()
+    );
+}
+
+fn try_start_weed(attempt: u32) -> Option<Weed> {
     let dir = tempfile::tempdir().unwrap();
     // Every component on its own port in a range picked for this run.
-    let base = 20_000 + (std::process::id() % 2_000) as u16 * 10;
+    let base = 20_000 + ((std::process::id() + attempt * 797) % 2_000) as u16 * 10;
     let port = |i: u16| (base + i).to_string();
     let child = Command::new(weed_binary())
         .args([
@@ -60,15 +74,17 @@ pub fn start_weed() -> Weed {
                 weed_binary()
             )
         });
-    let weed = Weed {
+    let mut weed = Weed {
         child,
         s3_port: base + 3,
         _dir: dir,
     };
     let deadline = Instant::now() + Duration::from_secs(60);
     while TcpStream::connect(("127.0.0.1", weed.s3_port)).is_err() {
-        assert!(Instant::now() < deadline, "SeaweedFS did not start");
+        if Instant::now() > deadline || matches!(weed.child.try_wait(), Ok(Some(_))) {
+            return None; // dropped: the server is ended
+        }
         std::thread::sleep(Duration::from_millis(200));
     }
-    weed
+    Some(weed)
 }
