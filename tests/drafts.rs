@@ -53,7 +53,7 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
     let bad = draft(serde_json::json!({
         "prompt": "hi", "mode": "image-to-video", "resolution": "4k", "duration": "9"
     }));
-    let check = drafts::check(&studio, &bad).await.unwrap();
+    let check = drafts::check(&studio, &bad, None).await.unwrap();
     let fields: Vec<&str> = check.problems.iter().map(|p| p.field.as_str()).collect();
     assert!(
         fields.contains(&"prompt")
@@ -63,7 +63,7 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
     );
     assert_eq!(check.estimate.basis, Basis::Scaled);
     assert_eq!(check.spend_guard, Some(300));
-    let err = drafts::submit(&studio, &bad, true).await.unwrap_err();
+    let err = drafts::submit(&studio, &bad, true, None).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
     assert_eq!(err.problems.len(), check.problems.len());
     assert!(
@@ -76,7 +76,9 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
         "prompt": "a slow aerial pull-back over a glacier at dawn",
         "quality_tier": "pro", "resolution": "4k", "duration": "15"
     }));
-    let err = drafts::submit(&studio, &big, false).await.unwrap_err();
+    let err = drafts::submit(&studio, &big, false, None)
+        .await
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::NeedsConfirmation);
     assert!(
         err.message.contains("720") && err.message.contains("300"),
@@ -84,7 +86,7 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
         err.message
     );
     assert!(service.ledger().requests.is_empty(), "nothing was sent");
-    let job = drafts::submit(&studio, &big, true).await.unwrap();
+    let job = drafts::submit(&studio, &big, true, None).await.unwrap();
 
     // The job runs to the end, and its events reach the sink.
     for _ in 0..200 {
@@ -114,7 +116,7 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
     assert!(recent[0].seed.is_some());
 
     // The next estimate for the same settings comes from that render.
-    let again = drafts::check(&studio, &big).await.unwrap();
+    let again = drafts::check(&studio, &big, None).await.unwrap();
     assert_eq!(again.estimate.credits, 720);
     assert!(matches!(again.estimate.basis, Basis::History { .. }));
 
@@ -123,7 +125,10 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
         .await
         .unwrap()
     {
-        drafts::RenderSource::Url(url) => assert!(url.contains("/outputs/"), "{url}"),
+        drafts::RenderSource::Url(url) => {
+            assert!(url.contains("/outputs/"), "{url}");
+            extend_from(&studio, &job.id, &url).await;
+        }
         drafts::RenderSource::Local(_) => panic!("the output URL still works"),
     }
     // ...and the local copy (to upload) once it is gone.
@@ -135,4 +140,61 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
         drafts::RenderSource::Local(bytes) => assert!(bytes.starts_with(b"\xFF\xD8\xFF")),
         drafts::RenderSource::Url(url) => panic!("{url} no longer answers"),
     }
+}
+
+/// An extension of `source` from its clip at `url`: checked and sent with the phrase the
+/// service needs, listed with the person's prompt, and linked both ways in the details.
+async fn extend_from(studio: &Studio, source: &str, url: &str) {
+    use studio::extend::{ExtendFrom, Extension};
+    let next = draft(serde_json::json!({
+        "prompt": "The train pulls into a station at dawn.",
+        "mode": "media-to-video", "media_urls": [url],
+    }));
+    let plain = drafts::check(studio, &next, None).await.unwrap();
+    assert!(
+        plain
+            .lint
+            .iter()
+            .any(|w| w.kind == seedance_api::lint::LintKind::MediaRole),
+        "{:?}",
+        plain.lint
+    );
+    let extension = Extension {
+        job_id: source.into(),
+        from: ExtendFrom::Clip,
+    };
+    let checked = drafts::check(studio, &next, Some(&extension))
+        .await
+        .unwrap();
+    assert!(
+        checked.problems.is_empty() && checked.lint.is_empty(),
+        "{checked:?}"
+    );
+    let job = drafts::submit(studio, &next, true, Some(&extension))
+        .await
+        .unwrap();
+    assert_eq!(job.prompt, "The train pulls into a station at dawn.");
+    let detail = seedance_studio::library::detail(studio, &job.id)
+        .await
+        .unwrap();
+    assert_eq!(detail.extends.as_ref().map(|l| l.id.as_str()), Some(source));
+    assert_eq!(detail.extends_from.as_deref(), Some("clip"));
+    assert!(
+        detail
+            .request
+            .unwrap()
+            .prompt
+            .starts_with("Continue from the supplied previous clip."),
+        "the phrase goes to the service"
+    );
+    let back = seedance_studio::library::detail(studio, source)
+        .await
+        .unwrap();
+    assert_eq!(
+        back.extended_by
+            .iter()
+            .map(|l| l.id.as_str())
+            .collect::<Vec<_>>(),
+        [job.id.as_str()]
+    );
 }

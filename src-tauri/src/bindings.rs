@@ -70,6 +70,9 @@ pub fn typescript_bindings() -> String {
     declare::<studio::library::DayCredits>(&cfg, &mut out);
     declare::<studio::budget::BudgetStatus>(&cfg, &mut out);
     declare::<crate::library::LibraryPage>(&cfg, &mut out);
+    declare::<studio::library::RenderLink>(&cfg, &mut out);
+    declare::<studio::extend::ExtendFrom>(&cfg, &mut out);
+    declare::<studio::extend::Extension>(&cfg, &mut out);
     declare::<crate::library::JobDetail>(&cfg, &mut out);
     declare::<crate::library::CreditsSummary>(&cfg, &mut out);
     declare::<crate::library::ImportResult>(&cfg, &mut out);

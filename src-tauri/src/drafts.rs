@@ -5,6 +5,7 @@
 use seedance_api::{ApiError, GenerationRequest, LintWarning, Problem};
 use serde::Serialize;
 use studio::estimate::{self, Estimate};
+use studio::extend::Extension;
 use studio::settings::Settings;
 use studio::{Job, JobState};
 use ts_rs::TS;
@@ -94,9 +95,22 @@ fn problems_of(
     }
 }
 
-/// Checks `draft` against the rules of the connection in force.
-pub async fn check(studio: &Studio, draft: &GenerationRequest) -> Result<DraftCheck, IpcError> {
+/// Checks `draft` against the rules of the connection in force, as it would be sent (an
+/// extension's prompt with the phrase the service needs).
+pub async fn check(
+    studio: &Studio,
+    draft: &GenerationRequest,
+    extends: Option<&Extension>,
+) -> Result<DraftCheck, IpcError> {
     let settings = Settings::load(&studio.profile).await?;
+    let sent;
+    let draft = match extends {
+        Some(e) => {
+            sent = studio::extend::request_to_send(draft, e.from);
+            &sent
+        }
+        None => draft,
+    };
     studio
         .with_engine(async |engine| {
             Ok(DraftCheck {
@@ -115,6 +129,7 @@ pub async fn submit(
     studio: &Studio,
     draft: &GenerationRequest,
     confirmed_spend: bool,
+    extends: Option<&Extension>,
 ) -> Result<JobSummary, IpcError> {
     let settings = Settings::load(&studio.profile).await?;
     // References uploaded to the storage: signed again if they would expire before the
@@ -157,7 +172,7 @@ pub async fn submit(
                     ),
                 ));
             }
-            let job = engine.submit(draft).await?;
+            let job = engine.submit_extending(draft, extends).await?;
             if !uploaded_keys.is_empty() {
                 studio::uploads::record(engine.store(), &job.id, &uploaded_keys).await?;
             }

@@ -144,6 +144,7 @@ impl From<studio::EngineError> for IpcError {
         match err {
             studio::EngineError::Api(api) => api.into(),
             studio::EngineError::Store(store) => store.into(),
+            studio::EngineError::NoSuchJob(_) => Self::invalid("job", err),
             other => Self::internal(other),
         }
     }

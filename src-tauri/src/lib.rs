@@ -11,6 +11,7 @@ pub mod library;
 pub mod media_server;
 mod notify;
 mod quit;
+mod recovery;
 mod security;
 pub mod session;
 
@@ -35,9 +36,13 @@ pub fn run() {
             focus_main_window(app);
         }))
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let handle = app.handle().clone();
+            if let Some(window) = app.get_webview_window("main") {
+                recovery::watch(&window);
+            }
             // Job events reach the webview as `job-event`.
             let emitter = handle.clone();
             app.manage(session::AppState::new(std::sync::Arc::new(move |event| {
@@ -72,6 +77,8 @@ pub fn run() {
             commands::library::credits_summary,
             commands::app::diagnostics_export,
             commands::compose::draft_check,
+            commands::app::draft_load,
+            commands::app::draft_save,
             commands::library::job_act,
             commands::library::job_delete,
             commands::library::job_detail,
@@ -86,6 +93,7 @@ pub fn run() {
             commands::library::library_import,
             commands::library::library_page,
             commands::library::open_url,
+            commands::app::page_notice,
             commands::compose::reference_file,
             commands::compose::reference_local,
             commands::compose::reference_probe,

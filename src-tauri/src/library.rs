@@ -2,11 +2,11 @@
 //! one render in full (with the `seedance` command that makes it again), favourites,
 //! deletion, retry/resend/give up, credits, export and import, and the request budget.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use seedance_api::GenerationRequest;
 use serde::Serialize;
-use studio::library::{Cursor, DayCredits, Filter, Library};
+use studio::library::{Cursor, DayCredits, Filter, Library, RenderLink};
 use studio::{Engine, find_job};
 use ts_rs::TS;
 
@@ -36,6 +36,11 @@ pub struct JobDetail {
     pub retry_of: Option<String>,
     /// The `seedance` command that renders it again.
     pub command: String,
+    /// The render this one continues (while it is in the history), from its `clip` or last
+    /// `frame`; and the renders that continue this one.
+    pub extends: Option<RenderLink>,
+    pub extends_from: Option<String>,
+    pub extended_by: Vec<RenderLink>,
 }
 
 /// Credits per day and in total, and the disk the renders take.
@@ -144,6 +149,7 @@ pub async fn detail(studio: &Studio, id: &str) -> Result<JobDetail, IpcError> {
                 .await?
                 .ok_or_else(|| IpcError::invalid("job", format!("No render {id}")))?;
             let request: Option<GenerationRequest> = serde_json::from_str(&job.request_body).ok();
+            let (extends, extended_by) = library(engine).links(&job.id).await.map_err(lib_err)?;
             Ok(JobDetail {
                 summary: JobSummary::from(&job),
                 command: request
@@ -158,6 +164,9 @@ pub async fn detail(studio: &Studio, id: &str) -> Result<JobDetail, IpcError> {
                 video_bytes: job.video_bytes,
                 completed_at: job.completed_at,
                 retry_of: job.retry_of.clone(),
+                extends,
+                extends_from: job.extends_from.clone(),
+                extended_by,
             })
         })
         .await
@@ -226,28 +235,41 @@ pub async fn credits(studio: &Studio) -> Result<CreditsSummary, IpcError> {
         .await
 }
 
-/// Writes the library to `exports/` in the data folder; returns the file's path.
-pub async fn export(studio: &Studio) -> Result<String, IpcError> {
-    let dir = studio.data_dir.join("exports");
-    std::fs::create_dir_all(&dir).map_err(IpcError::internal)?;
-    let path = dir.join(format!(
-        "seedance-library-{}.json",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0)
-    ));
+/// The name offered for a new export: `seedance-library-YYYY-MM-DD.json` (UTC).
+pub fn export_file_name() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0) as i64;
+    let (y, m, d) = civil_from_days(days);
+    format!("seedance-library-{y:04}-{m:02}-{d:02}.json")
+}
+
+/// The calendar date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Writes the library to `path` (chosen by the person); returns the path written.
+pub async fn export(studio: &Studio, path: &Path) -> Result<String, IpcError> {
     studio
-        .with_engine(async |engine| library(engine).export(&path).await.map_err(lib_err))
+        .with_engine(async |engine| library(engine).export(path).await.map_err(lib_err))
         .await?;
     Ok(path.display().to_string())
 }
 
-pub async fn import(studio: &Studio, path: &str) -> Result<ImportResult, IpcError> {
-    let path = PathBuf::from(path.trim());
+pub async fn import(studio: &Studio, path: &Path) -> Result<ImportResult, IpcError> {
     studio
         .with_engine(async |engine| {
-            let (added, skipped) = library(engine).import(&path).await.map_err(lib_err)?;
+            let (added, skipped) = library(engine).import(path).await.map_err(lib_err)?;
             Ok(ImportResult {
                 added: added as u32,
                 skipped: skipped as u32,
@@ -267,6 +289,18 @@ pub async fn budget(studio: &Studio) -> Result<studio::budget::BudgetStatus, Ipc
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn export_files_are_named_by_their_date() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_788), (2026, 12, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        let name = export_file_name();
+        assert!(
+            name.starts_with("seedance-library-20") && name.ends_with(".json"),
+            "{name}"
+        );
+    }
 
     #[test]
     fn the_command_renders_the_same_request_again() {

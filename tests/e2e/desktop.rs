@@ -112,7 +112,7 @@ fn start_xvfb() -> (String, Group) {
     let display = format!(":{n}");
     let xvfb = Group::spawn(
         Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1440x900x24", "-nolisten", "tcp"])
+            .args([&display, "-screen", "0", "1920x1200x24", "-nolisten", "tcp"])
             .stdout(Stdio::null())
             .stderr(Stdio::null()),
     );

@@ -3,6 +3,7 @@
 mod compose;
 mod desktop;
 mod drop;
+mod fixes;
 mod harness;
 mod library;
 #[path = "../support/scan.rs"]

@@ -1,7 +1,26 @@
 import { mount } from "svelte";
 import App from "./App.svelte";
+import { draft, draftHasWork, keepDraftSaved, restoreDraft } from "./lib/composer.svelte";
+import { draftLoad, draftSave } from "./lib/ipc";
 import "./app.css";
 
 const target = document.getElementById("app");
 if (!target) throw new Error("index.html has no #app element");
 export default mount(App, { target });
+
+// The draft kept in the engine's store comes back (after the page was reloaded, or the app
+// restarted) unless a new one was begun meanwhile; from then on every change is saved.
+let warned = false;
+draftLoad()
+  .then(
+    (kept) => {
+      if (!draftHasWork(draft)) restoreDraft(draft, kept);
+    },
+    () => {},
+  )
+  .finally(() =>
+    keepDraftSaved(draftSave, (message) => {
+      if (!warned) console.warn(`The draft could not be saved: ${message}`);
+      warned = true;
+    }),
+  );

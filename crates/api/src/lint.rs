@@ -27,19 +27,37 @@ pub struct LintWarning {
     pub message: String,
 }
 
+// Words that say what a reference is for, in English, Japanese and Chinese. Japanese runs
+// words together, so stems (始ま, 終わ) match every inflection. A prompt in a script none of
+// these lists speaks gets no role advice at all: silence beats a wrong warning.
 const START_WORDS: &[&str] = &[
     "start",
     "first frame",
     "opening",
+    "open on",
+    "opens on",
     "begin",
     "initial",
     "from the image",
+    "from the supplied",
     "開始",
     "最初",
     "冒頭",
     "始ま",
+    "始め",
+    "はじま",
+    "はじめ",
+    "初め",
+    "スタート",
+    "画像から",
+    "写真から",
+    "静止画から",
+    "フレームから",
+    "起点",
     "首帧",
     "起始",
+    "开头",
+    "开始",
 ];
 const END_WORDS: &[&str] = &[
     "end",
@@ -49,9 +67,19 @@ const END_WORDS: &[&str] = &[
     "finish",
     "最後",
     "終わ",
+    "おわ",
+    "終了",
+    "終盤",
+    "締め",
     "ラスト",
+    "エンド",
+    "画像で",
+    "写真で",
+    "着地",
     "尾帧",
     "结束",
+    "结尾",
+    "最后",
 ];
 const MEDIA_WORDS: &[&str] = &[
     "reference",
@@ -65,14 +93,64 @@ const MEDIA_WORDS: &[&str] = &[
     "provided",
     "参考",
     "参照",
-    "キャラクター",
+    "リファレンス",
+    "キャラ",
+    "人物",
+    "登場",
     "スタイル",
+    "画風",
+    "タッチ",
+    "雰囲気",
     "動き",
-    "元の動画",
+    "モーション",
+    "振り付け",
+    "カメラワーク",
+    "元の",
+    "元動画",
+    "素材",
+    "添付",
+    "提供",
+    "指定",
+    "渡した",
+    "続き",
+    "続け",
+    "続く",
+    "前のクリップ",
+    "前の動画",
+    "動画の",
+    "映像の",
+    "クリップの",
     "参考视频",
     "角色",
     "风格",
+    "动作",
+    "继续",
+    "上一段",
 ];
+
+/// Whether the prompt is written in a language the word lists above cover: Latin script,
+/// Japanese or Chinese. Anything else (Korean, Cyrillic, Arabic …) gets no role advice.
+fn speaks(prompt: &str) -> bool {
+    let letters = prompt.chars().filter(|c| c.is_alphabetic());
+    let (mut known, mut other) = (0usize, 0usize);
+    for c in letters {
+        let covered = c.is_ascii_alphabetic()
+            || matches!(c as u32,
+                0x00C0..=0x024F          // Latin with accents
+                | 0x3040..=0x30FF        // hiragana, katakana
+                | 0x31F0..=0x31FF        // katakana extensions
+                | 0x3400..=0x4DBF        // CJK extension A
+                | 0x4E00..=0x9FFF        // CJK ideographs
+                | 0xF900..=0xFAFF        // CJK compatibility
+                | 0xFF66..=0xFF9F); // half-width katakana
+        if covered {
+            known += 1;
+        } else {
+            other += 1;
+        }
+    }
+    known >= other
+}
 
 fn mentions(prompt_lower: &str, words: &[&str]) -> bool {
     words.iter().any(|w| prompt_lower.contains(w))
@@ -113,19 +191,20 @@ pub fn lint_prompt(req: &GenerationRequest) -> Vec<LintWarning> {
             );
         }
     }
-    if req.image_url.is_some() && !mentions(&lower, START_WORDS) {
+    let advise_roles = speaks(prompt);
+    if advise_roles && req.image_url.is_some() && !mentions(&lower, START_WORDS) {
         warn(
             LintKind::StartFrameRole,
             "A start frame is attached but the prompt does not say so: describe how the clip opens from it (e.g. \"starting from the supplied image\").".into(),
         );
     }
-    if req.end_image_url.is_some() && !mentions(&lower, END_WORDS) {
+    if advise_roles && req.end_image_url.is_some() && !mentions(&lower, END_WORDS) {
         warn(
             LintKind::EndFrameRole,
             "An end frame is attached but the prompt does not say so: describe how the clip should end on it.".into(),
         );
     }
-    if !req.media_urls.is_empty() && !mentions(&lower, MEDIA_WORDS) {
+    if advise_roles && !req.media_urls.is_empty() && !mentions(&lower, MEDIA_WORDS) {
         warn(
             LintKind::MediaRole,
             "Media references are attached but the prompt does not describe their roles (character, motion, style, source video, or \"continue from the supplied previous clip\").".into(),
@@ -214,5 +293,58 @@ mod tests {
             ..bare
         };
         assert!(kinds(&japanese).is_empty(), "{:?}", kinds(&japanese));
+    }
+
+    fn with_every_reference(prompt: &str) -> GenerationRequest {
+        GenerationRequest {
+            image_url: Some("https://a.test/s.png".into()),
+            end_image_url: Some("https://a.test/e.png".into()),
+            media_urls: vec!["https://a.test/m.mp4".into()],
+            ..GenerationRequest::text(prompt)
+        }
+    }
+
+    #[test]
+    fn japanese_prompts_that_describe_their_references_get_no_role_advice() {
+        // How people write it: the roles in Japanese, with no English word at all.
+        for prompt in [
+            "この写真から始めて、添付した動画のカメラワークで街を歩き、夕日の画像で終わる。",
+            "冒頭は指定の静止画。キャラクターは参照映像の人物、ラストは二枚目の画像。",
+            "前のクリップの続き。最初のフレームからスタートし、素材の雰囲気のまま終了する。",
+            "画像から始まり、動画の振り付けで踊り、最後は笑顔で締める。",
+        ] {
+            assert!(
+                kinds(&with_every_reference(prompt)).is_empty(),
+                "{prompt}: {:?}",
+                kinds(&with_every_reference(prompt))
+            );
+        }
+    }
+
+    #[test]
+    fn a_japanese_prompt_that_ignores_its_references_is_still_advised() {
+        assert_eq!(
+            kinds(&with_every_reference("猫が雪の中で眠る。")),
+            [
+                LintKind::StartFrameRole,
+                LintKind::EndFrameRole,
+                LintKind::MediaRole
+            ]
+        );
+    }
+
+    #[test]
+    fn prompts_in_languages_the_advice_does_not_read_get_no_role_advice() {
+        for prompt in [
+            "고양이가 눈 속에서 잔다",
+            "Кошка спит в снегу, медленный наезд камеры",
+        ] {
+            assert!(kinds(&with_every_reference(prompt)).is_empty(), "{prompt}");
+        }
+        // The other advice does not depend on the language.
+        assert_eq!(
+            kinds(&GenerationRequest::text("고양이 asset://x")),
+            [LintKind::AssetUrl]
+        );
     }
 }

@@ -23,6 +23,7 @@ use crate::clock::now_ms;
 use crate::crash;
 use crate::download::{self, DownloadError, Kind};
 use crate::events::{self, JobEvent};
+use crate::extend::{self, ExtendFrom, Extension};
 use crate::job::{JOB_COLUMNS, Job, JobState, new_idempotency_key, new_job_id};
 use crate::render_files;
 use crate::schedule::{PollContext, PollPlanning, median, next_poll_at};
@@ -208,6 +209,35 @@ impl Engine {
     /// Validates `request` (nothing invalid is ever stored or sent), commits the intent
     /// (canonical body and a fresh Idempotency-Key) and queues it.
     pub async fn submit(&self, request: &GenerationRequest) -> Result<Job, EngineError> {
+        self.submit_extending(request, None).await
+    }
+
+    /// [`Engine::submit`] for a render that may continue another one: the request goes out
+    /// with the phrase the service needs ([`crate::extend`]); the history keeps the person's
+    /// prompt and which render it extends (which must be in this history).
+    pub async fn submit_extending(
+        &self,
+        request: &GenerationRequest,
+        extension: Option<&Extension>,
+    ) -> Result<Job, EngineError> {
+        let person_prompt = request.prompt.trim().to_string();
+        let Some(extension) = extension else {
+            return self.commit_intent(request, &person_prompt, None).await;
+        };
+        if self.job(&extension.job_id).await?.is_none() {
+            return Err(EngineError::NoSuchJob(extension.job_id.clone()));
+        }
+        let sent = extend::request_to_send(request, extension.from);
+        self.commit_intent(&sent, &person_prompt, Some(extension))
+            .await
+    }
+
+    async fn commit_intent(
+        &self,
+        request: &GenerationRequest,
+        person_prompt: &str,
+        extension: Option<&Extension>,
+    ) -> Result<Job, EngineError> {
         let prepared = self.inner.client.prepare(request)?;
         let now = now_ms();
         let id = new_job_id(now);
@@ -215,15 +245,19 @@ impl Engine {
         let mut tx = self.inner.store.write().await?;
         sqlx::query(
             "INSERT INTO jobs (id, created_at, updated_at, state, request_body, idempotency_key, prompt, mode, \
-             quality_tier, channel, aspect_ratio, resolution, duration, next_action_at) \
-             VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             quality_tier, channel, aspect_ratio, resolution, duration, next_action_at, extends_id, extends_from) \
+             VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&id)
         .bind(now)
         .bind(now)
         .bind(String::from_utf8(prepared.body.clone()).expect("JSON is UTF-8"))
         .bind(new_idempotency_key())
-        .bind(&req.prompt)
+        .bind(if person_prompt.is_empty() {
+            req.prompt.as_str()
+        } else {
+            person_prompt
+        })
         .bind(req.mode.as_str())
         .bind(req.quality_tier.as_str())
         .bind(req.channel.as_str())
@@ -231,6 +265,8 @@ impl Engine {
         .bind(req.resolution.as_str())
         .bind(i64::from(req.duration.seconds()))
         .bind(now)
+        .bind(extension.map(|e| e.job_id.as_str()))
+        .bind(extension.map(|e| e.from.as_str()))
         .execute(&mut *tx)
         .await?;
         let event = events::record(
@@ -335,7 +371,15 @@ impl Engine {
             serde_json::from_str(&job.request_body).map_err(|e| ApiError::Setup {
                 message: format!("the stored request of {id} cannot be read: {e}"),
             })?;
-        let new = self.submit(&request).await?;
+        // The same request again, with the person's prompt and what it extends kept.
+        let extension = job
+            .extends_id
+            .clone()
+            .zip(job.extends_from.as_deref().and_then(ExtendFrom::parse));
+        let extension = extension.map(|(job_id, from)| Extension { job_id, from });
+        let new = self
+            .commit_intent(&request, &job.prompt, extension.as_ref())
+            .await?;
         sqlx::query("UPDATE jobs SET retry_of = ? WHERE id = ?")
             .bind(id)
             .bind(&new.id)

@@ -128,6 +128,9 @@ pub struct Job {
     pub video_sha256: Option<String>,
     pub frame_sha256: Option<String>,
     pub favourite: bool,
+    /// The render this one continues, and from what of it (`clip` or `frame`).
+    pub extends_id: Option<String>,
+    pub extends_from: Option<String>,
 }
 
 /// A [`JobState`] read from its text column.
@@ -154,7 +157,8 @@ impl Job {
 pub const JOB_COLUMNS: &str = "id, created_at, updated_at, state, request_body, idempotency_key, prompt, mode, \
     quality_tier, channel, aspect_ratio, resolution, duration, first_sent_at, attempts, task_id, submitted_at, \
     completed_at, credits_used, credits_refunded, seed, video_url, last_frame_url, video_path, frame_path, \
-    video_bytes, next_action_at, polls, error_code, error_message, attention_reason, retry_of, expected_ms, video_sha256, frame_sha256, favourite";
+    video_bytes, next_action_at, polls, error_code, error_message, attention_reason, retry_of, expected_ms, video_sha256, frame_sha256, favourite, \
+    extends_id, extends_from";
 
 /// A new, time-ordered job id: `j` + milliseconds + randomness, so ids sort by creation.
 pub fn new_job_id(now_ms: i64) -> String {

@@ -7,6 +7,7 @@
 
 pub mod budget;
 mod clock;
+pub mod composer_draft;
 pub mod connection;
 pub mod crash;
 pub mod diagnostics;
@@ -14,6 +15,7 @@ pub mod download;
 pub mod engine;
 pub mod estimate;
 pub mod events;
+pub mod extend;
 pub mod identity;
 pub mod job;
 pub mod keychain;

@@ -322,6 +322,58 @@ async fn failed_renders_show_the_refund_and_retry_only_when_confirmed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_extension_sends_the_phrase_keeps_the_persons_prompt_and_its_retry_keeps_both() {
+    use studio::extend::{ExtendFrom, Extension};
+    let sb = Sandbox::start(Config {
+        fail_rate: 1.0,
+        ..sandbox_config((100, 200))
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(engine_config(dir.path(), &sb)).await.unwrap();
+    let source = engine.submit(&request(9)).await.unwrap();
+    let next = GenerationRequest {
+        mode: seedance_api::Mode::MediaToVideo,
+        media_urls: vec!["https://a.test/clip.mp4".into()],
+        ..GenerationRequest::text("The train reaches the station at dawn.")
+    };
+    let unknown = Extension {
+        job_id: "j-nowhere".into(),
+        from: ExtendFrom::Clip,
+    };
+    assert!(matches!(
+        engine.submit_extending(&next, Some(&unknown)).await,
+        Err(EngineError::NoSuchJob(_))
+    ));
+    let extension = Extension {
+        job_id: source.id.clone(),
+        from: ExtendFrom::Clip,
+    };
+    let job = engine
+        .submit_extending(&next, Some(&extension))
+        .await
+        .unwrap();
+    assert_eq!(job.prompt, "The train reaches the station at dawn.");
+    assert_eq!(job.extends_id.as_deref(), Some(source.id.as_str()));
+    assert_eq!(job.extends_from.as_deref(), Some("clip"));
+    let sent: serde_json::Value = serde_json::from_str(&job.request_body).unwrap();
+    assert_eq!(
+        sent["prompt"],
+        "Continue from the supplied previous clip. The train reaches the station at dawn."
+    );
+    assert_eq!(wait_final(&engine, &job.id).await.state(), JobState::Failed);
+    let again = engine.retry(&job.id, true).await.unwrap();
+    assert_eq!(again.prompt, job.prompt);
+    assert_eq!(again.request_body, job.request_body);
+    assert_eq!(
+        (again.extends_id, again.extends_from),
+        (job.extends_id, job.extends_from)
+    );
+    engine.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outputs_that_died_leave_the_job_expired() {
     let sb = Sandbox::start(Config {
         output_ttl: Some(Duration::ZERO),

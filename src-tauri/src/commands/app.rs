@@ -51,6 +51,44 @@ pub async fn connection_set(
     Ok(info(&studio).await)
 }
 
+/// The composer's draft as it was last saved (after a reload, or a restart), if any.
+#[tauri::command]
+pub async fn draft_load(state: State<'_, AppState>) -> Result<Option<serde_json::Value>, IpcError> {
+    let studio = state.studio().await?;
+    studio::composer_draft::load(&studio.profile, COMPOSER_SLOT)
+        .await
+        .map_err(IpcError::internal)
+}
+
+/// Keeps the composer's draft in the profile database as it changes.
+#[tauri::command]
+pub async fn draft_save(
+    state: State<'_, AppState>,
+    draft: serde_json::Value,
+) -> Result<(), IpcError> {
+    let studio = state.studio().await?;
+    studio::composer_draft::save(&studio.profile, COMPOSER_SLOT, &draft)
+        .await
+        .map_err(|e| match e {
+            studio::composer_draft::DraftError::Database(_) => IpcError::internal(e),
+            other => IpcError::invalid("draft", other),
+        })
+}
+
+/// The slot of the composer's one draft.
+const COMPOSER_SLOT: &str = "composer";
+
+/// What the page should say once after it was reloaded because its content process ended
+/// (and a line in the log that it came back, in the `area` it was in).
+#[tauri::command]
+pub fn page_notice(area: String) -> Option<String> {
+    let notice = crate::recovery::take_notice();
+    if notice.is_some() {
+        tracing::warn!(area = %area.chars().take(20).collect::<String>(), "the page came back after its content process ended");
+    }
+    notice
+}
+
 /// Writes a diagnostics report (logs, versions, settings; never the key) and returns its
 /// path.
 #[tauri::command]

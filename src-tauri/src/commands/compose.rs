@@ -2,6 +2,7 @@
 //! and local files dropped on a reference zone (their bytes arrive raw, not as JSON).
 
 use seedance_api::GenerationRequest;
+use studio::extend::Extension;
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Emitter, State};
 
@@ -13,8 +14,9 @@ use crate::session::AppState;
 pub async fn draft_check(
     state: State<'_, AppState>,
     draft: GenerationRequest,
+    extends: Option<Extension>,
 ) -> Result<DraftCheck, IpcError> {
-    drafts::check(&*state.studio().await?, &draft).await
+    drafts::check(&*state.studio().await?, &draft, extends.as_ref()).await
 }
 
 #[tauri::command]
@@ -22,8 +24,15 @@ pub async fn job_submit(
     state: State<'_, AppState>,
     draft: GenerationRequest,
     confirmed_spend: bool,
+    extends: Option<Extension>,
 ) -> Result<JobSummary, IpcError> {
-    drafts::submit(&*state.studio().await?, &draft, confirmed_spend).await
+    drafts::submit(
+        &*state.studio().await?,
+        &draft,
+        confirmed_spend,
+        extends.as_ref(),
+    )
+    .await
 }
 
 #[tauri::command]

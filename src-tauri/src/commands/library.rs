@@ -4,6 +4,7 @@
 use studio::budget::BudgetStatus;
 use studio::library::{Cursor, Filter};
 use tauri::{AppHandle, State};
+use tauri_plugin_dialog::{DialogExt, FilePath};
 use tauri_plugin_opener::OpenerExt;
 
 use crate::drafts::JobSummary;
@@ -67,17 +68,63 @@ pub async fn credits_summary(state: State<'_, AppState>) -> Result<CreditsSummar
     library::credits(&*state.studio().await?).await
 }
 
+/// Asks where to write the export (the desktop's own save dialog) and writes it there;
+/// `None` when the person cancels. The path comes from the dialog, never from the page.
 #[tauri::command]
-pub async fn library_export(state: State<'_, AppState>) -> Result<String, IpcError> {
-    library::export(&*state.studio().await?).await
+pub async fn library_export(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Option<String>, IpcError> {
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title("Export the library")
+        .set_file_name(library::export_file_name())
+        .add_filter("Seedance Studio library", &["json"]);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    dialog.save_file(move |picked| {
+        let _ = tx.send(picked);
+    });
+    let Some(path) = chosen(rx.await.ok().flatten())? else {
+        return Ok(None);
+    };
+    library::export(&*state.studio().await?, &path)
+        .await
+        .map(Some)
 }
 
+/// Asks which export file to read (the desktop's own open dialog) and adds its renders;
+/// `None` when the person cancels.
 #[tauri::command]
 pub async fn library_import(
+    app: AppHandle,
     state: State<'_, AppState>,
-    path: String,
-) -> Result<ImportResult, IpcError> {
-    library::import(&*state.studio().await?, &path).await
+) -> Result<Option<ImportResult>, IpcError> {
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title("Import a library export")
+        .add_filter("Seedance Studio library", &["json"]);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    dialog.pick_file(move |picked| {
+        let _ = tx.send(picked);
+    });
+    let Some(path) = chosen(rx.await.ok().flatten())? else {
+        return Ok(None);
+    };
+    library::import(&*state.studio().await?, &path)
+        .await
+        .map(Some)
+}
+
+/// A dialog's answer as a local path (a desktop may offer URLs; only files are taken).
+fn chosen(picked: Option<FilePath>) -> Result<Option<std::path::PathBuf>, IpcError> {
+    picked
+        .map(|p| {
+            p.into_path()
+                .map_err(|_| IpcError::invalid("file", "choose a file on this computer"))
+        })
+        .transpose()
 }
 
 #[tauri::command]

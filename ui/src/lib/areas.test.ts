@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { areaForShortcut } from "./areas";
+import { areaForShortcut, areaFromHash } from "./areas";
 
 const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => ({
   key: k,
@@ -22,5 +22,14 @@ describe("areaForShortcut", () => {
     expect(areaForShortcut(key("5", { ctrlKey: true }))).toBeNull();
     expect(areaForShortcut(key("0", { ctrlKey: true }))).toBeNull();
     expect(areaForShortcut(key("1", { ctrlKey: true, altKey: true }))).toBeNull();
+  });
+});
+
+describe("areaFromHash", () => {
+  it("names an area, or falls back to Compose", () => {
+    expect(areaFromHash("#library")).toBe("library");
+    expect(areaFromHash("queue")).toBe("queue");
+    expect(areaFromHash("")).toBe("compose");
+    expect(areaFromHash("#../settings")).toBe("compose");
   });
 });

@@ -16,3 +16,12 @@ export function areaForShortcut(event: { key: string; ctrlKey: boolean; metaKey:
   const index = Number.parseInt(event.key, 10) - 1;
   return Number.isInteger(index) && index >= 0 && index < AREAS.length ? AREAS[index] : null;
 }
+
+/**
+ * The area named by a URL fragment (`#library`), or Compose. The area lives in the fragment
+ * so that a reload of the page (after its content process ended) comes back to it.
+ */
+export function areaFromHash(hash: string): Area {
+  const name = hash.replace(/^#/, "");
+  return (AREAS as readonly string[]).includes(name) ? (name as Area) : "compose";
+}

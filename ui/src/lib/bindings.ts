@@ -203,6 +203,12 @@ paused_until: number | null, };
 
 export type LibraryPage = { items: Array<JobSummary>, next: Cursor | null, };
 
+export type RenderLink = { id: string, prompt: string, state: string, };
+
+export type ExtendFrom = "clip" | "frame";
+
+export type Extension = { job_id: string, from: ExtendFrom, };
+
 export type JobDetail = { summary: JobSummary, 
 /**
  * Every parameter it was sent with (defaults filled in).
@@ -211,7 +217,12 @@ request: GenerationRequest | null, video_url: string | null, last_frame_url: str
 /**
  * The `seedance` command that renders it again.
  */
-command: string, };
+command: string, 
+/**
+ * The render this one continues (while it is in the history), from its `clip` or last
+ * `frame`; and the renders that continue this one.
+ */
+extends: RenderLink | null, extends_from: string | null, extended_by: Array<RenderLink>, };
 
 export type CreditsSummary = { days: Array<DayCredits>, used: number, refunded: number, disk_bytes: number, };
 

@@ -1,8 +1,9 @@
 // The draft in the composer. It lives outside the Compose view, so it survives a visit to
-// another area and stays after a submission for the next variation.
-import type { GenerationRequest, Probe } from "./bindings";
-import { emptyDirection, type Direction } from "./director";
-import type { Settings } from "./rules";
+// another area and stays after a submission for the next variation; and it is saved in the
+// engine's store as it changes, so a reloaded page (or a restarted app) gets it back.
+import type { ExtendFrom, GenerationRequest, Probe } from "./bindings";
+import { CONSTRAINTS, emptyDirection, type Constraint, type Direction } from "./director";
+import { ASPECTS, CHANNELS, DURATION_MAX, DURATION_MIN, MEDIA_MAX, MODES, RESOLUTIONS, TIERS, type Settings } from "./rules";
 
 export interface Reference {
   url: string;
@@ -29,7 +30,16 @@ export const draft = $state({
   start: null as Reference | null,
   end: null as Reference | null,
   media: [] as Reference[],
+  /** The render this draft continues (Extend), shown by its prompt; null for a new one. */
+  extends: null as DraftExtension | null,
 });
+
+export interface DraftExtension {
+  job_id: string;
+  from: ExtendFrom;
+  /** The extended render's prompt, to show which one it is. */
+  title: string;
+}
 
 /** The request the draft makes, in the API's shape. */
 export function toRequest(d: typeof draft, prompt: string): GenerationRequest {
@@ -62,6 +72,80 @@ export function draftHasWork(d: typeof draft): boolean {
   );
 }
 
+/** The draft as it is kept: what the person typed and picked (reference previews are not). */
+export function savedDraft(d: typeof draft): object {
+  return {
+    version: 1,
+    prompt: d.prompt,
+    directorMode: d.directorMode,
+    direction: d.direction,
+    settings: d.settings,
+    start: d.start?.url ?? null,
+    end: d.end?.url ?? null,
+    media: d.media.map((r) => r.url),
+    extends: d.extends,
+  };
+}
+
+const text = (v: unknown, fallback = ""): string => (typeof v === "string" ? v : fallback);
+const oneOf = <T>(v: unknown, allowed: readonly T[], fallback: T): T => (allowed.includes(v as T) ? (v as T) : fallback);
+
+/**
+ * Puts a kept draft back into `d`. The kept text comes from the store, not from this page:
+ * every field is checked, and anything unreadable keeps its default. Returns whether
+ * anything was restored.
+ */
+export function restoreDraft(d: typeof draft, kept: unknown): boolean {
+  if (typeof kept !== "object" || kept === null || Array.isArray(kept)) return false;
+  const k = kept as Record<string, unknown>;
+  d.prompt = text(k.prompt);
+  d.directorMode = k.directorMode === true;
+  const dir = (typeof k.direction === "object" && k.direction) as Record<string, unknown> | false;
+  const base = emptyDirection();
+  d.direction = dir
+    ? {
+        subject: text(dir.subject),
+        action: text(dir.action),
+        scene: text(dir.scene),
+        camera: text(dir.camera),
+        style: text(dir.style),
+        extra: text(dir.extra),
+        shots: Array.isArray(dir.shots) ? dir.shots.filter((x): x is string => typeof x === "string").slice(0, 50) : [],
+        constraints: Array.isArray(dir.constraints)
+          ? dir.constraints.filter((x): x is Constraint => (CONSTRAINTS as readonly string[]).includes(x as string))
+          : [],
+      }
+    : base;
+  const st = (typeof k.settings === "object" && k.settings ? k.settings : {}) as Record<string, unknown>;
+  const current = d.settings;
+  const duration = Number(st.duration);
+  const seed = st.seed;
+  d.settings = {
+    mode: oneOf(st.mode, MODES, current.mode),
+    tier: oneOf(st.tier, TIERS, current.tier),
+    channel: oneOf(st.channel, CHANNELS, current.channel),
+    aspect: oneOf(st.aspect, ASPECTS, current.aspect),
+    duration: Number.isInteger(duration) && duration >= DURATION_MIN && duration <= DURATION_MAX ? duration : current.duration,
+    resolution: oneOf(st.resolution, RESOLUTIONS, current.resolution),
+    audio: typeof st.audio === "boolean" ? st.audio : current.audio,
+    fixedLens: typeof st.fixedLens === "boolean" ? st.fixedLens : current.fixedLens,
+    seed: typeof seed === "number" && Number.isInteger(seed) ? seed : null,
+  };
+  const url = (v: unknown) => (typeof v === "string" && v.length > 0 && v.length < 8192 ? reference(v) : null);
+  d.start = url(k.start);
+  d.end = url(k.end);
+  d.media = (Array.isArray(k.media) ? k.media : [])
+    .map(url)
+    .filter((r): r is Reference => r !== null)
+    .slice(0, MEDIA_MAX);
+  const e = (typeof k.extends === "object" && k.extends) as Record<string, unknown> | false;
+  d.extends =
+    e && typeof e.job_id === "string" && (e.from === "clip" || e.from === "frame")
+      ? { job_id: e.job_id, from: e.from, title: text(e.title) }
+      : null;
+  return true;
+}
+
 function reference(url: string): Reference {
   return { url, checking: false, probe: null, error: null };
 }
@@ -84,28 +168,57 @@ export function loadRequest(d: typeof draft, r: GenerationRequest): void {
   d.start = r.image_url ? reference(r.image_url) : null;
   d.end = r.end_image_url ? reference(r.end_image_url) : null;
   d.media = (r.media_urls ?? []).map(reference);
+  d.extends = null;
 }
 
-/** The phrase the vendor's guide asks for when a clip is extended. */
-export const CONTINUE_PHRASE = "Continue from the supplied previous clip.";
-
 /**
- * Extend: a new job that continues a clip, with the clip as a media reference (`from:
- * "clip"`) or its last frame as the start frame (`from: "frame"`).
+ * Extend: a new job that continues render `source`, with its clip as a media reference
+ * (`from: "clip"`) or its last frame as the start frame (`from: "frame"`). The prompt is
+ * the person's; the engine adds the words the service needs to read the reference so.
  */
-export function loadExtension(d: typeof draft, r: GenerationRequest, url: string, from: "clip" | "frame"): void {
-  loadRequest(d, r);
+export function loadExtension(
+  d: typeof draft,
+  r: GenerationRequest,
+  url: string,
+  from: ExtendFrom,
+  source: { id: string; prompt: string },
+): void {
+  loadRequest(d, { ...r, prompt: source.prompt });
   d.settings.seed = null;
   d.end = null;
   if (from === "clip") {
     d.settings.mode = "media-to-video";
     d.start = null;
     d.media = [reference(url)];
-    d.prompt = `${CONTINUE_PHRASE} ${r.prompt}`;
   } else {
     d.settings.mode = "image-to-video";
     d.start = reference(url);
     d.media = [];
-    d.prompt = `The clip opens on the supplied start frame, the last frame of the previous clip. ${r.prompt}`;
   }
+  d.extends = { job_id: source.id, from, title: source.prompt };
+}
+
+/**
+ * Saves the draft a moment after each change, once the kept one has been read back (so an
+ * empty page never overwrites it). `save` is the store call; failures are reported once
+ * through `onError` and retried with the next change.
+ */
+export function keepDraftSaved(save: (kept: object) => Promise<void>, onError: (message: string) => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let last = "";
+  return $effect.root(() => {
+    $effect(() => {
+      const kept = savedDraft(draft);
+      const body = JSON.stringify(kept);
+      if (body === last) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        save(kept).then(
+          () => (last = body),
+          (e: { message?: string }) => onError(e?.message ?? String(e)),
+        );
+      }, 300);
+    });
+    return () => clearTimeout(timer);
+  });
 }

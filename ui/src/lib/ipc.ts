@@ -15,6 +15,7 @@ import type {
   LocalReference,
   DraftCheck,
   ErrorCode,
+  Extension,
   GenerationRequest,
   IpcError,
   JobEvent,
@@ -33,6 +34,7 @@ export type {
   CreditsSummary,
   Cursor,
   DraftCheck,
+  Extension,
   Filter,
   IpcError,
   JobDetail,
@@ -120,13 +122,28 @@ export function diagnosticsExport(): Promise<string> {
 }
 
 /** Every problem with a draft, prompt advice and the cost estimate. */
-export function draftCheck(draft: GenerationRequest): Promise<DraftCheck> {
-  return call<DraftCheck>("draft_check", { draft });
+export function draftCheck(draft: GenerationRequest, extends_: Extension | null = null): Promise<DraftCheck> {
+  return call<DraftCheck>("draft_check", { draft, extends: extends_ });
 }
 
-/** Submits a draft; `needs_confirmation` when it is above the spend guard. */
-export function jobSubmit(draft: GenerationRequest, confirmedSpend: boolean): Promise<JobSummary> {
-  return call<JobSummary>("job_submit", { draft, confirmedSpend });
+/** Submits a draft (continuing another render when `extends_` says which); `needs_confirmation` when it is above the spend guard. */
+export function jobSubmit(draft: GenerationRequest, confirmedSpend: boolean, extends_: Extension | null = null): Promise<JobSummary> {
+  return call<JobSummary>("job_submit", { draft, confirmedSpend, extends: extends_ });
+}
+
+/** The composer's draft as last saved in the profile database, if any. */
+export function draftLoad(): Promise<unknown> {
+  return call<unknown>("draft_load");
+}
+
+/** Keeps the composer's draft outside the web view. */
+export function draftSave(draft: object): Promise<void> {
+  return call<void>("draft_save", { draft });
+}
+
+/** What to say once after the page was reloaded because its content process ended. */
+export function pageNotice(area: string): Promise<string | null> {
+  return call<string | null>("page_notice", { area });
 }
 
 /** The newest jobs of the running mode. */
@@ -195,12 +212,14 @@ export function creditsSummary(): Promise<CreditsSummary> {
   return call<CreditsSummary>("credits_summary");
 }
 
-export function libraryExport(): Promise<string> {
-  return call<string>("library_export");
+/** Asks where to save (a native dialog) and exports there; null when cancelled. */
+export function libraryExport(): Promise<string | null> {
+  return call<string | null>("library_export");
 }
 
-export function libraryImport(path: string): Promise<ImportResult> {
-  return call<ImportResult>("library_import", { path });
+/** Asks which export to read (a native dialog) and imports it; null when cancelled. */
+export function libraryImport(): Promise<ImportResult | null> {
+  return call<ImportResult | null>("library_import");
 }
 
 export function budgetStatus(): Promise<BudgetStatus> {

@@ -1,8 +1,8 @@
 //! The library: every past render, found again in milliseconds. Newest-first pages with
 //! keyset pagination (a page costs the same at row 90,000 as at row 0), full-text search
 //! over prompts (FTS5 trigram; shorter queries use LIKE), filters, favourites, deletion,
-//! a portable JSON export and an import that skips what is already there, credits per day,
-//! and the disk used by renders.
+//! a portable JSON export and an import that skips what is already there, credits per day
+//! (from the credit ledger, which outlives deleted renders), and the disk used by renders.
 
 use std::path::{Path, PathBuf};
 
@@ -89,6 +89,21 @@ pub struct ExportedJob {
     pub frame_sha256: Option<String>,
     pub favourite: bool,
     pub error_message: Option<String>,
+    /// The render this one extends (files written before extensions were recorded have
+    /// neither).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends_from: Option<String>,
+}
+
+/// A render that continues another one, as a link shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RenderLink {
+    pub id: String,
+    pub prompt: String,
+    pub state: String,
 }
 
 pub const EXPORT_FORMAT: &str = "seedance-studio-library/1";
@@ -302,16 +317,39 @@ impl Library {
         }
     }
 
+    /// The render `id` extends, if it is still in the history, and the renders that extend
+    /// it, oldest first.
+    pub async fn links(
+        &self,
+        id: &str,
+    ) -> Result<(Option<RenderLink>, Vec<RenderLink>), LibraryError> {
+        let extends: Option<RenderLink> = sqlx::query_as(
+            "SELECT src.id, src.prompt, src.state FROM jobs AS j JOIN jobs AS src ON src.id = j.extends_id \
+             WHERE j.id = ?",
+        )
+        .bind(id)
+        .fetch_optional(self.store.pool())
+        .await?;
+        let extended_by: Vec<RenderLink> = sqlx::query_as(
+            "SELECT id, prompt, state FROM jobs WHERE extends_id = ? ORDER BY created_at, id",
+        )
+        .bind(id)
+        .fetch_all(self.store.pool())
+        .await?;
+        Ok((extends, extended_by))
+    }
+
     pub fn renders_dir(&self) -> PathBuf {
         render_files::renders_dir(&self.data_dir)
     }
 
-    /// Spent and refunded credits per UTC day (newest first), and in total.
+    /// Spent and refunded credits per UTC day (newest first), and in total, from the
+    /// credit ledger: a deleted render's charge stays on the record.
     pub async fn credits(&self) -> Result<(Vec<DayCredits>, i64, i64), LibraryError> {
         let days: Vec<DayCredits> = sqlx::query_as(
-            "SELECT strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS day, \
-             COALESCE(SUM(credits_used), 0) AS used, COALESCE(SUM(credits_refunded), 0) AS refunded \
-             FROM jobs GROUP BY day ORDER BY day DESC",
+            "SELECT strftime('%Y-%m-%d', at / 1000, 'unixepoch') AS day, \
+             COALESCE(SUM(used), 0) AS used, COALESCE(SUM(refunded), 0) AS refunded \
+             FROM credit_ledger GROUP BY day ORDER BY day DESC",
         )
         .fetch_all(self.store.pool())
         .await?;
@@ -369,7 +407,7 @@ impl Library {
         let renders: Vec<ExportedJob> = sqlx::query_as(
             "SELECT id, created_at, state, request_body, prompt, mode, quality_tier, channel, aspect_ratio, resolution, \
              duration, task_id, credits_used, credits_refunded, seed, video_path, video_sha256, frame_path, frame_sha256, \
-             favourite, error_message FROM jobs ORDER BY created_at, id",
+             favourite, error_message, extends_id, extends_from FROM jobs ORDER BY created_at, id",
         )
         .fetch_all(self.store.pool())
         .await?;
@@ -440,8 +478,8 @@ impl Library {
             let done = sqlx::query(
                 "INSERT OR IGNORE INTO jobs (id, created_at, updated_at, state, request_body, idempotency_key, prompt, mode, \
                  quality_tier, channel, aspect_ratio, resolution, duration, task_id, credits_used, credits_refunded, seed, \
-                 video_path, video_sha256, frame_path, frame_sha256, favourite, error_message) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 video_path, video_sha256, frame_path, frame_sha256, favourite, error_message, extends_id, extends_from) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(&r.id)
             .bind(r.created_at)
@@ -466,6 +504,8 @@ impl Library {
             .bind(&r.frame_sha256)
             .bind(r.favourite)
             .bind(&r.error_message)
+            .bind(&r.extends_id)
+            .bind(r.extends_from.as_deref().filter(|f| crate::extend::ExtendFrom::parse(f).is_some()))
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 1 {

@@ -15,8 +15,8 @@ async fn insert(
 ) {
     sqlx::query(
         "INSERT INTO jobs (id, created_at, updated_at, state, request_body, idempotency_key, prompt, mode, quality_tier, \
-         channel, aspect_ratio, resolution, duration, credits_used, credits_refunded) \
-         VALUES (?, ?, ?, ?, '{\"prompt\":\"x\"}', ?, ?, ?, ?, 'standard', '16:9', '720p', 5, 30, ?)",
+         channel, aspect_ratio, resolution, duration, task_id, credits_used, credits_refunded) \
+         VALUES (?, ?, ?, ?, '{\"prompt\":\"x\"}', ?, ?, ?, ?, 'standard', '16:9', '720p', 5, ?, 30, ?)",
     )
     .bind(id)
     .bind(created_at)
@@ -26,6 +26,7 @@ async fn insert(
     .bind(prompt)
     .bind(mode)
     .bind(tier)
+    .bind(format!("task-{id}"))
     .bind(if state == "failed" { 30 } else { 0 })
     .execute(store.pool())
     .await
@@ -328,6 +329,99 @@ async fn credits_per_day_and_in_total() {
     assert_eq!(days.len(), 2);
     assert_eq!((days[1].used, days[1].refunded), (60, 30));
     assert_eq!(days[0].day, "2026-05-29");
+}
+
+#[tokio::test]
+async fn deleting_a_render_leaves_what_it_cost_on_the_record() {
+    let (_dir, store, lib) = library().await;
+    insert(&store, "a", T0, "one", "ready", "standard", "text-to-video").await;
+    insert(
+        &store,
+        "b",
+        T0 + 1,
+        "two",
+        "failed",
+        "standard",
+        "text-to-video",
+    )
+    .await;
+    assert_eq!(lib.credits().await.unwrap().1, 60);
+    lib.delete("a", true).await.unwrap();
+    lib.delete("b", true).await.unwrap();
+    let (days, used, refunded) = lib.credits().await.unwrap();
+    assert_eq!((used, refunded), (60, 30), "the ledger outlives the rows");
+    assert_eq!((days[0].used, days[0].refunded), (60, 30));
+    assert!(
+        lib.page(&Filter::default(), None, 10)
+            .await
+            .unwrap()
+            .jobs
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_refund_recorded_later_updates_the_entry_and_a_job_without_a_task_costs_nothing() {
+    let (_dir, store, lib) = library().await;
+    insert(&store, "a", T0, "one", "ready", "standard", "text-to-video").await;
+    sqlx::query("UPDATE jobs SET credits_refunded = 30 WHERE id = 'a'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    // Never accepted by the service: no task, no charge, whatever the row says.
+    sqlx::query(
+        "INSERT INTO jobs (id, created_at, updated_at, state, request_body, idempotency_key, prompt, mode, \
+         quality_tier, channel, aspect_ratio, resolution, duration, credits_used) \
+         VALUES ('q', ?1, ?1, 'queued', '{}', 'key-q', 'q', 'text-to-video', 'standard', 'standard', '16:9', '720p', 5, 99)",
+    )
+    .bind(T0)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        lib.credits().await.unwrap(),
+        (lib.credits().await.unwrap().0, 30, 30)
+    );
+}
+
+#[tokio::test]
+async fn an_import_adds_the_entries_it_brings_and_never_counts_a_task_twice() {
+    let (dir, store, lib) = library().await;
+    insert(&store, "a", T0, "one", "ready", "standard", "text-to-video").await;
+    insert(
+        &store,
+        "b",
+        T0 + 1,
+        "two",
+        "failed",
+        "standard",
+        "text-to-video",
+    )
+    .await;
+    let file = dir.path().join("library.json");
+    lib.export(&file).await.unwrap();
+
+    // Elsewhere, task-a is already on the record under another render id: the task, not
+    // the row, is what was charged.
+    let (_other_dir, other_store, other) = library().await;
+    sqlx::query(
+        "INSERT INTO jobs (id, created_at, updated_at, state, request_body, idempotency_key, prompt, mode, \
+         quality_tier, channel, aspect_ratio, resolution, duration, task_id, credits_used) \
+         VALUES ('local', ?1, ?1, 'ready', '{}', 'key-local', 'three', 'text-to-video', 'standard', 'standard', \
+         '16:9', '720p', 5, 'task-a', 30)",
+    )
+    .bind(T0 + 5)
+    .execute(other_store.pool())
+    .await
+    .unwrap();
+    assert_eq!(other.import(&file).await.unwrap(), (2, 0));
+    let (_, used, refunded) = other.credits().await.unwrap();
+    assert_eq!((used, refunded), (60, 30), "task-a once, task-b added");
+    // Importing again, or deleting what was imported, changes nothing.
+    assert_eq!(other.import(&file).await.unwrap(), (0, 2));
+    other.delete("a", true).await.unwrap();
+    assert_eq!(other.credits().await.unwrap().1, 60);
+    drop(store);
 }
 
 #[tokio::test]

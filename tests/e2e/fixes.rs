@@ -1,0 +1,496 @@
+//! What a new user ran into, checked on screen: every area stays above the status bar at a
+//! small and a large window with the Sandbox banner showing; the Library's drawer takes
+//! focus, keeps Tab inside, and closes on Escape (an inner confirmation first) with focus
+//! back on its tile; a failed render's Queue row is one column and listed as finished, with
+//! its Retry; "Reuse last" follows a render that finishes while Compose is open, and
+//! "Queued as …" after Ctrl+Enter is brought into view.
+
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+use fantoccini::key::Key;
+use seedance_sandbox::{Config, RenderTime, Sandbox};
+use serde_json::{Value, json};
+
+use crate::harness::{AppEnv, Session};
+
+const AREAS: [&str; 4] = ["compose", "queue", "library", "settings"];
+
+async fn count(s: &Session, selector: &str) -> usize {
+    s.client
+        .find_all(Locator::Css(selector))
+        .await
+        .map(|v| v.len())
+        .unwrap_or(0)
+}
+
+async fn wait_count(s: &Session, selector: &str, want: usize) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while count(s, selector).await != want {
+        assert!(
+            Instant::now() < deadline,
+            "{selector}: {} instead of {want}",
+            count(s, selector).await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The number at `pointer` (e.g. `/error/0`) in a measurement.
+fn at(m: &Value, pointer: &str) -> f64 {
+    m.pointer(pointer)
+        .and_then(Value::as_f64)
+        .unwrap_or_else(|| panic!("no {pointer} in {m}"))
+}
+
+/// Submits one render per prompt through the same command the composer uses.
+async fn submit(s: &Session, prompts: &[&str], confirmed_spend: bool) {
+    for prompt in prompts {
+        let job = s
+            .invoke(
+                "job_submit",
+                json!({ "draft": { "prompt": prompt }, "confirmedSpend": confirmed_spend }),
+            )
+            .await;
+        assert!(job.get("ok").is_some(), "{job}");
+    }
+}
+
+/// Waits until `n` renders of the running mode are in `state`.
+async fn wait_jobs_in(s: &Session, state: &str, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let jobs = s.invoke("jobs_recent", json!({ "limit": 20 })).await;
+        let done = jobs["ok"]
+            .as_array()
+            .map(|list| list.iter().filter(|j| j["state"] == state).count())
+            .unwrap_or(0);
+        if done >= n {
+            return;
+        }
+        assert!(Instant::now() < deadline, "not {n} {state}: {jobs}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Sets the window to `width`×`height` at the top left of the screen and waits until the
+/// page has that size.
+async fn resize(s: &Session, width: u32, height: u32) {
+    s.client
+        .set_window_rect(0, 0, width, height)
+        .await
+        .unwrap_or_else(|e| panic!("the window could not be set to {width}×{height}: {e}"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let size = s
+            .client
+            .execute("return [window.innerWidth, window.innerHeight];", vec![])
+            .await
+            .unwrap();
+        let (w, h) = (size[0].as_i64().unwrap_or(0), size[1].as_i64().unwrap_or(0));
+        // A window frame, where there is one, takes a little of the size.
+        if (w - i64::from(width)).abs() <= 40 && (h - i64::from(height)).abs() <= 80 {
+            // The Library's grid measures itself after a resize.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the page is {w}×{h}, not about {width}×{height}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Opens `area` and waits for its heading.
+async fn open_area(s: &Session, area: &str) {
+    s.wait_for(&format!("nav-{area}"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.css(&format!("main[data-area='{area}'] h1")).await;
+}
+
+/// Where the visible parts of the area end, against the status bar's top: every element in
+/// `main.content`, clipped by each scrolling or clipping box around it, and the Library's
+/// Export button. Measured with the area scrolled to its start, as it opens.
+const LAYOUT: &str = r#"
+const bar = document.querySelector('.statusbar').getBoundingClientRect().top;
+const content = document.querySelector('main.content');
+content.scrollTop = 0;
+const box = content.getBoundingClientRect();
+const offenders = [];
+for (const el of content.querySelectorAll('*')) {
+  const style = getComputedStyle(el);
+  if (style.position === 'fixed' || style.display === 'none' || style.visibility === 'hidden') continue;
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0) continue;
+  let top = r.top, bottom = r.bottom;
+  for (let a = el.parentElement; a; a = a.parentElement) {
+    if (getComputedStyle(a).overflowY !== 'visible') {
+      const ar = a.getBoundingClientRect();
+      top = Math.max(top, ar.top);
+      bottom = Math.min(bottom, ar.bottom);
+    }
+    if (a === content) break;
+  }
+  // Scrolled out of its scroll container: not on screen.
+  if (bottom - top <= 0) continue;
+  if (bottom > bar + 0.5) {
+    offenders.push(`${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''} [${el.dataset.testid ?? ''}] ends at ${bottom}`);
+  }
+}
+const exportButton = document.querySelector("[data-testid='library-export']");
+return {
+  bar,
+  contentBottom: box.bottom,
+  exportBottom: exportButton ? exportButton.getBoundingClientRect().bottom : null,
+  offenders: offenders.slice(0, 10),
+  viewport: [window.innerWidth, window.innerHeight],
+};
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_area_runs_under_the_status_bar_at_small_or_large_sizes() {
+    let s = Session::start().await;
+    s.wait_for_text("connection-mode", |t| t.starts_with("Sandbox"))
+        .await;
+    s.wait_for("sandbox-banner").await;
+    // A Library with renders in it: the credits panel has its days, the grid its tiles.
+    submit(
+        &s,
+        &[
+            "a red kite over golden dunes",
+            "a lighthouse beam sweeping through fog",
+            "a paper boat on a rain puddle",
+        ],
+        false,
+    )
+    .await;
+    wait_jobs_in(&s, "ready", 3).await;
+
+    for (width, height) in [(1024, 640), (1920, 1080)] {
+        resize(&s, width, height).await;
+        for area in AREAS {
+            open_area(&s, area).await;
+            s.wait_for("sandbox-banner").await;
+            if area == "library" {
+                s.wait_for_text("credits-total", |t| !t.is_empty()).await;
+                wait_count(&s, "[data-testid='library-item']", 3).await;
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let m = s.client.execute(LAYOUT, vec![]).await.unwrap();
+            let bar = at(&m, "/bar");
+            let context = format!("{area} at {width}×{height}: {m}");
+            assert!(
+                at(&m, "/contentBottom") <= bar + 0.5,
+                "the area runs under the status bar, {context}"
+            );
+            assert_eq!(
+                m["offenders"],
+                json!([]),
+                "visible under the status bar, {context}"
+            );
+            if area == "library" {
+                let export = at(&m, "/exportBottom");
+                assert!(
+                    export <= bar + 0.5 && export <= at(&m, "/contentBottom") + 0.5,
+                    "the Export button is cut off, {context}"
+                );
+            }
+            s.screenshot(&format!("fixes-{area}-{width}x{height}"))
+                .await;
+        }
+    }
+    s.end().await;
+}
+
+/// The element that has focus: its test id, the `data-id` of a tile, and whether it is in
+/// the drawer.
+async fn focused(s: &Session) -> Value {
+    s.client
+        .execute(
+            "const a = document.activeElement; \
+             return { testid: a?.dataset?.testid ?? null, id: a?.dataset?.id ?? null, \
+                      inDetail: !!a?.closest?.(\"[data-testid='detail']\"), \
+                      tile: !!a?.closest?.(\"[data-testid='library-item']\"), \
+                      tag: a?.tagName ?? null };",
+            vec![],
+        )
+        .await
+        .unwrap()
+}
+
+async fn wait_focus(s: &Session, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let f = focused(s).await;
+        if ok(&f) {
+            return f;
+        }
+        assert!(Instant::now() < deadline, "focus is not {what}: {f}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Presses `keys` where the focus is, as a person at the keyboard would.
+async fn press(s: &Session, keys: &str) {
+    s.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_drawer_keeps_focus_and_escape_closes_it_back_to_its_tile() {
+    let s = Session::start().await;
+    submit(
+        &s,
+        &[
+            "a heron lifting off a misty lake",
+            "a tram climbing a rainy street",
+        ],
+        false,
+    )
+    .await;
+    wait_jobs_in(&s, "ready", 2).await;
+    open_area(&s, "library").await;
+    wait_count(&s, "[data-testid='library-item']", 2).await;
+
+    // Opened from the keyboard: the tile has focus, Enter.
+    let tile = s.css("[data-testid='library-item']").await;
+    let id = tile.attr("data-id").await.unwrap().unwrap();
+    s.client
+        .execute(
+            "arguments[0].focus();",
+            vec![serde_json::to_value(&tile).unwrap()],
+        )
+        .await
+        .unwrap();
+    wait_focus(&s, "on the tile", |f| f["id"] == json!(id)).await;
+    tile.send_keys(&Key::Enter.to_string()).await.unwrap();
+    s.wait_for("detail").await;
+    s.wait_for("detail-remix").await;
+    // Focus moved into the drawer, on its Close button.
+    wait_focus(&s, "on Close", |f| f["testid"] == "detail-close").await;
+
+    // Tab and Shift+Tab go round the drawer's controls, never to the tiles under it.
+    let mut reached = Vec::new();
+    for _ in 0..25 {
+        press(&s, &Key::Tab.to_string()).await;
+        let f = focused(&s).await;
+        assert!(
+            f["inDetail"] == json!(true) && f["tile"] == json!(false),
+            "Tab left the drawer: {f}"
+        );
+        reached.push(f["testid"].clone());
+    }
+    assert!(
+        reached
+            .iter()
+            .filter(|t| **t == json!("detail-close"))
+            .count()
+            >= 2,
+        "Tab does not wrap round the drawer: {reached:?}"
+    );
+    for _ in 0..5 {
+        press(&s, &format!("{}{}", Key::Shift, Key::Tab)).await;
+        let f = focused(&s).await;
+        assert!(
+            f["inDetail"] == json!(true) && f["tile"] == json!(false),
+            "Shift+Tab left the drawer: {f}"
+        );
+    }
+
+    // Escape in the delete confirmation closes only that, and focus goes back to Delete.
+    s.wait_for("detail-delete").await.click().await.unwrap();
+    s.wait_for("detail-delete-confirm").await;
+    wait_focus(&s, "on the confirmation's Delete", |f| {
+        f["testid"] == "detail-delete-yes"
+    })
+    .await;
+    press(&s, &Key::Escape.to_string()).await;
+    wait_count(&s, "[data-testid='detail-delete-confirm']", 0).await;
+    assert_eq!(
+        count(&s, "[data-testid='detail']").await,
+        1,
+        "Escape in the confirmation closed the drawer too"
+    );
+    wait_focus(&s, "back on Delete", |f| f["testid"] == "detail-delete").await;
+
+    // Escape closes the drawer, and focus is back on the tile that opened it.
+    press(&s, &Key::Escape.to_string()).await;
+    wait_count(&s, "[data-testid='detail']", 0).await;
+    wait_focus(&s, "back on the tile", |f| {
+        f["testid"] == "library-item" && f["id"] == json!(id)
+    })
+    .await;
+    assert_eq!(
+        count(&s, "[data-testid='library-item']").await,
+        2,
+        "nothing was deleted"
+    );
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_render_is_one_column_and_listed_as_finished_with_its_retry() {
+    // An emulator where every render fails stands in for Live.
+    let service = Sandbox::start(Config {
+        fail_rate: 1.0,
+        render_time: RenderTime::between_ms(200, 400),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let mut env = AppEnv::new();
+    env.set("SEEDANCE_BASE_URL", service.base_url());
+    env.set("SEEDANCE_API_KEY", seedance_sandbox::DEFAULT_KEY);
+    let s = Session::start_with(env).await;
+    s.wait_for_text("connection-mode", |t| t.starts_with("Live"))
+        .await;
+    submit(&s, &["a glass of water tipping over in slow motion"], true).await;
+    open_area(&s, "queue").await;
+    wait_count(&s, "[data-testid='queue-item'][data-state='failed']", 1).await;
+    s.wait_for("queue-error").await;
+
+    let row = r#"
+const row = document.querySelector("[data-testid='queue-item'][data-state='failed']");
+const rect = (sel) => { const e = row.querySelector(sel); return e ? e.getBoundingClientRect() : null; };
+const body = rect('.queue-body');
+const promptLine = rect('.queue-prompt');
+const error = rect("[data-testid='queue-error']");
+const retry = rect("[data-testid='queue-retry']");
+const confirm = rect("[data-testid='queue-retry-confirm']");
+return {
+  section: row.closest("[data-testid='queue-finished']") ? 'finished'
+    : row.closest("[data-testid='queue-in-flight']") ? 'in-flight' : null,
+  body: body && [body.left, body.width],
+  prompt: promptLine && promptLine.left,
+  error: error && [error.left, error.top],
+  errorText: row.querySelector("[data-testid='queue-error']")?.textContent ?? null,
+  retry: retry && [retry.left, retry.top],
+  confirm: confirm && [confirm.left, confirm.width],
+};
+"#;
+    let m = s.client.execute(row, vec![]).await.unwrap();
+    assert_eq!(m["section"], "finished", "{m}");
+    assert!(
+        !m["errorText"].as_str().unwrap_or("").trim().is_empty(),
+        "{m}"
+    );
+    let prompt_left = at(&m, "/prompt");
+    let (error_left, error_top) = (at(&m, "/error/0"), at(&m, "/error/1"));
+    let (retry_left, retry_top) = (at(&m, "/retry/0"), at(&m, "/retry/1"));
+    assert!(
+        (error_left - prompt_left).abs() < 1.0 && (retry_left - prompt_left).abs() < 1.0,
+        "the error line and Retry are not under the prompt line: {m}"
+    );
+    assert!(retry_top > error_top, "Retry is not below the error: {m}");
+
+    // Retry asks first: the confirmation has the row's full width and takes focus; Escape
+    // closes it and gives focus back to Retry.
+    s.wait_for("queue-retry").await.click().await.unwrap();
+    s.wait_for("queue-retry-confirm").await;
+    let m = s.client.execute(row, vec![]).await.unwrap();
+    let (body_left, body_width) = (at(&m, "/body/0"), at(&m, "/body/1"));
+    let (confirm_left, confirm_width) = (at(&m, "/confirm/0"), at(&m, "/confirm/1"));
+    assert!(
+        (confirm_left - body_left).abs() < 1.0 && (confirm_width - body_width).abs() < 1.0,
+        "the confirmation is squeezed: {m}"
+    );
+    wait_focus(&s, "on Retry for new credits", |f| {
+        f["testid"] == "queue-retry-yes"
+    })
+    .await;
+    press(&s, &Key::Escape.to_string()).await;
+    wait_count(&s, "[data-testid='queue-retry-confirm']", 0).await;
+    wait_focus(&s, "back on Retry", |f| f["testid"] == "queue-retry").await;
+    assert_eq!(
+        service.ledger().charges.values().sum::<u32>(),
+        1,
+        "nothing was retried"
+    );
+    s.end().await;
+    service.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reuse_last_follows_a_render_that_finishes_while_compose_is_open() {
+    let s = Session::start().await;
+    resize(&s, 1024, 640).await;
+    let reuse = s.wait_for("composer-seed-reuse").await;
+    assert_eq!(
+        reuse.attr("disabled").await.unwrap().as_deref(),
+        Some("true"),
+        "nothing has rendered yet"
+    );
+
+    // Ctrl+Enter in the prompt, at the top of the area: "Queued as …" is brought into view.
+    let prompt = s.wait_for("composer-prompt").await;
+    prompt
+        .send_keys("A kite surfer cuts across turquoise water, low tracking shot, bright sun")
+        .await
+        .unwrap();
+    prompt
+        .send_keys(&format!("{}{}", Key::Control, Key::Enter))
+        .await
+        .unwrap();
+    s.wait_for_text("composer-submitted", |t| t.contains("Queued as"))
+        .await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let seen = s
+            .client
+            .execute(
+                "const r = document.querySelector(\"[data-testid='composer-submitted']\").getBoundingClientRect(); \
+                 const box = document.querySelector('main.content').getBoundingClientRect(); \
+                 return r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if seen == json!(true) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "\"Queued as …\" is out of view");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // The render finishes while Compose stays open: its seed can be reused.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while s
+        .wait_for("composer-seed-reuse")
+        .await
+        .attr("disabled")
+        .await
+        .unwrap()
+        .is_some()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "\"Reuse last\" is still disabled after the render finished"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let jobs = s.invoke("jobs_recent", json!({ "limit": 5 })).await;
+    let seed = jobs["ok"][0]["seed"]
+        .as_u64()
+        .expect("the render has a seed");
+    s.wait_for("composer-seed-reuse")
+        .await
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        s.prop("composer-seed", "value").await.as_deref(),
+        Some(seed.to_string().as_str())
+    );
+    // The draft changed: the "Queued as …" of the last one goes.
+    wait_count(&s, "[data-testid='composer-submitted']", 0).await;
+    s.end().await;
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { draft, restoreDraft, savedDraft } from "./composer.svelte";
+
+describe("the kept draft", () => {
+  it("comes back as it was saved, references as URLs to check again", () => {
+    draft.prompt = "雪の橋を渡る列車";
+    draft.settings.duration = 9;
+    draft.settings.tier = "pro";
+    draft.media = [{ url: "https://a.test/m.mp4", checking: false, probe: null, error: null }];
+    draft.extends = { job_id: "j1", from: "clip", title: "the first one" };
+    const kept = JSON.parse(JSON.stringify(savedDraft(draft)));
+    expect(kept.media).toEqual(["https://a.test/m.mp4"]);
+    draft.prompt = "";
+    draft.media = [];
+    draft.extends = null;
+    expect(restoreDraft(draft, kept)).toBe(true);
+    expect(draft.prompt).toBe("雪の橋を渡る列車");
+    expect(draft.settings.duration).toBe(9);
+    expect(draft.settings.tier).toBe("pro");
+    expect(draft.media.map((r) => [r.url, r.probe, r.checking])).toEqual([["https://a.test/m.mp4", null, false]]);
+    expect(draft.extends).toEqual({ job_id: "j1", from: "clip", title: "the first one" });
+  });
+
+  it("takes nothing unreadable from what the store hands back", () => {
+    expect(restoreDraft(draft, null)).toBe(false);
+    expect(restoreDraft(draft, ["x"])).toBe(false);
+    restoreDraft(draft, {
+      prompt: 42,
+      directorMode: "yes",
+      direction: { subject: "a fox", shots: ["one", 2, null], constraints: ["no logo", "rm -rf"] },
+      settings: { mode: "evil", tier: "pro", duration: 99, resolution: "8k", seed: 1.5, audio: "no" },
+      start: "x".repeat(10_000),
+      media: new Array(20).fill("https://a.test/m.mp4").concat([7]),
+      extends: { job_id: "j2", from: "everything" },
+    });
+    expect(draft.prompt).toBe("");
+    expect(draft.directorMode).toBe(false);
+    expect(draft.direction.subject).toBe("a fox");
+    expect(draft.direction.shots).toEqual(["one"]);
+    expect(draft.direction.constraints).toEqual(["no logo"]);
+    expect(draft.settings.mode).toBe("text-to-video");
+    expect(draft.settings.duration).toBe(9);
+    expect(draft.settings.resolution).toBe("720p");
+    expect(draft.settings.seed).toBeNull();
+    expect(draft.settings.audio).toBe(true);
+    expect(draft.start).toBeNull();
+    expect(draft.media.length).toBe(12);
+    expect(draft.extends).toBeNull();
+  });
+});
