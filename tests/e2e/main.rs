@@ -2,10 +2,12 @@
 
 mod compose;
 mod desktop;
+mod dialogs;
 mod drop;
 mod fixes;
 mod harness;
 mod library;
+mod recovery;
 #[path = "../support/scan.rs"]
 mod scan;
 mod settings;

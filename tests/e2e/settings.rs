@@ -129,6 +129,8 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
             // A real submission to the service with the key.
             "job_submit" => (json!({ "draft": draft, "confirmedSpend": true }), true),
             "jobs_recent" => (json!({ "limit": 10 }), true),
+            "draft_save" => (json!({ "draft": { "prompt": draft["prompt"] } }), true),
+            "page_notice" => (json!({ "area": "settings" }), true),
             // Local files need a storage; a missing output is unreachable; raw bytes are
             // not JSON. Their errors are replies too.
             "reference_local" => (
@@ -141,7 +143,24 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
             ),
             "reference_file" => (json!({}), false),
             "library_page" => (json!({ "filter": {}, "after": null, "limit": 10 }), true),
-            "library_import" => (json!({ "path": "/nonexistent/export.json" }), false),
+            // They ask where through the desktop's file dialog: cancelled here.
+            "library_export" | "library_import" => {
+                let display = s.env.var("DISPLAY").unwrap().to_string();
+                let title = if *command == "library_export" {
+                    "Export the library"
+                } else {
+                    "Import a library export"
+                };
+                let save = *command == "library_export";
+                let answer = std::thread::spawn(move || {
+                    crate::dialogs::answer_file_dialog(&display, title, None, save)
+                });
+                let reply = s.invoke(command, json!({})).await;
+                answer.join().unwrap();
+                assert_eq!(reply, json!({ "ok": null }), "{command}");
+                replies.push((command, reply));
+                continue;
+            }
             // No such render, or not in a state for it: refusals are replies too.
             "job_detail" | "job_favourite" | "reveal_render" => {
                 (json!({ "id": "j-none", "favourite": true }), false)
