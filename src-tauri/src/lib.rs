@@ -3,6 +3,7 @@
 //! Everything here adapts: IPC commands call the [`session::Studio`], and the engine does
 //! the work.
 
+pub mod audio;
 pub mod bindings;
 pub mod commands;
 pub mod drafts;
@@ -22,7 +23,7 @@ pub static MEDIA: std::sync::OnceLock<media_server::MediaServer> = std::sync::On
 
 /// Starts the app: a single instance (a second launch focuses the first), one window, and
 /// the studio starting in the background while the window opens.
-pub fn run() {
+pub fn run(audio: (audio::AudioOutput, String)) {
     // Logs go to the data folder; without one, the window still opens and says why.
     let _logs = studio::data_dir()
         .ok()
@@ -31,6 +32,7 @@ pub fn run() {
         version = env!("CARGO_PKG_VERSION"),
         "Seedance Studio starting"
     );
+    tracing::info!(output = ?audio.0, GST_PLUGIN_FEATURE_RANK = %audio.1, "media audio sinks");
     tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             focus_main_window(app);

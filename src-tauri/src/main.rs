@@ -4,5 +4,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
-    seedance_studio::run();
+    // Before any thread starts: the web view's content process inherits the choice.
+    let audio = seedance_studio::audio::choose_sink();
+    seedance_studio::run(audio);
 }

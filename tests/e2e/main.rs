@@ -7,6 +7,7 @@ mod drop;
 mod fixes;
 mod harness;
 mod library;
+mod playback;
 mod recovery;
 #[path = "../support/scan.rs"]
 mod scan;

@@ -2,7 +2,7 @@
 //! from outside the WebDriver session, which dies with it: the app's log says it noticed and
 //! that the page came back in the area it was in, the composer's draft is intact in the
 //! store, the window under Xvfb shows a page again (not a blank view), and the render still
-//! finishes.
+//! finishes. Quitting and starting the app again brings the draft back as well.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -195,5 +195,21 @@ async fn a_killed_web_process_comes_back_in_its_area_with_the_draft_and_the_rend
         "noticed once"
     );
     drop(profile);
+
+    // Quitting and starting again keeps the draft too.
+    let env = s.end().await;
+    let s = Session::start_with(env).await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let shown = s.prop("composer-prompt", "value").await.unwrap_or_default();
+        if shown == prompt {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the restarted composer shows {shown:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     s.end().await;
 }
