@@ -122,7 +122,7 @@ fn start_xvfb() -> (String, Group) {
     (display, xvfb)
 }
 
-fn start_session_bus() -> (String, Group) {
+pub fn start_session_bus() -> (String, Group) {
     let mut daemon = Group::spawn(
         Command::new("dbus-daemon")
             .args(["--session", "--nofork", "--print-address=1"])

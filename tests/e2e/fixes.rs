@@ -3,7 +3,9 @@
 //! focus, keeps Tab inside, and closes on Escape (an inner confirmation first) with focus
 //! back on its tile; a failed render's Queue row is one column and listed as finished, with
 //! its Retry; "Reuse last" follows a render that finishes while Compose is open, and
-//! "Queued as …" after Ctrl+Enter is brought into view.
+//! "Queued as …" after Ctrl+Enter is brought into view; an extension lists the person's prompt
+//! and links to its clip both ways, and a disabled "Open output URL" says why; with no
+//! keychain, Settings says so once, in plain words.
 
 use std::time::{Duration, Instant};
 
@@ -492,5 +494,144 @@ async fn reuse_last_follows_a_render_that_finishes_while_compose_is_open() {
     );
     // The draft changed: the "Queued as …" of the last one goes.
     wait_count(&s, "[data-testid='composer-submitted']", 0).await;
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_extension_keeps_the_persons_prompt_and_links_to_its_clip_both_ways() {
+    let s = Session::start().await;
+    submit(&s, &["a glass train crossing a snowy bridge"], false).await;
+    wait_jobs_in(&s, "ready", 1).await;
+    open_area(&s, "library").await;
+    wait_count(&s, "[data-testid='library-item']", 1).await;
+    let source = s.css("[data-testid='library-item']").await;
+    let source_id = source.attr("data-id").await.unwrap().unwrap();
+    source.click().await.unwrap();
+
+    // The Sandbox's outputs are on plain http: the browser action says why it is off.
+    let open = s.wait_for("detail-open").await;
+    assert_eq!(
+        open.attr("disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
+    let why = s.wait_for("detail-open-reason").await.text().await.unwrap();
+    assert!(why.contains("not https"), "{why}");
+
+    // Extend, then render the continuation from the composer as written.
+    s.wait_for("detail-extend").await.click().await.unwrap();
+    s.css("main[data-area='compose']").await;
+    s.wait_for("composer-extends").await;
+    let prompt = s.wait_for("composer-prompt").await;
+    assert_eq!(
+        prompt.prop("value").await.unwrap().as_deref(),
+        Some("a glass train crossing a snowy bridge")
+    );
+    prompt.clear().await.unwrap();
+    prompt
+        .send_keys("The train reaches a station lit by lanterns")
+        .await
+        .unwrap();
+    s.wait_for("composer-submit").await.click().await.unwrap();
+    s.wait_for_text("composer-submitted", |t| t.contains("Queued as"))
+        .await;
+    wait_jobs_in(&s, "ready", 2).await;
+
+    // The Queue and the Library list what the person wrote.
+    open_area(&s, "queue").await;
+    wait_count(&s, "[data-testid='queue-item']", 2).await;
+    let listed = s
+        .client
+        .execute(
+            "return [...document.querySelectorAll('.queue-prompt')].map(e => e.textContent);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        !listed.to_string().contains("Continue from"),
+        "the Queue shows the added words: {listed}"
+    );
+    open_area(&s, "library").await;
+    wait_count(&s, "[data-testid='library-item']", 2).await;
+    let tiles = s
+        .client
+        .execute(
+            "return [...document.querySelectorAll('.tile-prompt')].map(e => e.textContent);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        tiles.to_string().contains("The train reaches a station"),
+        "{tiles}"
+    );
+    assert!(!tiles.to_string().contains("Continue from"), "{tiles}");
+
+    // The continuation links to its clip, and the clip back to it.
+    s.css(&format!(
+        "[data-testid='library-item']:not([data-id='{source_id}'])"
+    ))
+    .await
+    .click()
+    .await
+    .unwrap();
+    let link = s.css("[data-testid='detail-extends'] button.link").await;
+    assert_eq!(
+        link.attr("data-id").await.unwrap().as_deref(),
+        Some(source_id.as_str())
+    );
+    link.click().await.unwrap();
+    s.css(&format!("[data-testid='detail'][data-id='{source_id}']"))
+        .await;
+    let back = s
+        .wait_for_text("detail-extended-by", |t| t.contains("The train reaches"))
+        .await;
+    assert!(back.contains("lanterns"), "{back}");
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_keychain_settings_says_so_once_in_plain_words() {
+    let mut env = AppEnv::new();
+    // A session bus of its own, with no Secret Service on it.
+    let (bus, _daemon) = crate::desktop::start_session_bus();
+    env.set("DBUS_SESSION_BUS_ADDRESS", bus);
+    let s = Session::start_with(env).await;
+    open_area(&s, "settings").await;
+    let problem = s.wait_for("settings-keychain-problem").await;
+    let shown = problem.text().await.unwrap();
+    assert!(shown.contains("GNOME Keyring"), "{shown}");
+    assert!(shown.contains("SEEDANCE_API_KEY"), "{shown}");
+    // Once: the visible text of the whole window names the missing keychain in one place,
+    // and the developer's detail stays folded away.
+    let page = s
+        .client
+        .execute(
+            "return document.querySelector('main.content').innerText;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let page = page.as_str().unwrap().to_string();
+    assert_eq!(
+        page.matches("no keychain the app can use").count(),
+        1,
+        "{page}"
+    );
+    assert!(!page.contains("No keychain is available"), "{page}");
+    assert!(
+        !page.contains("org.freedesktop"),
+        "the raw error is on show: {page}"
+    );
+    let folded = s
+        .client
+        .execute(
+            "return document.querySelector(\"[data-testid='settings-keychain-problem'] details\").open;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(folded, json!(false));
+    s.screenshot("settings-no-keychain").await;
     s.end().await;
 }

@@ -167,10 +167,17 @@ async fn watch_find_play_favourite_remix_extend_and_delete() {
         .await
         .unwrap();
     let prompt = s.wait_for("composer-prompt").await;
+    // The person's prompt; the engine adds what the service needs to continue a clip.
     let text = prompt.prop("value").await.unwrap().unwrap();
-    assert!(
-        text.starts_with("Continue from the supplied previous clip."),
-        "{text}"
+    assert_eq!(text, "a lighthouse beam sweeping through fog");
+    assert_eq!(
+        s.wait_for("composer-extends")
+            .await
+            .attr("data-from")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("clip")
     );
     assert_eq!(
         s.prop("composer-mode", "value").await.as_deref(),
