@@ -9,7 +9,8 @@ cd "$root"
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 app_packages=(libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
-  gstreamer1.0-libav fonts-ipafont-gothic fonts-dejavu-core pkg-config build-essential)
+  gstreamer1.0-libav gstreamer1.0-plugins-bad fonts-ipafont-gothic fonts-dejavu-core pkg-config
+  build-essential)
 test_packages=(xvfb webkit2gtk-driver xdotool dunst gnome-keyring dbus-x11 libsecret-tools
   python3-gi gir1.2-gtk-3.0)
 tauri_driver_version="2.1.0"

@@ -8,6 +8,7 @@ pub mod bindings;
 pub mod commands;
 pub mod drafts;
 pub mod error;
+mod file_dialog;
 pub mod library;
 pub mod media_server;
 mod notify;

@@ -93,31 +93,20 @@ async fn the_library_goes_out_and_comes_back_through_the_desktops_file_dialogs()
     let s = Session::start().await;
     s.wait_for_text("connection-mode", |t| t.starts_with("Sandbox"))
         .await;
-    for prompt in [
-        "a red kite over golden dunes at noon",
-        "a lighthouse beam sweeping through fog",
-    ] {
-        let job = s
-            .invoke(
-                "job_submit",
-                json!({ "draft": { "prompt": prompt }, "confirmedSpend": false }),
-            )
-            .await;
-        assert!(job.get("ok").is_some(), "{job}");
-    }
-    let deadline = Instant::now() + Duration::from_secs(40);
-    let ids: Vec<String> = loop {
-        let jobs = s.invoke("jobs_recent", json!({ "limit": 10 })).await;
-        let list = jobs["ok"].as_array().cloned().unwrap_or_default();
-        if list.len() == 2 && list.iter().all(|j| j["state"] == "ready") {
-            break list
-                .iter()
-                .map(|j| j["id"].as_str().unwrap().to_string())
-                .collect();
-        }
-        assert!(Instant::now() < deadline, "renders not ready: {jobs}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    s.submit(
+        &[
+            "a red kite over golden dunes at noon",
+            "a lighthouse beam sweeping through fog",
+        ],
+        false,
+    )
+    .await;
+    let ids: Vec<String> = s
+        .wait_jobs_in("ready", 2)
+        .await
+        .iter()
+        .map(|j| j["id"].as_str().unwrap().to_string())
+        .collect();
     s.wait_for("nav-library").await.click().await.unwrap();
     s.wait_for_text("credits-total", |t| !t.is_empty()).await;
     let spent = credits_used(&s).await;

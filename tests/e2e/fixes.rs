@@ -9,7 +9,6 @@
 
 use std::time::{Duration, Instant};
 
-use fantoccini::Locator;
 use fantoccini::key::Key;
 use seedance_sandbox::{Config, RenderTime, Sandbox};
 use serde_json::{Value, json};
@@ -18,61 +17,11 @@ use crate::harness::{AppEnv, Session};
 
 const AREAS: [&str; 4] = ["compose", "queue", "library", "settings"];
 
-async fn count(s: &Session, selector: &str) -> usize {
-    s.client
-        .find_all(Locator::Css(selector))
-        .await
-        .map(|v| v.len())
-        .unwrap_or(0)
-}
-
-async fn wait_count(s: &Session, selector: &str, want: usize) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while count(s, selector).await != want {
-        assert!(
-            Instant::now() < deadline,
-            "{selector}: {} instead of {want}",
-            count(s, selector).await
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// The number at `pointer` (e.g. `/error/0`) in a measurement.
 fn at(m: &Value, pointer: &str) -> f64 {
     m.pointer(pointer)
         .and_then(Value::as_f64)
         .unwrap_or_else(|| panic!("no {pointer} in {m}"))
-}
-
-/// Submits one render per prompt through the same command the composer uses.
-async fn submit(s: &Session, prompts: &[&str], confirmed_spend: bool) {
-    for prompt in prompts {
-        let job = s
-            .invoke(
-                "job_submit",
-                json!({ "draft": { "prompt": prompt }, "confirmedSpend": confirmed_spend }),
-            )
-            .await;
-        assert!(job.get("ok").is_some(), "{job}");
-    }
-}
-
-/// Waits until `n` renders of the running mode are in `state`.
-async fn wait_jobs_in(s: &Session, state: &str, n: usize) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let jobs = s.invoke("jobs_recent", json!({ "limit": 20 })).await;
-        let done = jobs["ok"]
-            .as_array()
-            .map(|list| list.iter().filter(|j| j["state"] == state).count())
-            .unwrap_or(0);
-        if done >= n {
-            return;
-        }
-        assert!(Instant::now() < deadline, "not {n} {state}: {jobs}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }
 
 /// Sets the window to `width`×`height` at the top left of the screen and waits until the
@@ -160,8 +109,7 @@ async fn no_area_runs_under_the_status_bar_at_small_or_large_sizes() {
         .await;
     s.wait_for("sandbox-banner").await;
     // A Library with renders in it: the credits panel has its days, the grid its tiles.
-    submit(
-        &s,
+    s.submit(
         &[
             "a red kite over golden dunes",
             "a lighthouse beam sweeping through fog",
@@ -170,7 +118,7 @@ async fn no_area_runs_under_the_status_bar_at_small_or_large_sizes() {
         false,
     )
     .await;
-    wait_jobs_in(&s, "ready", 3).await;
+    s.wait_jobs_in("ready", 3).await;
 
     for (width, height) in [(1024, 640), (1920, 1080)] {
         resize(&s, width, height).await;
@@ -179,7 +127,7 @@ async fn no_area_runs_under_the_status_bar_at_small_or_large_sizes() {
             s.wait_for("sandbox-banner").await;
             if area == "library" {
                 s.wait_for_text("credits-total", |t| !t.is_empty()).await;
-                wait_count(&s, "[data-testid='library-item']", 3).await;
+                s.wait_count("[data-testid='library-item']", 3).await;
             }
             tokio::time::sleep(Duration::from_millis(300)).await;
             let m = s.client.execute(LAYOUT, vec![]).await.unwrap();
@@ -250,8 +198,7 @@ async fn press(s: &Session, keys: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_drawer_keeps_focus_and_escape_closes_it_back_to_its_tile() {
     let s = Session::start().await;
-    submit(
-        &s,
+    s.submit(
         &[
             "a heron lifting off a misty lake",
             "a tram climbing a rainy street",
@@ -259,9 +206,9 @@ async fn the_drawer_keeps_focus_and_escape_closes_it_back_to_its_tile() {
         false,
     )
     .await;
-    wait_jobs_in(&s, "ready", 2).await;
+    s.wait_jobs_in("ready", 2).await;
     open_area(&s, "library").await;
-    wait_count(&s, "[data-testid='library-item']", 2).await;
+    s.wait_count("[data-testid='library-item']", 2).await;
 
     // Opened from the keyboard: the tile has focus, Enter.
     let tile = s.css("[data-testid='library-item']").await;
@@ -316,9 +263,10 @@ async fn the_drawer_keeps_focus_and_escape_closes_it_back_to_its_tile() {
     })
     .await;
     press(&s, &Key::Escape.to_string()).await;
-    wait_count(&s, "[data-testid='detail-delete-confirm']", 0).await;
+    s.wait_count("[data-testid='detail-delete-confirm']", 0)
+        .await;
     assert_eq!(
-        count(&s, "[data-testid='detail']").await,
+        s.count("[data-testid='detail']").await,
         1,
         "Escape in the confirmation closed the drawer too"
     );
@@ -326,13 +274,13 @@ async fn the_drawer_keeps_focus_and_escape_closes_it_back_to_its_tile() {
 
     // Escape closes the drawer, and focus is back on the tile that opened it.
     press(&s, &Key::Escape.to_string()).await;
-    wait_count(&s, "[data-testid='detail']", 0).await;
+    s.wait_count("[data-testid='detail']", 0).await;
     wait_focus(&s, "back on the tile", |f| {
         f["testid"] == "library-item" && f["id"] == json!(id)
     })
     .await;
     assert_eq!(
-        count(&s, "[data-testid='library-item']").await,
+        s.count("[data-testid='library-item']").await,
         2,
         "nothing was deleted"
     );
@@ -355,9 +303,11 @@ async fn a_failed_render_is_one_column_and_listed_as_finished_with_its_retry() {
     let s = Session::start_with(env).await;
     s.wait_for_text("connection-mode", |t| t.starts_with("Live"))
         .await;
-    submit(&s, &["a glass of water tipping over in slow motion"], true).await;
+    s.submit(&["a glass of water tipping over in slow motion"], true)
+        .await;
     open_area(&s, "queue").await;
-    wait_count(&s, "[data-testid='queue-item'][data-state='failed']", 1).await;
+    s.wait_count("[data-testid='queue-item'][data-state='failed']", 1)
+        .await;
     s.wait_for("queue-error").await;
 
     let row = r#"
@@ -410,7 +360,7 @@ return {
     })
     .await;
     press(&s, &Key::Escape.to_string()).await;
-    wait_count(&s, "[data-testid='queue-retry-confirm']", 0).await;
+    s.wait_count("[data-testid='queue-retry-confirm']", 0).await;
     wait_focus(&s, "back on Retry", |f| f["testid"] == "queue-retry").await;
     assert_eq!(
         service.ledger().charges.values().sum::<u32>(),
@@ -493,17 +443,18 @@ async fn reuse_last_follows_a_render_that_finishes_while_compose_is_open() {
         Some(seed.to_string().as_str())
     );
     // The draft changed: the "Queued as …" of the last one goes.
-    wait_count(&s, "[data-testid='composer-submitted']", 0).await;
+    s.wait_count("[data-testid='composer-submitted']", 0).await;
     s.end().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_extension_keeps_the_persons_prompt_and_links_to_its_clip_both_ways() {
     let s = Session::start().await;
-    submit(&s, &["a glass train crossing a snowy bridge"], false).await;
-    wait_jobs_in(&s, "ready", 1).await;
+    s.submit(&["a glass train crossing a snowy bridge"], false)
+        .await;
+    s.wait_jobs_in("ready", 1).await;
     open_area(&s, "library").await;
-    wait_count(&s, "[data-testid='library-item']", 1).await;
+    s.wait_count("[data-testid='library-item']", 1).await;
     let source = s.css("[data-testid='library-item']").await;
     let source_id = source.attr("data-id").await.unwrap().unwrap();
     source.click().await.unwrap();
@@ -534,11 +485,11 @@ async fn an_extension_keeps_the_persons_prompt_and_links_to_its_clip_both_ways()
     s.wait_for("composer-submit").await.click().await.unwrap();
     s.wait_for_text("composer-submitted", |t| t.contains("Queued as"))
         .await;
-    wait_jobs_in(&s, "ready", 2).await;
+    s.wait_jobs_in("ready", 2).await;
 
     // The Queue and the Library list what the person wrote.
     open_area(&s, "queue").await;
-    wait_count(&s, "[data-testid='queue-item']", 2).await;
+    s.wait_count("[data-testid='queue-item']", 2).await;
     let listed = s
         .client
         .execute(
@@ -552,7 +503,7 @@ async fn an_extension_keeps_the_persons_prompt_and_links_to_its_clip_both_ways()
         "the Queue shows the added words: {listed}"
     );
     open_area(&s, "library").await;
-    wait_count(&s, "[data-testid='library-item']", 2).await;
+    s.wait_count("[data-testid='library-item']", 2).await;
     let tiles = s
         .client
         .execute(

@@ -175,6 +175,58 @@ impl Session {
             .unwrap_or_else(|e| panic!("{command}: {e}"))
     }
 
+    /// How many elements match a CSS selector now.
+    pub async fn count(&self, selector: &str) -> usize {
+        self.client
+            .find_all(Locator::Css(selector))
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0)
+    }
+
+    /// Waits until exactly `want` elements match a CSS selector.
+    pub async fn wait_count(&self, selector: &str, want: usize) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.count(selector).await != want {
+            assert!(
+                Instant::now() < deadline,
+                "{selector}: {} instead of {want}",
+                self.count(selector).await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Submits one render per prompt through the command the composer uses.
+    pub async fn submit(&self, prompts: &[&str], confirmed_spend: bool) {
+        for prompt in prompts {
+            let job = self
+                .invoke(
+                    "job_submit",
+                    serde_json::json!({ "draft": { "prompt": prompt }, "confirmedSpend": confirmed_spend }),
+                )
+                .await;
+            assert!(job.get("ok").is_some(), "{job}");
+        }
+    }
+
+    /// Waits until at least `n` renders of the running mode are in `state`; returns the
+    /// newest jobs as the Queue lists them.
+    pub async fn wait_jobs_in(&self, state: &str, n: usize) -> Vec<serde_json::Value> {
+        let deadline = Instant::now() + Duration::from_secs(40);
+        loop {
+            let jobs = self
+                .invoke("jobs_recent", serde_json::json!({ "limit": 20 }))
+                .await;
+            let list = jobs["ok"].as_array().cloned().unwrap_or_default();
+            if list.iter().filter(|j| j["state"] == state).count() >= n {
+                return list;
+            }
+            assert!(Instant::now() < deadline, "not {n} {state}: {jobs}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// Saves a PNG of the window under `target/e2e/NAME.png` and returns its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
@@ -198,4 +250,25 @@ impl Session {
         drop(_driver);
         env
     }
+}
+
+/// The `WebKitWebProcess` of the app on `data_dir`, found by the data folder in the
+/// environment it inherited from the app.
+pub fn web_process_of(data_dir: &Path) -> Option<u32> {
+    let wanted = format!("SEEDANCE_DATA_DIR={}", data_dir.display());
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let comm = std::fs::read_to_string(entry.path().join("comm")).ok()?;
+            if !comm.trim().starts_with("WebKitWebProces") {
+                return None;
+            }
+            let environ = std::fs::read(entry.path().join("environ")).ok()?;
+            environ
+                .split(|b| *b == 0)
+                .any(|var| var == wanted.as_bytes())
+                .then_some(pid)
+        })
 }

@@ -7,36 +7,15 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::Locator;
 use serde_json::json;
 
 use crate::harness::Session;
-
-async fn count(s: &Session, selector: &str) -> usize {
-    s.client
-        .find_all(Locator::Css(selector))
-        .await
-        .map(|v| v.len())
-        .unwrap_or(0)
-}
-
-async fn wait_count(s: &Session, selector: &str, want: usize) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while count(s, selector).await != want {
-        assert!(
-            Instant::now() < deadline,
-            "{selector}: {} instead of {want}",
-            count(s, selector).await
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 async fn open(s: &Session, prompt_word: &str) {
     let search = s.wait_for("library-search").await;
     search.clear().await.unwrap();
     search.send_keys(prompt_word).await.unwrap();
-    wait_count(s, "[data-testid='library-item']", 1).await;
+    s.wait_count("[data-testid='library-item']", 1).await;
     s.css("[data-testid='library-item']")
         .await
         .click()
@@ -78,13 +57,14 @@ async fn watch_find_play_favourite_remix_extend_and_delete() {
         assert!(job.get("ok").is_some(), "{job}");
     }
     s.wait_for("nav-queue").await.click().await.unwrap();
-    wait_count(&s, "[data-testid='queue-item'][data-state='ready']", 3).await;
+    s.wait_count("[data-testid='queue-item'][data-state='ready']", 3)
+        .await;
     s.wait_for_text("queue-budget", |t| t.contains("Requests"))
         .await;
     s.screenshot("queue-finished").await;
 
     s.wait_for("nav-library").await.click().await.unwrap();
-    wait_count(&s, "[data-testid='library-item']", 3).await;
+    s.wait_count("[data-testid='library-item']", 3).await;
     let credits = s.wait_for("credits-total").await;
     let used: u64 = credits
         .attr("data-used")
@@ -154,7 +134,7 @@ async fn watch_find_play_favourite_remix_extend_and_delete() {
         .click()
         .await
         .unwrap();
-    wait_count(&s, "[data-testid='library-item']", 1).await;
+    s.wait_count("[data-testid='library-item']", 1).await;
     s.css("[data-testid='library-item']")
         .await
         .click()
@@ -198,10 +178,12 @@ async fn watch_find_play_favourite_remix_extend_and_delete() {
     open(&s, "paper boat").await;
     s.wait_for("detail-delete").await.click().await.unwrap();
     s.wait_for("detail-delete-yes").await.click().await.unwrap();
+    // The drawer closes, and the Library behind it takes input again.
+    s.wait_count("[data-testid='detail']", 0).await;
     let search = s.wait_for("library-search").await;
     search.clear().await.unwrap();
     search.send_keys(" ").await.unwrap();
-    wait_count(&s, "[data-testid='library-item']", 2).await;
+    s.wait_count("[data-testid='library-item']", 2).await;
 
     // A notification for each finished render went out on the bus.
     let _ = monitor.kill();

@@ -10,25 +10,9 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use serde_json::json;
 
-use crate::harness::{AppEnv, Session};
+use crate::harness::{AppEnv, Session, web_process_of};
 
 const SESSIONS: usize = 4;
-
-/// The `WebKitWebProcess` of the app on `data_dir` (by the environment it inherited).
-fn web_process_of(data_dir: &Path) -> Option<u32> {
-    let wanted = format!("SEEDANCE_DATA_DIR={}", data_dir.display());
-    std::fs::read_dir("/proc")
-        .ok()?
-        .flatten()
-        .find_map(|entry| {
-            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
-            let comm = std::fs::read_to_string(entry.path().join("comm")).ok()?;
-            let environ = std::fs::read(entry.path().join("environ")).ok()?;
-            (comm.trim().starts_with("WebKitWebProces")
-                && environ.split(|b| *b == 0).any(|v| v == wanted.as_bytes()))
-            .then_some(pid)
-        })
-}
 
 async fn playing(s: &Session) -> bool {
     s.client
@@ -53,31 +37,15 @@ async fn one_session(round: usize) {
     let s = Session::start_with(env).await;
     let started = web_process_of(&data).expect("the window's WebKitWebProcess");
 
-    for prompt in [
-        "a red kite over golden dunes",
-        "a paper boat on a rain puddle",
-    ] {
-        let job = s
-            .invoke(
-                "job_submit",
-                json!({ "draft": { "prompt": prompt }, "confirmedSpend": false }),
-            )
-            .await;
-        assert!(job.get("ok").is_some(), "{job}");
-    }
-    let deadline = Instant::now() + Duration::from_secs(40);
-    loop {
-        let jobs = s.invoke("jobs_recent", json!({ "limit": 10 })).await;
-        let list = jobs["ok"].as_array().cloned().unwrap_or_default();
-        if list.len() == 2 && list.iter().all(|j| j["state"] == "ready") {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "round {round}: not ready: {jobs}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    s.submit(
+        &[
+            "a red kite over golden dunes",
+            "a paper boat on a rain puddle",
+        ],
+        false,
+    )
+    .await;
+    s.wait_jobs_in("ready", 2).await;
     s.wait_for("nav-library").await.click().await.unwrap();
     let tiles = s
         .client

@@ -10,28 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::harness::{AppEnv, Session};
-
-/// The `WebKitWebProcess` of the app on `data_dir`: found by the data folder in the
-/// environment it inherited from the app.
-fn web_process_of(data_dir: &Path) -> Option<u32> {
-    let wanted = format!("SEEDANCE_DATA_DIR={}", data_dir.display());
-    std::fs::read_dir("/proc")
-        .ok()?
-        .flatten()
-        .find_map(|entry| {
-            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
-            let comm = std::fs::read_to_string(entry.path().join("comm")).ok()?;
-            if !comm.trim().starts_with("WebKitWebProces") {
-                return None;
-            }
-            let environ = std::fs::read(entry.path().join("environ")).ok()?;
-            environ
-                .split(|b| *b == 0)
-                .any(|var| var == wanted.as_bytes())
-                .then_some(pid)
-        })
-}
+use crate::harness::{AppEnv, Session, web_process_of};
 
 /// Every line the app logged so far.
 fn log_text(data_dir: &Path) -> String {

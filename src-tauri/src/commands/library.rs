@@ -4,11 +4,11 @@
 use studio::budget::BudgetStatus;
 use studio::library::{Cursor, Filter};
 use tauri::{AppHandle, State};
-use tauri_plugin_dialog::{DialogExt, FilePath};
 use tauri_plugin_opener::OpenerExt;
 
 use crate::drafts::JobSummary;
 use crate::error::IpcError;
+use crate::file_dialog::{self, Ask};
 use crate::library::{self, CreditsSummary, ImportResult, JobDetail, LibraryPage};
 use crate::session::AppState;
 
@@ -68,6 +68,9 @@ pub async fn credits_summary(state: State<'_, AppState>) -> Result<CreditsSummar
     library::credits(&*state.studio().await?).await
 }
 
+/// The kind of file an export is, as the dialogs offer it.
+const LIBRARY_FILES: (&str, &[&str]) = ("Seedance Studio library", &["json"]);
+
 /// Asks where to write the export (the desktop's own save dialog) and writes it there;
 /// `None` when the person cancels. The path comes from the dialog, never from the page.
 #[tauri::command]
@@ -75,17 +78,12 @@ pub async fn library_export(
     app: AppHandle,
     state: State<'_, AppState>,
 ) -> Result<Option<String>, IpcError> {
-    let dialog = app
-        .dialog()
-        .file()
-        .set_title("Export the library")
-        .set_file_name(library::export_file_name())
-        .add_filter("Seedance Studio library", &["json"]);
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    dialog.save_file(move |picked| {
-        let _ = tx.send(picked);
-    });
-    let Some(path) = chosen(rx.await.ok().flatten())? else {
+    let ask = Ask {
+        title: "Export the library",
+        kind: LIBRARY_FILES.0,
+        extensions: LIBRARY_FILES.1,
+    };
+    let Some(path) = file_dialog::save(&app, ask, &library::export_file_name()).await? else {
         return Ok(None);
     };
     library::export(&*state.studio().await?, &path)
@@ -100,31 +98,17 @@ pub async fn library_import(
     app: AppHandle,
     state: State<'_, AppState>,
 ) -> Result<Option<ImportResult>, IpcError> {
-    let dialog = app
-        .dialog()
-        .file()
-        .set_title("Import a library export")
-        .add_filter("Seedance Studio library", &["json"]);
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    dialog.pick_file(move |picked| {
-        let _ = tx.send(picked);
-    });
-    let Some(path) = chosen(rx.await.ok().flatten())? else {
+    let ask = Ask {
+        title: "Import a library export",
+        kind: LIBRARY_FILES.0,
+        extensions: LIBRARY_FILES.1,
+    };
+    let Some(path) = file_dialog::open(&app, ask).await? else {
         return Ok(None);
     };
     library::import(&*state.studio().await?, &path)
         .await
         .map(Some)
-}
-
-/// A dialog's answer as a local path (a desktop may offer URLs; only files are taken).
-fn chosen(picked: Option<FilePath>) -> Result<Option<std::path::PathBuf>, IpcError> {
-    picked
-        .map(|p| {
-            p.into_path()
-                .map_err(|_| IpcError::invalid("file", "choose a file on this computer"))
-        })
-        .transpose()
 }
 
 #[tauri::command]
