@@ -4,6 +4,8 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    // SAFETY: first thing in main, while this is the only thread.
+    unsafe { studio::private::start_process() };
     // Before any thread starts: the web view's content process inherits the choice.
     let audio = seedance_studio::audio::choose_sink();
     seedance_studio::run(audio);

@@ -49,7 +49,7 @@ enum Asset {
 pub async fn start(app: tauri::AppHandle) -> std::io::Result<MediaServer> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
     let port = listener.local_addr()?.port();
-    let token = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+    let token = studio::random::hex256();
     let server = MediaServer {
         base: format!("http://127.0.0.1:{port}/{token}"),
     };
@@ -88,7 +88,7 @@ fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
 /// The asset and job a path names, if it carries the token.
 fn route<'a>(path: &'a str, token: &str) -> Option<(Asset, &'a str)> {
     let mut parts = path.trim_start_matches('/').split('/');
-    if parts.next()? != token {
+    if !studio::random::same_secret(parts.next()?.as_bytes(), token.as_bytes()) {
         return None;
     }
     let asset = match parts.next()? {

@@ -205,9 +205,7 @@ impl Studio {
     }
 
     pub async fn key_status(&self) -> KeyStatus {
-        let env = std::env::var(studio::keychain::KEY_ENV)
-            .ok()
-            .is_some_and(|k| !k.trim().is_empty());
+        let env = studio::private::env_key().is_some();
         match self.keychain.is_stored().await {
             Ok(stored) => KeyStatus {
                 source: if env {

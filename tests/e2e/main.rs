@@ -8,6 +8,7 @@ mod fixes;
 mod harness;
 mod library;
 mod playback;
+mod privacy;
 mod recovery;
 #[path = "../support/scan.rs"]
 mod scan;

@@ -15,6 +15,8 @@ use crate::context::Context;
 use crate::exit::{CliError, Exit};
 
 fn main() -> std::process::ExitCode {
+    // SAFETY: first thing in main, while this is the only thread.
+    unsafe { studio::private::start_process() };
     let cli = Cli::parse();
     let _logs = studio::data_dir()
         .ok()

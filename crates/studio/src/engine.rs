@@ -157,7 +157,11 @@ impl Engine {
         client_config.retry = config.retry;
         let client = Client::new(client_config)?;
         let (events, _) = broadcast::channel(1024);
-        let origin = format!("p{:x}-{:08x}", std::process::id(), fastrand::u32(..));
+        let origin = format!(
+            "p{:x}-{}",
+            std::process::id(),
+            &crate::random::hex128()[..8]
+        );
         let inner = Arc::new(Inner {
             store: store.clone(),
             client,

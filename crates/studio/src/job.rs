@@ -160,14 +160,15 @@ pub const JOB_COLUMNS: &str = "id, created_at, updated_at, state, request_body, 
     video_bytes, next_action_at, polls, error_code, error_message, attention_reason, retry_of, expected_ms, video_sha256, frame_sha256, favourite, \
     extends_id, extends_from";
 
-/// A new, time-ordered job id: `j` + milliseconds + randomness, so ids sort by creation.
+/// A new, time-ordered job id: `j` + a UUIDv7 (time, then 74 random bits from the OS), so
+/// ids sort by creation and cannot be guessed.
 pub fn new_job_id(now_ms: i64) -> String {
-    format!("j{:011x}{:08x}", now_ms, fastrand::u32(..))
+    format!("j{}", crate::random::uuid_v7(now_ms).simple())
 }
 
-/// A fresh Idempotency-Key: 128 random bits.
+/// A fresh Idempotency-Key: 128 random bits from the OS.
 pub fn new_idempotency_key() -> String {
-    format!("ss-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
+    format!("ss-{}", crate::random::hex128())
 }
 
 /// The job `reference` names: its local id, or the API's task id.

@@ -184,11 +184,7 @@ impl Keychain {
 
     /// The key this process uses: `SEEDANCE_API_KEY` if set, else the keychain's.
     pub async fn resolve(&self) -> Result<(Option<ApiKey>, KeySource), KeychainError> {
-        if let Some(key) = std::env::var(KEY_ENV)
-            .ok()
-            .filter(|k| !k.trim().is_empty())
-            .and_then(|k| ApiKey::new(k).ok())
-        {
+        if let Some(key) = crate::private::env_key().and_then(|k| ApiKey::new(k).ok()) {
             crate::logging::redact(key.expose());
             return Ok((Some(key), KeySource::Environment));
         }

@@ -23,6 +23,8 @@ pub mod library;
 pub mod local_sandbox;
 pub mod logging;
 pub mod preview;
+pub mod private;
+pub mod random;
 pub mod references;
 pub mod render_files;
 pub mod schedule;

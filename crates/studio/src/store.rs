@@ -58,11 +58,15 @@ pub fn known_schema_version() -> i64 {
 impl Store {
     /// Opens (creating or upgrading) `studio.db` in `data_dir`.
     pub async fn open(data_dir: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Folder {
+        // The folder is the person's alone (0700); the database files are 0600.
+        crate::private::private_dir(data_dir).map_err(|source| StoreError::Folder {
             path: data_dir.to_path_buf(),
             source,
         })?;
         let path = data_dir.join(DB_FILE);
+        for file in [DB_FILE, "studio.db-wal", "studio.db-shm"] {
+            let _ = crate::private::private_file(&data_dir.join(file));
+        }
         let options = SqliteConnectOptions::from_str("sqlite:")?
             .filename(&path)
             .create_if_missing(true)
