@@ -73,7 +73,8 @@ fn lib_err(e: studio::library::LibraryError) -> IpcError {
     use studio::library::LibraryError as E;
     match e {
         E::NeedsConfirmation => IpcError::new(crate::error::ErrorCode::NeedsConfirmation, e),
-        E::NoSuchJob(_) | E::Busy(_) | E::NotAnExport { .. } => IpcError::invalid("job", e),
+        E::NoSuchJob(_) | E::Busy(_) => IpcError::invalid("job", e),
+        E::NotAnExport { .. } | E::NotAFile { .. } => IpcError::invalid("file", e),
         other => IpcError::internal(other),
     }
 }
@@ -266,10 +267,21 @@ pub async fn export(studio: &Studio, path: &Path) -> Result<String, IpcError> {
     Ok(path.display().to_string())
 }
 
+/// Imports the export at `path`. The file is read first, on a blocking thread and without
+/// the engine: a slow or hostile file stalls nothing else.
 pub async fn import(studio: &Studio, path: &Path) -> Result<ImportResult, IpcError> {
+    let owned = path.to_path_buf();
+    let bytes =
+        tauri::async_runtime::spawn_blocking(move || studio::library::read_export_file(&owned))
+            .await
+            .map_err(IpcError::internal)?
+            .map_err(lib_err)?;
     studio
         .with_engine(async |engine| {
-            let (added, skipped) = library(engine).import(path).await.map_err(lib_err)?;
+            let (added, skipped) = library(engine)
+                .import_bytes(path, &bytes)
+                .await
+                .map_err(lib_err)?;
             Ok(ImportResult {
                 added: added as u32,
                 skipped: skipped as u32,

@@ -169,6 +169,25 @@ async fn the_library_goes_out_and_comes_back_through_the_desktops_file_dialogs()
         "an import counted a task twice"
     );
 
+    // A device picked by mistake is refused at once, saying what it is.
+    let answer = {
+        let d = d.clone();
+        std::thread::spawn(move || {
+            answer_file_dialog(
+                &d,
+                "Import a library export",
+                Some(Path::new("/dev/zero")),
+                false,
+            )
+        })
+    };
+    s.wait_for("library-import").await.click().await.unwrap();
+    answer.join().unwrap();
+    let refused = s
+        .wait_for_text("library-imported", |t| t.contains("cannot be imported"))
+        .await;
+    assert!(refused.contains("a device"), "{refused}");
+
     // Cancelling writes nothing and says nothing was imported.
     let answer = {
         let d = d.clone();

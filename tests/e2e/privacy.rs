@@ -46,7 +46,10 @@ async fn files_are_private_and_the_environment_key_reaches_no_child() {
     s.submit(&["a paper boat drifting on a rain puddle"], true)
         .await;
     let jobs = s.wait_jobs_in("ready", 1).await;
-    assert!(service.ledger().charges.values().sum::<u32>() == 1, "{jobs:?}");
+    assert!(
+        service.ledger().charges.values().sum::<u32>() == 1,
+        "{jobs:?}"
+    );
 
     let child = web_process_of(&data).expect("the window's WebKitWebProcess");
     let environ = std::fs::read(format!("/proc/{child}/environ")).unwrap();
@@ -56,7 +59,11 @@ async fn files_are_private_and_the_environment_key_reaches_no_child() {
         "the content process inherited the key"
     );
     s.wait_for("nav-settings").await.click().await.unwrap();
-    s.wait_for("settings-diagnostics").await.click().await.unwrap();
+    s.wait_for("settings-diagnostics")
+        .await
+        .click()
+        .await
+        .unwrap();
     s.wait_for_text("settings-diagnostics-path", |t| t.contains(".txt"))
         .await;
     let env = s.end().await;

@@ -106,7 +106,12 @@ impl From<studio::connection::ConnectError> for CliError {
 
 impl From<studio::library::LibraryError> for CliError {
     fn from(e: studio::library::LibraryError) -> Self {
-        Self::local(e)
+        use studio::library::LibraryError as E;
+        match e {
+            // The file given is the problem: exit 2, like any invalid input.
+            E::NotAFile { .. } | E::NotAnExport { .. } => Self::invalid(e),
+            other => Self::local(other),
+        }
     }
 }
 

@@ -476,6 +476,47 @@ async fn retry_export_and_import() {
     assert_eq!(imported["imported"], 2);
 }
 
+/// `seedance import` of what is not an export file: a device that never ends, a FIFO with no
+/// writer, a folder. Each is refused within a second, with exit 2 and what it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_refuses_devices_pipes_and_folders_at_once() {
+    let env = Env::new((400, 800)).await;
+    let fifo = env.data.path().join("export.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let folder = env.data.path().join("a-folder");
+    std::fs::create_dir(&folder).unwrap();
+    for (path, says) in [
+        (std::path::PathBuf::from("/dev/zero"), "a device"),
+        (fifo, "a pipe"),
+        (folder, "a folder"),
+    ] {
+        let started = std::time::Instant::now();
+        let out = tokio::time::timeout(
+            Duration::from_secs(5),
+            env.command(&["import", path.to_str().unwrap()]).output(),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("import of {} hung", path.display()))
+        .unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{} took {:?}",
+            path.display(),
+            started.elapsed()
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", path.display());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(says) && err.contains("cannot be imported"),
+            "{err}"
+        );
+    }
+}
+
 /// The app's engine and `seedance` on one data folder at the same time: each sees the
 /// other's jobs, and every job is charged once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -125,6 +125,76 @@ pub enum LibraryError {
     },
     #[error("{path} is not a Seedance Studio library export: {detail}")]
     NotAnExport { path: PathBuf, detail: String },
+    #[error(
+        "{path} cannot be imported: {reason}. Choose an export file written by Seedance Studio or `seedance export`."
+    )]
+    NotAFile { path: PathBuf, reason: String },
+}
+
+/// The largest export file read (about a million renders' worth): anything bigger is not
+/// an export, and is refused before it is read.
+pub const MAX_EXPORT_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Reads an export file: a regular file of at most [`MAX_EXPORT_BYTES`], opened without
+/// blocking (a FIFO answers at once instead of waiting for a writer), and read no further
+/// than the cap even if it grows. Blocking: call it off the async threads.
+pub fn read_export_file(path: &Path) -> Result<Vec<u8>, LibraryError> {
+    use std::io::Read;
+    let refuse = |reason: String| LibraryError::NotAFile {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options
+        .open(path)
+        .map_err(|e| refuse(format!("it cannot be opened ({e})")))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| refuse(format!("it cannot be read ({e})")))?;
+    let kind = meta.file_type();
+    if !kind.is_file() {
+        let what = if kind.is_dir() {
+            "it is a folder".to_string()
+        } else {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::FileTypeExt;
+                if kind.is_fifo() {
+                    "it is a pipe (FIFO), not a file".to_string()
+                } else if kind.is_char_device() || kind.is_block_device() {
+                    "it is a device, not a file".to_string()
+                } else if kind.is_socket() {
+                    "it is a socket, not a file".to_string()
+                } else {
+                    "it is not a regular file".to_string()
+                }
+            }
+            #[cfg(not(unix))]
+            "it is not a regular file".to_string()
+        };
+        return Err(refuse(what));
+    }
+    if meta.len() > MAX_EXPORT_BYTES {
+        return Err(refuse(format!(
+            "it is {} MB, more than the {} MB an export can be",
+            meta.len() / (1024 * 1024),
+            MAX_EXPORT_BYTES / (1024 * 1024)
+        )));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_EXPORT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| refuse(format!("it cannot be read ({e})")))?;
+    if bytes.len() as u64 > MAX_EXPORT_BYTES {
+        return Err(refuse("it grew past the size an export can be".into()));
+    }
+    Ok(bytes)
 }
 
 /// Queries over the history.
@@ -430,15 +500,28 @@ impl Library {
         Ok(export.renders.len())
     }
 
-    /// Reads an export, adding the renders not already in the history. Returns
-    /// (imported, skipped). Imported renders are history only: they are never sent.
+    /// Reads an export ([`read_export_file`], on a blocking thread), adding the renders not
+    /// already in the history. Returns (imported, skipped). Imported renders are history
+    /// only: they are never sent.
     pub async fn import(&self, path: &Path) -> Result<(usize, usize), LibraryError> {
-        let bytes = std::fs::read(path).map_err(|source| LibraryError::File {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let owned = path.to_path_buf();
+        let bytes = tokio::task::spawn_blocking(move || read_export_file(&owned))
+            .await
+            .map_err(|e| LibraryError::NotAFile {
+                path: path.to_path_buf(),
+                reason: format!("reading it stopped ({e})"),
+            })??;
+        self.import_bytes(path, &bytes).await
+    }
+
+    /// Adds the renders of an export already read (`path` names it in messages).
+    pub async fn import_bytes(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+    ) -> Result<(usize, usize), LibraryError> {
         let export: Export =
-            serde_json::from_slice(&bytes).map_err(|e| LibraryError::NotAnExport {
+            serde_json::from_slice(bytes).map_err(|e| LibraryError::NotAnExport {
                 path: path.to_path_buf(),
                 detail: e.to_string(),
             })?;
