@@ -83,7 +83,32 @@ impl Store {
         Ok(store)
     }
 
+    /// Brings the schema up to date. Several processes may open an old database at once
+    /// (sqlx's own SQLite migration lock does nothing): an OS lock on
+    /// `studio.db.migrate.lock`, held for the whole check-backup-migrate, lets one do it
+    /// while the others wait, then find nothing left to do.
     async fn migrate(&self) -> Result<(), StoreError> {
+        let lock_path = self.path.with_file_name(format!("{DB_FILE}.migrate.lock"));
+        let folder = |source| StoreError::Folder {
+            path: lock_path.clone(),
+            source,
+        };
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(folder)?;
+        let lock = tokio::task::spawn_blocking(move || lock.lock().map(|()| lock))
+            .await
+            .map_err(|e| folder(std::io::Error::other(e)))?
+            .map_err(folder)?;
+        let result = self.migrate_locked().await;
+        drop(lock);
+        result
+    }
+
+    async fn migrate_locked(&self) -> Result<(), StoreError> {
         let has_table: Option<(String,)> = sqlx::query_as(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
         )
@@ -112,11 +137,17 @@ impl Store {
             let backup = self
                 .path
                 .with_file_name(format!("{DB_FILE}.before-{known}.from-{from}.bak"));
-            let _ = std::fs::remove_file(&backup);
+            // Written aside and renamed: a copy under the real name is always whole.
+            let partial = backup.with_extension("bak.part");
+            let _ = std::fs::remove_file(&partial);
             sqlx::query("VACUUM INTO ?")
-                .bind(backup.display().to_string())
+                .bind(partial.display().to_string())
                 .execute(&self.pool)
                 .await?;
+            std::fs::rename(&partial, &backup).map_err(|source| StoreError::Folder {
+                path: backup.clone(),
+                source,
+            })?;
         }
         MIGRATOR.run(&self.pool).await?;
         Ok(())
@@ -195,10 +226,8 @@ mod tests {
         assert!(err.to_string().contains("newer version of Seedance Studio"));
     }
 
-    #[tokio::test]
-    async fn an_upgrade_takes_a_copy_first_then_migrates() {
-        let dir = tempfile::tempdir().unwrap();
-        // A database as the first released schema left it.
+    /// A database as the first released schema left it, in `dir`; returns that version.
+    async fn first_schema(dir: &Path) -> i64 {
         let first = MIGRATOR.iter().map(|m| m.version).min().unwrap();
         let old_build = Migrator {
             migrations: std::borrow::Cow::Owned(
@@ -213,21 +242,57 @@ mod tests {
         let pool = SqlitePoolOptions::new()
             .connect_with(
                 SqliteConnectOptions::new()
-                    .filename(dir.path().join(DB_FILE))
+                    .filename(dir.join(DB_FILE))
                     .create_if_missing(true),
             )
             .await
             .unwrap();
         old_build.run(&pool).await.unwrap();
         pool.close().await;
+        first
+    }
+
+    fn backups(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".bak"))
+            .collect()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn several_processes_opening_an_old_database_at_once_all_succeed_with_one_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = first_schema(dir.path()).await;
+        // Separate pools on the same file, as separate processes have.
+        let opened = futures_util::future::join_all((0..4).map(|_| {
+            let path = dir.path().to_path_buf();
+            tokio::spawn(async move { Store::open(&path).await })
+        }))
+        .await;
+        for store in opened {
+            let store = store.unwrap().unwrap();
+            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM _sqlx_migrations")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+            assert_eq!(n as usize, MIGRATOR.iter().count());
+        }
+        let newest = known_schema_version();
+        assert_eq!(
+            backups(dir.path()),
+            [format!("studio.db.before-{newest}.from-{first}.bak")]
+        );
+    }
+
+    #[tokio::test]
+    async fn an_upgrade_takes_a_copy_first_then_migrates() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = first_schema(dir.path()).await;
 
         let store = Store::open(dir.path()).await.unwrap();
         let newest = known_schema_version();
-        let copies: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".bak"))
-            .collect();
+        let copies = backups(dir.path());
         assert_eq!(
             copies,
             [format!("studio.db.before-{newest}.from-{first}.bak")]
