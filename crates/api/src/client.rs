@@ -318,7 +318,7 @@ impl Client {
                     .get(header::RETRY_AFTER)
                     .and_then(|v| v.to_str().ok()),
             );
-            let bytes = res.bytes().await.map_err(transport)?.to_vec();
+            let bytes = read_capped(res, status).await?;
             if !status.is_success() {
                 return Err(ApiError::from_response(
                     status.as_u16(),
@@ -350,6 +350,35 @@ fn transport(e: reqwest::Error) -> ApiError {
         source = s.source();
     }
     ApiError::Transport { message, timed_out }
+}
+
+/// The most of an answer read from the service: a task or an error is a few hundred bytes,
+/// so anything bigger is not an answer (and is not held in memory).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Reads `res`'s body, at most [`MAX_BODY_BYTES`]; a longer one is a malformed answer.
+async fn read_capped(
+    mut res: reqwest::Response,
+    status: reqwest::StatusCode,
+) -> Result<Vec<u8>, ApiError> {
+    let too_long = || ApiError::MalformedBody {
+        status: status.as_u16(),
+        detail: format!("the answer is longer than {} KiB", MAX_BODY_BYTES / 1024),
+    };
+    if res
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+    {
+        return Err(too_long());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = res.chunk().await.map_err(transport)? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(too_long());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Reads the task in a success answer's body; anything else is a malformed body (which

@@ -970,9 +970,14 @@ async fn fetch_outputs(inner: &Inner, job: Job) -> Result<(), EngineError> {
     match (video, frame) {
         (Ok(video), frame) => {
             let frame = frame.and_then(Result::ok);
-            let thumbnail = frame
-                .as_ref()
-                .and_then(|f| crate::preview::thumbnail(&f.path).ok());
+            // Decoding is CPU work: off the async threads.
+            let thumbnail = match frame.as_ref().map(|f| f.path.clone()) {
+                Some(path) => tokio::task::spawn_blocking(move || crate::preview::thumbnail(&path))
+                    .await
+                    .ok()
+                    .and_then(Result::ok),
+                None => None,
+            };
             inner
                 .transition(
                     &job,

@@ -34,9 +34,23 @@ pub fn thumbnail(path: &Path) -> Result<Thumbnail, PreviewError> {
     thumbnail_of(&bytes)
 }
 
-/// Makes a preview of an encoded image.
+/// The largest image decoded for a preview: a side longer than this, or a decode needing
+/// more memory, is refused before any pixel is allocated (a hostile file can claim any size
+/// in a few bytes). The service's largest output is 4K; reference frames are at most
+/// 6000 px a side.
+pub const MAX_SIDE: u32 = 8192;
+pub const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Makes a preview of an encoded image, within [`MAX_SIDE`] and [`MAX_DECODE_BYTES`]. It
+/// decodes and scales: call it on a blocking thread.
 pub fn thumbnail_of(bytes: &[u8]) -> Result<Thumbnail, PreviewError> {
-    let img = image::load_from_memory(bytes)?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    let mut reader = image::ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
+    reader.limits(limits);
+    let img = reader.decode()?;
     let img = if img.width() > MAX_WIDTH {
         let height =
             (u64::from(img.height()) * u64::from(MAX_WIDTH) / u64::from(img.width())).max(1) as u32;
@@ -142,6 +156,16 @@ mod tests {
         assert_eq!((t.width, t.height), (200, 100));
         let t = thumbnail_of(&png(1080, 1920)).unwrap();
         assert_eq!((t.width, t.height), (320, 568));
+    }
+
+    #[test]
+    fn an_image_wider_than_the_limit_is_refused_before_it_is_decoded() {
+        let err = thumbnail_of(&png(MAX_SIDE + 1, 2)).unwrap_err();
+        assert!(
+            matches!(&err, PreviewError::Image(image::ImageError::Limits(_))),
+            "{err}"
+        );
+        assert!(thumbnail_of(&png(MAX_SIDE, 2)).is_ok());
     }
 
     #[test]

@@ -114,8 +114,11 @@ pub async fn probe(url: &str, allow_loopback_http: bool) -> Result<Probe, ProbeE
         }
         body.extend_from_slice(&chunk);
     }
-    let preview = thumbnail_of(&body)
+    // Decoding is CPU work, bounded by the preview's limits: off the async threads.
+    let preview = tokio::task::spawn_blocking(move || thumbnail_of(&body))
+        .await
         .ok()
+        .and_then(Result::ok)
         .map(|t| format!("data:image/jpeg;base64,{}", base64(&t.jpeg)));
     Ok(Probe {
         kind: "image".into(),
