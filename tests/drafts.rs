@@ -63,7 +63,9 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
     );
     assert_eq!(check.estimate.basis, Basis::Scaled);
     assert_eq!(check.spend_guard, Some(300));
-    let err = drafts::submit(&studio, &bad, true, None).await.unwrap_err();
+    let err = drafts::submit(&studio, &bad, true, None, None)
+        .await
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
     assert_eq!(err.problems.len(), check.problems.len());
     assert!(
@@ -76,7 +78,7 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
         "prompt": "a slow aerial pull-back over a glacier at dawn",
         "quality_tier": "pro", "resolution": "4k", "duration": "15"
     }));
-    let err = drafts::submit(&studio, &big, false, None)
+    let err = drafts::submit(&studio, &big, false, None, None)
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::NeedsConfirmation);
@@ -86,7 +88,23 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
         err.message
     );
     assert!(service.ledger().requests.is_empty(), "nothing was sent");
-    let job = drafts::submit(&studio, &big, true, None).await.unwrap();
+    let job = drafts::submit(&studio, &big, true, None, Some("composer-1"))
+        .await
+        .unwrap();
+    // The same submission again (a page reloaded mid-submit, a second click): the same
+    // job, and one charge.
+    let again = drafts::submit(&studio, &big, true, None, Some("composer-1"))
+        .await
+        .unwrap();
+    assert_eq!(again.id, job.id);
+    let refused = drafts::submit(&studio, &big, true, None, Some("../etc"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.field.as_deref(),
+        Some("submission_id"),
+        "{refused:?}"
+    );
 
     // The job runs to the end, and its events reach the sink.
     for _ in 0..200 {
@@ -111,6 +129,11 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
     assert_eq!(seen.last().map(String::as_str), Some("ready"), "{seen:?}");
     let recent = drafts::recent(&studio, 10).await.unwrap();
     assert_eq!(recent.len(), 1);
+    assert_eq!(
+        service.ledger().charges.values().sum::<u32>(),
+        1,
+        "one submission, one charge"
+    );
     assert_eq!(recent[0].id, job.id);
     assert_eq!(recent[0].credits_used, Some(720));
     assert!(recent[0].seed.is_some());
@@ -170,7 +193,7 @@ async fn extend_from(studio: &Studio, source: &str, url: &str) {
         checked.problems.is_empty() && checked.lint.is_empty(),
         "{checked:?}"
     );
-    let job = drafts::submit(studio, &next, true, Some(&extension))
+    let job = drafts::submit(studio, &next, true, Some(&extension), None)
         .await
         .unwrap();
     assert_eq!(job.prompt, "The train pulls into a station at dawn.");

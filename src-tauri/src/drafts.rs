@@ -125,11 +125,14 @@ pub async fn check(
 
 /// Submits `draft`: refused with every problem when invalid (nothing stored or sent), and
 /// with `needs_confirmation` when its estimate is above the spend guard unless confirmed.
+/// Under a `submission_id` already used, it is the job made then (one submission, one
+/// charge).
 pub async fn submit(
     studio: &Studio,
     draft: &GenerationRequest,
     confirmed_spend: bool,
     extends: Option<&Extension>,
+    submission_id: Option<&str>,
 ) -> Result<JobSummary, IpcError> {
     let settings = Settings::load(&studio.profile).await?;
     // References uploaded to the storage: signed again if they would expire before the
@@ -172,7 +175,11 @@ pub async fn submit(
                     ),
                 ));
             }
-            let job = engine.submit_extending(draft, extends).await?;
+            // The same act of submitting, sent again, finds the job it made.
+            let job = match submission_id {
+                Some(id) => engine.submit_once(draft, extends, id).await?,
+                None => engine.submit_extending(draft, extends).await?,
+            };
             if !uploaded_keys.is_empty() {
                 studio::uploads::record(engine.store(), &job.id, &uploaded_keys).await?;
             }

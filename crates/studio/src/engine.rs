@@ -224,15 +224,71 @@ impl Engine {
         request: &GenerationRequest,
         extension: Option<&Extension>,
     ) -> Result<Job, EngineError> {
+        self.make_job(request, extension, None).await
+    }
+
+    /// [`Engine::submit_extending`] under a submission id the front end minted for one act
+    /// of submitting: when a job was already made under `submission_id`, that job is
+    /// returned and nothing new is stored, sent or charged.
+    pub async fn submit_once(
+        &self,
+        request: &GenerationRequest,
+        extension: Option<&Extension>,
+        submission_id: &str,
+    ) -> Result<Job, EngineError> {
+        let valid = !submission_id.is_empty()
+            && submission_id.len() <= 64
+            && submission_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            return Err(EngineError::Api(ApiError::Invalid {
+                problems: vec![seedance_api::Problem {
+                    field: "submission_id".into(),
+                    message: "must be 1 to 64 letters, digits, '-' or '_'".into(),
+                }],
+            }));
+        }
+        if let Some(job) = self.by_submission(submission_id).await? {
+            return Ok(job);
+        }
+        match self.make_job(request, extension, Some(submission_id)).await {
+            // Another call with the same id won the race: its job is the one.
+            Err(EngineError::Database(sqlx::Error::Database(db))) if db.is_unique_violation() => {
+                self.by_submission(submission_id)
+                    .await?
+                    .ok_or_else(|| EngineError::NoSuchJob(submission_id.into()))
+            }
+            other => other,
+        }
+    }
+
+    async fn by_submission(&self, submission_id: &str) -> Result<Option<Job>, EngineError> {
+        Ok(sqlx::query_as::<_, Job>(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE submission_id = ?"
+        ))
+        .bind(submission_id)
+        .fetch_optional(self.inner.store.pool())
+        .await?)
+    }
+
+    async fn make_job(
+        &self,
+        request: &GenerationRequest,
+        extension: Option<&Extension>,
+        submission_id: Option<&str>,
+    ) -> Result<Job, EngineError> {
         let person_prompt = request.prompt.trim().to_string();
         let Some(extension) = extension else {
-            return self.commit_intent(request, &person_prompt, None).await;
+            return self
+                .commit_intent(request, &person_prompt, None, submission_id)
+                .await;
         };
         if self.job(&extension.job_id).await?.is_none() {
             return Err(EngineError::NoSuchJob(extension.job_id.clone()));
         }
         let sent = extend::request_to_send(request, extension.from);
-        self.commit_intent(&sent, &person_prompt, Some(extension))
+        self.commit_intent(&sent, &person_prompt, Some(extension), submission_id)
             .await
     }
 
@@ -241,6 +297,7 @@ impl Engine {
         request: &GenerationRequest,
         person_prompt: &str,
         extension: Option<&Extension>,
+        submission_id: Option<&str>,
     ) -> Result<Job, EngineError> {
         let prepared = self.inner.client.prepare(request)?;
         let now = now_ms();
@@ -249,8 +306,9 @@ impl Engine {
         let mut tx = self.inner.store.write().await?;
         sqlx::query(
             "INSERT INTO jobs (id, created_at, updated_at, state, request_body, idempotency_key, prompt, mode, \
-             quality_tier, channel, aspect_ratio, resolution, duration, next_action_at, extends_id, extends_from) \
-             VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             quality_tier, channel, aspect_ratio, resolution, duration, next_action_at, extends_id, extends_from, \
+             submission_id) \
+             VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&id)
         .bind(now)
@@ -271,6 +329,7 @@ impl Engine {
         .bind(now)
         .bind(extension.map(|e| e.job_id.as_str()))
         .bind(extension.map(|e| e.from.as_str()))
+        .bind(submission_id)
         .execute(&mut *tx)
         .await?;
         let event = events::record(
@@ -382,7 +441,7 @@ impl Engine {
             .zip(job.extends_from.as_deref().and_then(ExtendFrom::parse));
         let extension = extension.map(|(job_id, from)| Extension { job_id, from });
         let new = self
-            .commit_intent(&request, &job.prompt, extension.as_ref())
+            .commit_intent(&request, &job.prompt, extension.as_ref(), None)
             .await?;
         sqlx::query("UPDATE jobs SET retry_of = ? WHERE id = ?")
             .bind(id)

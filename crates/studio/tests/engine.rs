@@ -374,6 +374,33 @@ async fn an_extension_sends_the_phrase_keeps_the_persons_prompt_and_its_retry_ke
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_submission_id_makes_one_job_and_one_charge_even_when_sent_at_once() {
+    let sb = Sandbox::start(sandbox_config((100, 200))).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(engine_config(dir.path(), &sb)).await.unwrap();
+    let same = request(11);
+    let sends = (0..4).map(|_| engine.submit_once(&same, None, "c-0123456789abcdef-0badf00d"));
+    let jobs = futures_util::future::join_all(sends).await;
+    let ids: std::collections::HashSet<String> = jobs.into_iter().map(|j| j.unwrap().id).collect();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    let id = ids.into_iter().next().unwrap();
+    let done = wait_final(&engine, &id).await;
+    assert_eq!(done.state(), JobState::Ready);
+    assert_eq!(sb.ledger().charges.values().sum::<u32>(), 1);
+    // Later, the same id is still that job; another id is another render.
+    let again = engine
+        .submit_once(&request(11), None, "c-0123456789abcdef-0badf00d")
+        .await
+        .unwrap();
+    assert_eq!(again.id, id);
+    assert!(matches!(
+        engine.submit_once(&request(11), None, "not valid!").await,
+        Err(EngineError::Api(seedance_api::ApiError::Invalid { .. }))
+    ));
+    engine.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outputs_that_died_leave_the_job_expired() {
     let sb = Sandbox::start(Config {
         output_ttl: Some(Duration::ZERO),

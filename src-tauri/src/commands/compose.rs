@@ -25,12 +25,14 @@ pub async fn job_submit(
     draft: GenerationRequest,
     confirmed_spend: bool,
     extends: Option<Extension>,
+    submission_id: Option<String>,
 ) -> Result<JobSummary, IpcError> {
     drafts::submit(
         &*state.studio().await?,
         &draft,
         confirmed_spend,
         extends.as_ref(),
+        submission_id.as_deref(),
     )
     .await
 }

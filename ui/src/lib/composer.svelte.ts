@@ -32,7 +32,36 @@ export const draft = $state({
   media: [] as Reference[],
   /** The render this draft continues (Extend), shown by its prompt; null for a new one. */
   extends: null as DraftExtension | null,
+  /** Renewed after each submission: with the request, it names one act of submitting. */
+  nonce: newNonce(),
 });
+
+function newNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The id of submitting `request` from this draft now: the same draft sent again (a page
+ * reloaded mid-submit, a second click) has the same id, so the engine returns the job it
+ * made instead of charging twice; any change to what is sent, or a finished submission
+ * (see `submittedOnce`), makes a new one.
+ */
+export function submissionId(d: typeof draft, request: GenerationRequest): string {
+  const text = JSON.stringify([request, d.extends?.job_id ?? null, d.extends?.from ?? null]);
+  // FNV-1a, 32 bits: to tell drafts apart, not to keep secrets.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `c-${d.nonce}-${hash.toString(16).padStart(8, "0")}`;
+}
+
+/** After a submission made its job: the next one, even of the same draft, is new. */
+export function submittedOnce(d: typeof draft): void {
+  d.nonce = newNonce();
+}
 
 export interface DraftExtension {
   job_id: string;
@@ -84,6 +113,7 @@ export function savedDraft(d: typeof draft): object {
     end: d.end?.url ?? null,
     media: d.media.map((r) => r.url),
     extends: d.extends,
+    nonce: d.nonce,
   };
 }
 
@@ -143,6 +173,7 @@ export function restoreDraft(d: typeof draft, kept: unknown): boolean {
     e && typeof e.job_id === "string" && (e.from === "clip" || e.from === "frame")
       ? { job_id: e.job_id, from: e.from, title: text(e.title) }
       : null;
+  if (typeof k.nonce === "string" && /^[0-9a-f]{16}$/.test(k.nonce)) d.nonce = k.nonce;
   return true;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { draft, restoreDraft, savedDraft } from "./composer.svelte";
+import { draft, restoreDraft, savedDraft, submissionId, submittedOnce, toRequest } from "./composer.svelte";
 
 describe("the kept draft", () => {
   it("comes back as it was saved, references as URLs to check again", () => {
@@ -46,5 +46,24 @@ describe("the kept draft", () => {
     expect(draft.start).toBeNull();
     expect(draft.media.length).toBe(12);
     expect(draft.extends).toBeNull();
+  });
+});
+
+describe("the submission id", () => {
+  it("is the same for the same draft sent again, and new after a change or a finished submission", () => {
+    draft.prompt = "a paper boat on a rain puddle";
+    const first = submissionId(draft, toRequest(draft, draft.prompt));
+    expect(first).toMatch(/^c-[0-9a-f]{16}-[0-9a-f]{8}$/);
+    expect(submissionId(draft, toRequest(draft, draft.prompt))).toBe(first);
+    // A reloaded page restores the draft with its nonce: the same id.
+    const kept = JSON.parse(JSON.stringify(savedDraft(draft)));
+    draft.nonce = "0000000000000000";
+    restoreDraft(draft, kept);
+    expect(submissionId(draft, toRequest(draft, draft.prompt))).toBe(first);
+    draft.prompt = "a paper boat on a rain puddle, at dusk";
+    const changed = submissionId(draft, toRequest(draft, draft.prompt));
+    expect(changed).not.toBe(first);
+    submittedOnce(draft);
+    expect(submissionId(draft, toRequest(draft, draft.prompt))).not.toBe(changed);
   });
 });

@@ -127,8 +127,13 @@ export function draftCheck(draft: GenerationRequest, extends_: Extension | null 
 }
 
 /** Submits a draft (continuing another render when `extends_` says which); `needs_confirmation` when it is above the spend guard. */
-export function jobSubmit(draft: GenerationRequest, confirmedSpend: boolean, extends_: Extension | null = null): Promise<JobSummary> {
-  return call<JobSummary>("job_submit", { draft, confirmedSpend, extends: extends_ });
+export function jobSubmit(
+  draft: GenerationRequest,
+  confirmedSpend: boolean,
+  extends_: Extension | null = null,
+  submissionId: string | null = null,
+): Promise<JobSummary> {
+  return call<JobSummary>("job_submit", { draft, confirmedSpend, extends: extends_, submissionId });
 }
 
 /** The composer's draft as last saved in the profile database, if any. */
