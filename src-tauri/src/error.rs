@@ -25,6 +25,9 @@ pub enum ErrorCode {
     NeedsConfirmation,
     /// A local file needs an upload storage before the service can fetch it.
     NeedsStorage,
+    /// A retry may be charged twice (its first send's outcome is unknown): ask that
+    /// explicitly, then repeat it with the double charge accepted.
+    MayChargeTwice,
     /// Anything else; the message says what.
     Internal,
 }
@@ -145,6 +148,7 @@ impl From<studio::EngineError> for IpcError {
             studio::EngineError::Api(api) => api.into(),
             studio::EngineError::Store(store) => store.into(),
             studio::EngineError::NoSuchJob(_) => Self::invalid("job", err),
+            studio::EngineError::MayChargeTwice(_) => Self::new(ErrorCode::MayChargeTwice, err),
             other => Self::internal(other),
         }
     }

@@ -192,10 +192,14 @@ pub async fn act(
     id: &str,
     action: &str,
     confirmed: bool,
+    accept_double_charge: bool,
 ) -> Result<JobSummary, IpcError> {
     studio
         .with_engine(async |engine| {
             let job = match action {
+                "retry" if confirmed && accept_double_charge => {
+                    engine.retry_accepting_double_charge(id).await
+                }
                 "retry" => engine.retry(id, confirmed).await,
                 "resend" => engine.resend(id).await,
                 "give_up" => engine.mark_failed(id).await,

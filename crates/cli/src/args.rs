@@ -52,6 +52,10 @@ pub enum Command {
     /// Render a failed job again (a new job, a new charge).
     Retry {
         job: String,
+        /// Retry even though the first send's outcome is unknown, so it may have been
+        /// charged already and this may charge again (`--yes` never implies it).
+        #[arg(long)]
+        accept_double_charge: bool,
         #[arg(long)]
         wait: bool,
         #[command(flatten)]

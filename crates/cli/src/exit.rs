@@ -74,7 +74,9 @@ impl From<studio::EngineError> for CliError {
         use studio::EngineError;
         match e {
             EngineError::Api(api) => api.into(),
-            EngineError::NoSuchJob(_) | EngineError::WrongState { .. } => Self::invalid(e),
+            EngineError::NoSuchJob(_)
+            | EngineError::WrongState { .. }
+            | EngineError::MayChargeTwice(_) => Self::invalid(e),
             other => Self::local(other),
         }
     }

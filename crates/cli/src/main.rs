@@ -67,9 +67,12 @@ async fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Resume { wait, waiting } => {
             commands::jobs::resume(&ctx, wait, waiting, json).await
         }
-        Command::Retry { job, wait, waiting } => {
-            commands::jobs::retry(&ctx, &job, wait, waiting, json).await
-        }
+        Command::Retry {
+            job,
+            accept_double_charge,
+            wait,
+            waiting,
+        } => commands::jobs::retry(&ctx, &job, accept_double_charge, wait, waiting, json).await,
         Command::List {
             search,
             status,

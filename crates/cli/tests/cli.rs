@@ -453,8 +453,27 @@ async fn retry_export_and_import() {
     assert_eq!(code, 4, "{failed}");
     assert_eq!(failed["status"], "failed");
     assert_eq!(failed["credits_refunded"], failed["credits_used"]);
-    let (code, retried) = env
+    // Had its first send's outcome been unknown when it was given up, a retry needs its
+    // own flag (it may charge twice), and nothing is sent without it.
+    let store = studio::Store::open(env.data.path()).await.unwrap();
+    sqlx::query("UPDATE jobs SET error_code = 'outcome_unknown' WHERE id = ?")
+        .bind(failed["job_id"].as_str().unwrap())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let (code, refused) = env
         .json(&["retry", failed["task_id"].as_str().unwrap(), "--json"])
+        .await;
+    assert_eq!(code, 2, "{refused}");
+    assert!(refused.to_string().contains("charge"), "{refused}");
+    assert_eq!(env.charges(), 1, "nothing was sent");
+    let (code, retried) = env
+        .json(&[
+            "retry",
+            failed["task_id"].as_str().unwrap(),
+            "--accept-double-charge",
+            "--json",
+        ])
         .await;
     assert_eq!(code, 0, "submitted: {retried}");
     assert_eq!(retried["retry_of"], failed["job_id"]);

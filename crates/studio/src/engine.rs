@@ -29,6 +29,9 @@ use crate::render_files;
 use crate::schedule::{PollContext, PollPlanning, median, next_poll_at};
 use crate::store::{Store, StoreError};
 
+/// The error code of a job whose first send's outcome was never learned.
+pub const OUTCOME_UNKNOWN: &str = "outcome_unknown";
+
 /// How an engine runs.
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -87,6 +90,10 @@ pub enum EngineError {
     Api(#[from] ApiError),
     #[error("No job {0}")]
     NoSuchJob(String),
+    #[error(
+        "Whether the service accepted the first send of {0} is unknown, so it may have been charged already: a retry is a new request and may charge a second time. Accept that explicitly to retry it."
+    )]
+    MayChargeTwice(String),
     #[error("Job {id} is {state}; {action} is only possible when it is {allowed}")]
     WrongState {
         id: String,
@@ -403,13 +410,19 @@ impl Engine {
             )
             .await?;
         let reason = job.attention_reason.clone().unwrap_or_default();
+        // Given up with its outcome unknown, it may yet have been charged: a retry says so.
+        let code = if job.error_code.as_deref() == Some(OUTCOME_UNKNOWN) {
+            OUTCOME_UNKNOWN
+        } else {
+            "abandoned"
+        };
         self.inner
             .transition(
                 &job,
                 JobState::Failed,
                 Changes::default()
                     .detail("Marked failed")
-                    .text("error_code", Some("abandoned".into()))
+                    .text("error_code", Some(code.into()))
                     .text(
                         "error_message",
                         Some(format!("Marked failed by hand: {reason}")),
@@ -422,13 +435,32 @@ impl Engine {
     }
 
     /// Starts a failed job again as a new job: a new render and a new charge, so the
-    /// caller must confirm.
+    /// caller must confirm. A job given up while the outcome of its first send was unknown
+    /// may have been charged already: that needs [`Engine::retry_accepting_double_charge`].
     pub async fn retry(&self, id: &str, confirmed: bool) -> Result<Job, EngineError> {
+        self.retry_consenting(id, confirmed, false).await
+    }
+
+    /// [`Engine::retry`], accepting that a job whose first send's outcome is unknown may be
+    /// charged twice (its own confirmation: a plain "yes" never implies it).
+    pub async fn retry_accepting_double_charge(&self, id: &str) -> Result<Job, EngineError> {
+        self.retry_consenting(id, true, true).await
+    }
+
+    async fn retry_consenting(
+        &self,
+        id: &str,
+        confirmed: bool,
+        double_charge_accepted: bool,
+    ) -> Result<Job, EngineError> {
         let job = self
             .expect_state(id, JobState::Failed, "retrying", "failed")
             .await?;
         if !confirmed {
             return Err(EngineError::NeedsConfirmation);
+        }
+        if job.error_code.as_deref() == Some(OUTCOME_UNKNOWN) && !double_charge_accepted {
+            return Err(EngineError::MayChargeTwice(id.into()));
         }
         let request: GenerationRequest =
             serde_json::from_str(&job.request_body).map_err(|e| ApiError::Setup {
@@ -724,6 +756,7 @@ async fn submit(inner: &Inner, mut job: Job) -> Result<(), EngineError> {
                 JobState::NeedsAttention,
                 Changes::default()
                     .detail("Needs a decision")
+                    .text("error_code", Some(OUTCOME_UNKNOWN.into()))
                     .text("attention_reason", Some(reason)),
             )
             .await?;

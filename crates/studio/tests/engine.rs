@@ -239,8 +239,9 @@ async fn a_restart_picks_up_where_the_last_run_stopped() {
     engine.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_outcome_unknown_for_a_day_waits_for_a_person() {
+/// An engine whose one job's sends were all dropped, parked a day later as needing a
+/// person with its outcome unknown.
+async fn parked_with_unknown_outcome() -> (Sandbox, tempfile::TempDir, Engine, Job) {
     let sb = Sandbox::start(sandbox_config((100, 200))).await.unwrap();
     sb.faults().push(Route::Submit, [Fault::Drop; 4]);
     let dir = tempfile::tempdir().unwrap();
@@ -250,9 +251,15 @@ async fn an_outcome_unknown_for_a_day_waits_for_a_person() {
     config.retry.max_delay = Duration::from_secs(1);
     let engine = Engine::start(config).await.unwrap();
     let job = engine.submit(&request(4)).await.unwrap();
-    // Wait until the first round of attempts has failed and the job is parked.
+    park_as_unknown(&engine, &job.id).await;
+    (sb, dir, engine, job)
+}
+
+/// Waits until the first round of attempts at `id` has failed, then makes it a day old:
+/// the engine parks it as needing a person, its outcome unknown.
+async fn park_as_unknown(engine: &Engine, id: &str) {
     for _ in 0..200 {
-        let j = engine.job(&job.id).await.unwrap().unwrap();
+        let j = engine.job(id).await.unwrap().unwrap();
         if j.state() == JobState::Submitting && j.error_message.is_some() {
             break;
         }
@@ -260,13 +267,18 @@ async fn an_outcome_unknown_for_a_day_waits_for_a_person() {
     }
     sqlx::query("UPDATE jobs SET first_sent_at = ?, next_action_at = 0 WHERE id = ?")
         .bind(now_ms() - 25 * 3_600_000)
-        .bind(&job.id)
+        .bind(id)
         .execute(engine.store().pool())
         .await
         .unwrap();
-    let parked = wait_final(&engine, &job.id).await;
+    let parked = wait_final(engine, id).await;
     assert_eq!(parked.state(), JobState::NeedsAttention);
     assert!(parked.attention_reason.unwrap().contains("still unknown"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outcome_unknown_for_a_day_waits_for_a_person() {
+    let (sb, _dir, engine, job) = parked_with_unknown_outcome().await;
     let sent_before = sb.ledger().requests.len();
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
@@ -275,6 +287,28 @@ async fn an_outcome_unknown_for_a_day_waits_for_a_person() {
         "not re-sent on its own"
     );
 
+    // Given up, then retried: a new key, so it needs its own consent to maybe pay twice.
+    let given_up = engine.mark_failed(&job.id).await.unwrap();
+    assert_eq!(
+        given_up.error_code.as_deref(),
+        Some(studio::engine::OUTCOME_UNKNOWN)
+    );
+    assert!(matches!(
+        engine.retry(&job.id, true).await,
+        Err(EngineError::MayChargeTwice(_))
+    ));
+    let retried = engine.retry_accepting_double_charge(&job.id).await.unwrap();
+    assert_ne!(retried.idempotency_key, job.idempotency_key);
+    assert_eq!(
+        wait_final(&engine, &retried.id).await.state(),
+        JobState::Ready
+    );
+    engine.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outcome_unknown_for_a_day_is_resent_with_its_own_key() {
+    let (sb, _dir, engine, job) = parked_with_unknown_outcome().await;
     let resent = engine.resend(&job.id).await.unwrap();
     assert_eq!(resent.state(), JobState::Submitting);
     assert_eq!(wait_final(&engine, &job.id).await.state(), JobState::Ready);

@@ -52,15 +52,24 @@ pub async fn job_delete(
     library::delete(&*state.studio().await?, &id, confirmed).await
 }
 
-/// `retry` (a new render, a new charge: confirm), `resend` or `give_up`.
+/// `retry` (a new render, a new charge: confirm; one whose first send's outcome is
+/// unknown also needs `accept_double_charge`), `resend` or `give_up`.
 #[tauri::command]
 pub async fn job_act(
     state: State<'_, AppState>,
     id: String,
     action: String,
     confirmed: bool,
+    accept_double_charge: Option<bool>,
 ) -> Result<JobSummary, IpcError> {
-    library::act(&*state.studio().await?, &id, &action, confirmed).await
+    library::act(
+        &*state.studio().await?,
+        &id,
+        &action,
+        confirmed,
+        accept_double_charge.unwrap_or(false),
+    )
+    .await
 }
 
 #[tauri::command]

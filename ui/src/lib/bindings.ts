@@ -11,7 +11,7 @@ field: string,
  */
 message: string, };
 
-export type ErrorCode = "setup" | "needs_key" | "invalid_input" | "offline" | "refused" | "needs_confirmation" | "needs_storage" | "internal";
+export type ErrorCode = "setup" | "needs_key" | "invalid_input" | "offline" | "refused" | "needs_confirmation" | "needs_storage" | "may_charge_twice" | "internal";
 
 export type IpcError = { code: ErrorCode, message: string, 
 /**

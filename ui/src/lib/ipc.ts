@@ -209,8 +209,13 @@ export function jobDelete(id: string, confirmed: boolean): Promise<void> {
 }
 
 /** `retry` (a new charge: confirm), `resend` or `give_up`. */
-export function jobAct(id: string, action: "retry" | "resend" | "give_up", confirmed: boolean): Promise<JobSummary> {
-  return call<JobSummary>("job_act", { id, action, confirmed });
+export function jobAct(
+  id: string,
+  action: "retry" | "resend" | "give_up",
+  confirmed: boolean,
+  acceptDoubleCharge = false,
+): Promise<JobSummary> {
+  return call<JobSummary>("job_act", { id, action, confirmed, acceptDoubleCharge });
 }
 
 export function creditsSummary(): Promise<CreditsSummary> {

@@ -117,6 +117,7 @@ pub async fn resume(
 pub async fn retry(
     ctx: &Context,
     reference: &str,
+    accept_double_charge: bool,
     wait: bool,
     waiting: Waiting,
     json: bool,
@@ -125,8 +126,13 @@ pub async fn retry(
     let failed = find(&store, reference).await?;
     let (jobs, exit) = ctx
         .with_engine(async |engine| {
-            // Asking for a retry is the confirmation: a new render and a new charge.
-            let job = engine.retry(&failed.id, true).await?;
+            // Asking for a retry is the confirmation: a new render and a new charge. One
+            // that may be charged twice needs its own flag.
+            let job = if accept_double_charge {
+                engine.retry_accepting_double_charge(&failed.id).await?
+            } else {
+                engine.retry(&failed.id, true).await?
+            };
             eprintln!("{}: a new render of {} (a new charge)", job.id, failed.id);
             follow_jobs(engine, std::slice::from_ref(&job.id), wait, waiting).await
         })
