@@ -229,11 +229,9 @@ pub async fn render_source(
             ));
         }
     };
-    let loopback_ok = studio
-        .with_engine(async |engine| Ok(engine.client().base_is_loopback()))
-        .await?;
+    let policy = studio.outbound().await?;
     if let Some(url) = url
-        && studio::references::probe(&url, loopback_ok).await.is_ok()
+        && studio::references::probe(&url, &policy).await.is_ok()
     {
         return Ok(RenderSource::Url(url));
     }

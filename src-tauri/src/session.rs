@@ -282,6 +282,19 @@ impl Studio {
     }
 
     /// The upload storage from Settings, with its secret from the keychain.
+    /// What outside URLs this studio may fetch: https to public hosts, the running API
+    /// base when it is on loopback, and the upload storage's endpoint.
+    pub async fn outbound(&self) -> Result<studio::outbound::Outbound, IpcError> {
+        let settings = Settings::load(&self.profile).await?;
+        let base = self
+            .with_engine(async |engine| Ok(engine.client().base_url()))
+            .await?;
+        Ok(studio::outbound::Outbound::new(
+            &base,
+            settings.storage.as_ref().map(|s| s.endpoint.as_str()),
+        ))
+    }
+
     pub async fn storage(&self) -> Result<studio::uploads::Storage, IpcError> {
         let settings = Settings::load(&self.profile).await?;
         let Some(config) = settings.storage else {

@@ -52,6 +52,8 @@ pub struct Config {
     /// Requests addressed to `127.0.0.1` are redirected (307) to `localhost` on the same
     /// port, as the real bare host redirects to `www.`.
     pub redirect_bare_host: bool,
+    /// A hostile file host: every output request is answered `302 Found` to this URL.
+    pub outputs_redirect_to: Option<String>,
     /// Seed for the sandbox's random choices (render times, failures, faults, seeds).
     pub rng_seed: Option<u64>,
     pub faults: FaultPlan,
@@ -75,6 +77,7 @@ impl Default for Config {
             state_dir: None,
             output_ttl: None,
             redirect_bare_host: false,
+            outputs_redirect_to: None,
             rng_seed: None,
             faults: FaultPlan::default(),
         }
@@ -91,6 +94,7 @@ usage: seedance-sandbox [--port N] [--key KEY]... [--credits N] [--render-ms MIN
                         [--render-by-settings]
                         [--rate N/SECS] [--fail-rate P] [--video-bytes N] [--state DIR]
                         [--output-ttl-ms MS] [--rng-seed N] [--redirect-bare-host]
+                        [--outputs-redirect-to URL]
                         [--fault-503 P] [--fault-500 P] [--fault-drop P] [--fault-lost P]
                         [--fault-malformed P] [--fault-slow P:MS] [--fault-cut P:BYTES]
                         [--script ROUTE:FAULT,...]
@@ -112,6 +116,8 @@ An emulator of the Seedance 2 video API on 127.0.0.1. The first line on stdout i
   --output-ttl-ms MS    output URLs die MS after the render finished (default: never)
   --rng-seed N          make random choices repeatable
   --redirect-bare-host  answer requests for 127.0.0.1 with a 307 to localhost
+Hostile file hosting (for the client's drills):
+  --outputs-redirect-to URL  answer every output request with a 302 to URL
 Faults on submissions and polls, by probability 0..1:
   --fault-503 P  --fault-500 P  --fault-drop P (closed before handling)
   --fault-lost P (handled and charged, then the answer is lost)
@@ -228,6 +234,17 @@ impl Config {
                 "--state" => config.state_dir = Some(PathBuf::from(v)),
                 "--output-ttl-ms" => config.output_ttl = Some(Duration::from_millis(number(f, v)?)),
                 "--rng-seed" => config.rng_seed = Some(number(f, v)?),
+                "--outputs-redirect-to" => {
+                    let absolute = v
+                        .parse::<hyper::Uri>()
+                        .is_ok_and(|u| u.scheme().is_some() && u.host().is_some());
+                    if !absolute || hyper::header::HeaderValue::from_str(v).is_err() {
+                        return Err(ConfigError(format!(
+                            "--outputs-redirect-to expects a URL, got {v:?}"
+                        )));
+                    }
+                    config.outputs_redirect_to = Some(value.clone());
+                }
                 "--fault-503" => {
                     let p = probability(f, v)?;
                     set_api_odds(&mut config.faults, |o| o.busy = p);

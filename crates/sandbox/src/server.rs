@@ -371,6 +371,15 @@ async fn route(
         && let Some(rest) = path.strip_prefix("/outputs/")
         && let Some((id, file)) = rest.split_once('/')
     {
+        if let Some(target) = &shared.config.outputs_redirect_to {
+            let mut res = Response::new(full(""));
+            *res.status_mut() = StatusCode::FOUND;
+            res.headers_mut().insert(
+                header::LOCATION,
+                HeaderValue::from_str(target).expect("checked to be a URL"),
+            );
+            return Ok(res);
+        }
         return download(shared, &req, id, file, trace).await;
     }
     Ok(error_response(

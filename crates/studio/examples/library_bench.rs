@@ -76,7 +76,7 @@ async fn download_bench(mb: u64) -> (Duration, Duration, u64) {
     engine.stop().await;
 
     // Three rounds, each curl then ours on the same file; medians are reported.
-    let http = studio::download::output_client();
+    let http = studio::outbound::Outbound::new(&sb.base_url(), None).client();
     let (mut curls, mut ourss, mut peak_growth) = (Vec::new(), Vec::new(), 0);
     for round in 0..3 {
         let curl_file = dir.path().join("curl.mp4");

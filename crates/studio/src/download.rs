@@ -2,10 +2,10 @@
 //! URLs die: streamed to a `.part` file (memory stays flat), resumed with `Range` after a
 //! cut, checked to be the type it claims, hashed, fsynced, then renamed into place. File
 //! names come from the job id and the detected type, never from the server. The API key is
-//! never sent to output hosts: this client has no credentials at all.
+//! never sent to output hosts: the client ([`crate::outbound::Outbound::client`]) has no
+//! credentials at all, and checks every hop.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use futures_util::StreamExt;
 
@@ -38,17 +38,6 @@ pub enum DownloadError {
         path: PathBuf,
         source: std::io::Error,
     },
-}
-
-/// The one HTTP client for output hosts: no auth, timeouts, the app's User-Agent.
-pub fn output_client() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .user_agent(seedance_api::client::user_agent())
-        .connect_timeout(Duration::from_secs(15))
-        .read_timeout(Duration::from_secs(60))
-        .build()
-        .expect("a client without custom TLS always builds")
 }
 
 /// What a downloaded file turned out to be.
@@ -132,7 +121,7 @@ pub async fn fetch(
     let res = req
         .send()
         .await
-        .map_err(|e| DownloadError::Network(e.to_string()))?;
+        .map_err(|e| DownloadError::Network(crate::outbound::describe(&e)))?;
     let status = res.status().as_u16();
     if matches!(status, 401 | 403 | 404 | 410) {
         return Err(DownloadError::Expired(status));
@@ -176,7 +165,7 @@ pub async fn fetch(
         let chunk = match chunk {
             Ok(chunk) => chunk,
             Err(e) => {
-                failed = Some(DownloadError::Network(e.to_string()));
+                failed = Some(DownloadError::Network(crate::outbound::describe(&e)));
                 break;
             }
         };
@@ -189,7 +178,7 @@ pub async fn fetch(
     drop(tx);
     let (head, sha256) = writer
         .await
-        .map_err(|e| DownloadError::Network(e.to_string()))??;
+        .map_err(|e| DownloadError::Network(crate::outbound::describe(&e)))??;
     if let Some(e) = failed {
         return Err(e);
     }

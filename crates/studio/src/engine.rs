@@ -25,6 +25,7 @@ use crate::download::{self, DownloadError, Kind};
 use crate::events::{self, JobEvent};
 use crate::extend::{self, ExtendFrom, Extension};
 use crate::job::{JOB_COLUMNS, Job, JobState, new_idempotency_key, new_job_id};
+use crate::outbound::Outbound;
 use crate::render_files;
 use crate::schedule::{PollContext, PollPlanning, median, next_poll_at};
 use crate::store::{Store, StoreError};
@@ -114,6 +115,9 @@ struct Inner {
     events: broadcast::Sender<JobEvent>,
     wake: Notify,
     busy: Mutex<HashSet<String>>,
+    /// What outside URLs may be fetched (outputs: https to public hosts, or the loopback
+    /// API base), and the client that checks it at every hop.
+    outbound: Outbound,
     outputs: reqwest::Client,
 }
 
@@ -169,6 +173,7 @@ impl Engine {
             std::process::id(),
             &crate::random::hex128()[..8]
         );
+        let outbound = Outbound::new(&config.base_url, None);
         let inner = Arc::new(Inner {
             store: store.clone(),
             client,
@@ -177,7 +182,8 @@ impl Engine {
             events: events.clone(),
             wake: Notify::new(),
             busy: Mutex::new(HashSet::new()),
-            outputs: download::output_client(),
+            outputs: outbound.client(),
+            outbound,
             config,
         });
         // Left-over partial downloads of finished jobs are of no further use.
@@ -907,6 +913,36 @@ async fn poll(inner: &Inner, job: Job) -> Result<(), EngineError> {
                     last_frame_url: None,
                     seed: None,
                 });
+                // Output URLs are checked before they are stored: one the app would not
+                // fetch (not https, a private address) is never kept or followed.
+                let refused = [&output.video_url, &output.last_frame_url]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|u| inner.outbound.check_str(u).err());
+                if let Some(refusal) = refused {
+                    inner
+                        .transition(
+                            &job,
+                            JobState::Failed,
+                            Changes::default()
+                                .detail("Output refused")
+                                .int("completed_at", Some(now))
+                                .int("seed", output.seed)
+                                .int(
+                                    "credits_used",
+                                    task.credits_used.map(|c| c as i64).or(job.credits_used),
+                                )
+                                .text("error_code", Some("output_refused".into()))
+                                .text(
+                                    "error_message",
+                                    Some(format!(
+                                        "The render finished, but its output cannot be fetched safely: {refusal}"
+                                    )),
+                                ),
+                        )
+                        .await?;
+                    return Ok(());
+                }
                 inner
                     .transition(
                         &job,

@@ -22,6 +22,7 @@ pub mod keychain;
 pub mod library;
 pub mod local_sandbox;
 pub mod logging;
+pub mod outbound;
 pub mod preview;
 pub mod private;
 pub mod random;

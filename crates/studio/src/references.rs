@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use serde::Serialize;
 
-use crate::download::output_client;
+use crate::outbound::Outbound;
 use crate::preview::thumbnail_of;
 
 /// The most of an image read for its preview.
@@ -35,34 +35,26 @@ pub enum ProbeError {
     Unreachable { url: String, detail: String },
 }
 
-/// Checks `url` (https; http only for loopback hosts when `allow_loopback_http`).
-pub async fn probe(url: &str, allow_loopback_http: bool) -> Result<Probe, ProbeError> {
-    let parsed =
-        url::Url::parse(url).map_err(|_| ProbeError::Refused(format!("{url:?} is not a URL")))?;
-    let loopback = parsed
-        .host()
-        .is_some_and(|h| seedance_api::validate::is_loopback(&h));
-    match parsed.scheme() {
-        "https" => {}
-        "http" if loopback && allow_loopback_http => {}
-        _ => {
-            return Err(ProbeError::Refused(format!(
-                "{url} must be a public https URL: the service fetches references itself"
-            )));
-        }
-    }
+/// Checks `url` under `policy` (https to a public host, or an origin the person chose),
+/// at every redirect too.
+pub async fn probe(url: &str, policy: &Outbound) -> Result<Probe, ProbeError> {
+    policy.check_str(url).map_err(|refusal| {
+        ProbeError::Refused(format!(
+            "{refusal}. The service fetches references itself, so they must be public https URLs"
+        ))
+    })?;
     let unreachable = |detail: String| ProbeError::Unreachable {
         url: url.to_string(),
         detail,
     };
-    let client = output_client();
+    let client = policy.client();
     let res = tokio::time::timeout(
         Duration::from_secs(15),
         client.get(url).header("Range", "bytes=0-").send(),
     )
     .await
     .map_err(|_| unreachable("no answer within 15 s".into()))?
-    .map_err(|e| unreachable(e.to_string()))?;
+    .map_err(|e| unreachable(crate::outbound::describe(&e)))?;
     let status = res.status();
     if !status.is_success() {
         return Err(unreachable(format!(
@@ -160,15 +152,17 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn only_https_or_loopback_http() {
-        for (url, loopback_ok) in [
-            ("ftp://example.com/a.png", true),
-            ("http://example.com/a.png", true),
-            ("http://127.0.0.1:9/a.png", false),
-            ("not a url", true),
+    async fn only_https_to_public_hosts_or_the_chosen_loopback_origin() {
+        let sandbox_base = Outbound::new("http://127.0.0.1:4000", None);
+        for url in [
+            "ftp://example.com/a.png",
+            "http://example.com/a.png",
+            "http://127.0.0.1:9/a.png",
+            "https://192.168.1.1/a.png",
+            "not a url",
         ] {
             assert!(
-                matches!(probe(url, loopback_ok).await, Err(ProbeError::Refused(_))),
+                matches!(probe(url, &sandbox_base).await, Err(ProbeError::Refused(_))),
                 "{url}"
             );
         }
@@ -183,7 +177,8 @@ mod tests {
         .await
         .unwrap();
         // A finished render's outputs are a JPEG and an MP4 served with Range support.
-        let client = output_client();
+        let policy = Outbound::new(&sandbox.base_url(), None);
+        let client = policy.client();
         let base = sandbox.base_url();
         let task: serde_json::Value = client
             .post(format!("{base}/api/v1/video/seedance2"))
@@ -199,7 +194,7 @@ mod tests {
             .unwrap();
         let id = task["id"].as_str().unwrap();
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let image = probe(&format!("{base}/outputs/{id}/last-frame.jpg"), true)
+        let image = probe(&format!("{base}/outputs/{id}/last-frame.jpg"), &policy)
             .await
             .unwrap();
         assert_eq!(image.kind, "image");
@@ -209,11 +204,11 @@ mod tests {
                 .unwrap()
                 .starts_with("data:image/jpeg;base64,/9j/")
         );
-        let video = probe(&format!("{base}/outputs/{id}/video.mp4"), true)
+        let video = probe(&format!("{base}/outputs/{id}/video.mp4"), &policy)
             .await
             .unwrap();
         assert_eq!((video.kind.as_str(), video.range_ok), ("video", Some(true)));
-        let missing = probe(&format!("{base}/outputs/nope/video.mp4"), true).await;
+        let missing = probe(&format!("{base}/outputs/nope/video.mp4"), &policy).await;
         assert!(
             matches!(missing, Err(ProbeError::Unreachable { .. })),
             "{missing:?}"

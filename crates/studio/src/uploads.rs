@@ -181,7 +181,9 @@ impl Storage {
             prefix: settings.prefix.trim_start_matches('/').to_string(),
             lifetime: Duration::from_secs(u64::from(settings.url_hours) * 3600)
                 .min(MAX_URL_LIFETIME),
-            client: crate::download::output_client(),
+            // The person chose the storage's origin; anything it redirects to elsewhere is
+            // held to the outside-fetch rules.
+            client: crate::outbound::Outbound::new("", Some(&settings.endpoint)).client(),
         })
     }
 

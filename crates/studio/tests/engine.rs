@@ -435,6 +435,43 @@ async fn one_submission_id_makes_one_job_and_one_charge_even_when_sent_at_once()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_output_host_redirecting_to_another_port_here_is_never_followed() {
+    // Something on this machine the download must never reach.
+    let target = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let target_port = target.local_addr().unwrap().port();
+    let reached = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = reached.clone();
+    tokio::spawn(async move {
+        while let Ok((_socket, _)) = target.accept().await {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    let sb = Sandbox::start(Config {
+        outputs_redirect_to: Some(format!("http://127.0.0.1:{target_port}/router/admin")),
+        ..sandbox_config((100, 200))
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(engine_config(dir.path(), &sb)).await.unwrap();
+    let job = engine.submit(&request(12)).await.unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let refused = loop {
+        let j = engine.job(&job.id).await.unwrap().unwrap();
+        if j.state() == JobState::Downloading
+            && let Some(message) = j.error_message.clone()
+        {
+            break message;
+        }
+        assert!(std::time::Instant::now() < deadline, "{j:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(refused.contains("only https"), "{refused}");
+    assert_eq!(reached.load(std::sync::atomic::Ordering::SeqCst), 0);
+    engine.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outputs_that_died_leave_the_job_expired() {
     let sb = Sandbox::start(Config {
         output_ttl: Some(Duration::ZERO),

@@ -102,7 +102,7 @@ proptest! {
         let dir = render_files::render_dir(&data, &id).unwrap();
         let saved = runtime()
             .block_on(download::fetch(
-                &download::output_client(),
+                &studio::outbound::Outbound::new(base, None).client(),
                 &url,
                 &dir,
                 render_files::VIDEO,

@@ -52,11 +52,8 @@ pub async fn reference_probe(
     state: State<'_, AppState>,
     url: String,
 ) -> Result<studio::references::Probe, IpcError> {
-    let studio = state.studio().await?;
-    let loopback_ok = studio
-        .with_engine(async |engine| Ok(engine.client().base_is_loopback()))
-        .await?;
-    studio::references::probe(url.trim(), loopback_ok)
+    let policy = state.studio().await?.outbound().await?;
+    studio::references::probe(url.trim(), &policy)
         .await
         .map_err(|e| IpcError::invalid("url", e))
 }
