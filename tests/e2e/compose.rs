@@ -38,46 +38,70 @@ async fn wait_attr(s: &Session, testid: &str, name: &str, want: &str) {
     panic!("{testid} never had {name}={want:?}");
 }
 
-/// An image the app can fetch: the last frame of a render of a private emulator.
-async fn image_url(sandbox: &seedance_sandbox::Sandbox) -> String {
+/// One raw HTTP/1.1 exchange with the emulator on `port`; the whole answer.
+async fn exchange(port: u16, request: String) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// An image the app may fetch: the last frame of a render made directly on the app's own
+/// Sandbox emulator (the one origin on loopback the app fetches from), once it is served.
+async fn image_url(data: &std::path::Path) -> String {
+    let port_file = data.join("sandbox/emulator.port");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let port: u16 = loop {
+        if let Some(port) = std::fs::read_to_string(&port_file)
+            .ok()
+            .and_then(|p| p.trim().parse().ok())
+        {
+            break port;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the emulator has no port"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     let body = r#"{"prompt":"a reference still"}"#;
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", sandbox.port()))
-        .await
-        .unwrap();
-    stream
-        .write_all(
-            format!(
-                "POST /api/v1/video/seedance2 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                seedance_sandbox::DEFAULT_KEY,
-                body.len()
-            )
-            .as_bytes(),
-        )
-        .await
-        .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.unwrap();
+    let answer = exchange(
+        port,
+        format!(
+            "POST /api/v1/video/seedance2 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            seedance_sandbox::DEFAULT_KEY,
+            body.len()
+        ),
+    )
+    .await;
     let json_start = answer.find('{').unwrap();
     let task: Value = serde_json::from_str(&answer[json_start..]).unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    format!(
-        "{}/outputs/{}/last-frame.jpg",
-        sandbox.base_url(),
-        task["id"].as_str().unwrap()
-    )
+    let path = format!("/outputs/{}/last-frame.jpg", task["id"].as_str().unwrap());
+    loop {
+        let head = exchange(
+            port,
+            format!("HEAD {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
+        )
+        .await;
+        if head.starts_with("HTTP/1.1 200") {
+            return format!("http://127.0.0.1:{port}{path}");
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the still was never served: {head}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
-    let images = seedance_sandbox::Sandbox::start(seedance_sandbox::Config {
-        render_time: seedance_sandbox::RenderTime::between_ms(10, 20),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let still = image_url(&images).await;
     let s = Session::start().await;
+    let still = image_url(&s.env.data_path()).await;
     s.wait_for_text("connection-mode", |t| t.starts_with("Sandbox"))
         .await;
 
@@ -239,20 +263,13 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
         s.screenshot(name).await;
     }
     s.end().await;
-    images.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn media_references_reorder_by_dragging_and_can_be_removed() {
-    let images = seedance_sandbox::Sandbox::start(seedance_sandbox::Config {
-        render_time: seedance_sandbox::RenderTime::between_ms(10, 20),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let first = image_url(&images).await;
-    let second = image_url(&images).await;
     let s = Session::start().await;
+    let first = image_url(&s.env.data_path()).await;
+    let second = image_url(&s.env.data_path()).await;
     for url in [&first, &second] {
         let input = s.css("#reference-media-url").await;
         input.send_keys(url).await.unwrap();
@@ -318,5 +335,4 @@ async fn media_references_reorder_by_dragging_and_can_be_removed() {
     wait_attr(&s, "reference-media", "data-count", "1").await;
     assert_eq!(order().await, [first]);
     s.end().await;
-    images.stop().await;
 }
