@@ -95,6 +95,64 @@ async fn drag_file_onto(s: &Session, testid: &str, file: &std::path::Path) {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let _ = source.kill();
     let _ = source.wait();
+    // WebKitGTK hands the file over by path only, as a web page could: the zone asks
+    // before anything is read, naming the file, and the person says yes.
+    let confirm = s
+        .css(&format!(
+            "[data-testid='{testid}'] [data-testid='local-confirm']"
+        ))
+        .await;
+    let named = confirm.text().await.unwrap();
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(named.contains(&name), "{named}");
+    s.css(&format!(
+        "[data-testid='{testid}'] [data-testid='local-confirm-yes']"
+    ))
+    .await
+    .click()
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_url_planted_by_a_page_is_not_read_until_confirmed() {
+    let s = Session::start().await;
+    // What a web page can put in a drag: a file:// URL and no file.
+    s.client
+        .execute(
+            "const zone = document.querySelector(\"[data-testid='reference-start']\"); \
+             const data = new DataTransfer(); \
+             data.setData('text/uri-list', 'file:///etc/passwd'); \
+             zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let confirm = s
+        .css("[data-testid='reference-start'] [data-testid='local-confirm']")
+        .await;
+    assert!(confirm.text().await.unwrap().contains("/etc/passwd"));
+    // Escape: nothing is read, nothing is added, nothing is said about the file.
+    s.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&fantoccini::key::Key::Escape.to_string())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let left = s
+        .client
+        .execute(
+            "const zone = document.querySelector(\"[data-testid='reference-start']\"); \
+             return [zone.dataset.count, !!zone.querySelector(\"[data-testid='local-confirm']\"), \
+                     !!zone.querySelector(\"[data-testid='field-problem']\")];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(left, serde_json::json!(["0", false, false]));
+    s.end().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -64,6 +64,8 @@ const en = {
   "compose.mediaRole":
     "Characters, motion, style or a source clip; say in the prompt what each one is for (media-to-video).",
   "compose.dropHere": "Drop an image or a link here, paste a URL, or type one:",
+  "compose.localConfirm": "Use these files from this computer? They will be read and uploaded to your storage. (A web page can name files on your computer in what it drags: use them only if you dragged them yourself.)",
+  "compose.localConfirmYes": "Use these files",
   "compose.urlPlaceholder": "https://…",
   "compose.add": "Add",
   "compose.remove": "Remove",
@@ -250,6 +252,8 @@ const ja: Record<MessageKey, string> = {
   "compose.media": "メディア参照（{n} / {max}）",
   "compose.mediaRole": "人物、動き、スタイル、元動画。それぞれの役割をプロンプトに書いてください（media-to-video）。",
   "compose.dropHere": "画像やリンクをここにドロップ、URL を貼り付け、または入力:",
+  "compose.localConfirm": "このコンピューターのこれらのファイルを使いますか？読み込んでストレージにアップロードします。（Web ページはドラッグする内容にコンピューター上のファイルを含められます。自分でドラッグした場合だけ使ってください。）",
+  "compose.localConfirmYes": "これらのファイルを使う",
   "compose.urlPlaceholder": "https://…",
   "compose.add": "追加",
   "compose.remove": "削除",
