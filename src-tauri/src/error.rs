@@ -110,7 +110,7 @@ impl From<studio::connection::ConnectError> for IpcError {
         use studio::connection::ConnectError;
         match err {
             ConnectError::NeedsKey | ConnectError::Keychain(_) => Self::needs_key(err),
-            ConnectError::Rate(_) => Self::setup(err),
+            ConnectError::Rate(_) | ConnectError::UnconfirmedHost(_) => Self::setup(err),
             ConnectError::Sandbox(_) => Self::internal(err),
         }
     }

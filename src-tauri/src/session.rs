@@ -318,8 +318,40 @@ impl Studio {
 
     /// Validates and stores the settings. A change that affects the connection (the Live
     /// base URL, the request budget margin) restarts the running mode.
-    pub async fn save_settings(&self, settings: Settings) -> Result<Settings, IpcError> {
+    /// Saves the settings. Pointing Live at a host other than the service's own needs the
+    /// key for that host (`host_key`): it replaces the stored one, so the key saved for the
+    /// service never goes anywhere else. Without it, `needs_confirmation` says so and
+    /// nothing is saved.
+    pub async fn save_settings(
+        &self,
+        settings: Settings,
+        host_key: Option<String>,
+    ) -> Result<Settings, IpcError> {
         let before = Settings::load(&self.profile).await?;
+        let mut settings = settings;
+        // Only the confirmation below sets it, never the caller.
+        settings.confirmed_base_host = before.confirmed_base_host.clone();
+        settings.validate()?;
+        match settings.foreign_host() {
+            None => settings.confirmed_base_host = None,
+            Some(host) if !settings.key_may_go_to_base() => {
+                let Some(key) = host_key.filter(|k| !k.trim().is_empty()) else {
+                    return Err(IpcError {
+                        field: Some("base_url".into()),
+                        ..IpcError::new(
+                            crate::error::ErrorCode::NeedsConfirmation,
+                            format!(
+                                "{host} is not the Seedance service. Live would send your API key there. Confirm the host, and enter the key to use with it (it replaces the stored key)."
+                            ),
+                        )
+                    });
+                };
+                let key = ApiKey::new(key.trim()).map_err(|e| IpcError::invalid("key", e))?;
+                self.keychain.set(&key).await?;
+                settings.confirmed_base_host = Some(host);
+            }
+            Some(_) => {}
+        }
         settings.save(&self.profile).await?;
         let reconnect =
             before.base_url != settings.base_url || before.budget_margin != settings.budget_margin;

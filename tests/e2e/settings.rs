@@ -295,3 +295,60 @@ async fn the_running_app_finishes_a_job_the_command_started() {
     s.end().await;
     live.stop().await;
 }
+
+/// Pointing Live at a host that is not the service's asks first, and for the key to use
+/// there: the key saved for the service is replaced, never sent to the new host.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_host_other_than_the_service_needs_confirming_with_its_own_key() {
+    let env = AppEnv::new();
+    let service = env.var("SEEDANCE_KEYCHAIN_SERVICE").unwrap().to_string();
+    let s = Session::start_with(env).await;
+    click(&s, "nav-settings").await;
+    type_key(&s, SENTINEL).await;
+
+    let base = s.wait_for("settings-base-url").await;
+    base.clear().await.unwrap();
+    base.send_keys("https://api.elsewhere.test").await.unwrap();
+    click(&s, "settings-save").await;
+    let asked = s
+        .wait_for_text("settings-host-confirm", |t| {
+            t.contains("api.elsewhere.test")
+        })
+        .await;
+    assert!(asked.contains("not the Seedance service"), "{asked}");
+    let stored = s.invoke("settings_get", json!({})).await;
+    assert_eq!(
+        stored["ok"]["base_url"], "https://seedance2ai.io",
+        "nothing saved yet"
+    );
+    // The page cannot confirm it by itself: a made-up confirmation is ignored.
+    let mut forged = stored["ok"].clone();
+    forged["base_url"] = json!("https://api.elsewhere.test");
+    forged["confirmed_base_host"] = json!("api.elsewhere.test");
+    let refused = s
+        .invoke("settings_save", json!({ "settings": forged }))
+        .await;
+    assert_eq!(refused["err"]["code"], "needs_confirmation", "{refused}");
+    assert_eq!(
+        secret_tool::lookup_api_key(&service).as_deref(),
+        Some(SENTINEL)
+    );
+
+    // Confirmed with the key for that host: saved, and that key replaces the other.
+    let other = "sk_other_host_4d2b8e61";
+    s.wait_for("settings-host-key")
+        .await
+        .send_keys(other)
+        .await
+        .unwrap();
+    click(&s, "settings-host-yes").await;
+    s.wait_for("settings-saved").await;
+    let stored = s.invoke("settings_get", json!({})).await;
+    assert_eq!(stored["ok"]["base_url"], "https://api.elsewhere.test");
+    assert_eq!(stored["ok"]["confirmed_base_host"], "api.elsewhere.test");
+    assert_eq!(
+        secret_tool::lookup_api_key(&service).as_deref(),
+        Some(other)
+    );
+    s.end().await;
+}

@@ -396,6 +396,10 @@ pub fn same_site(from: &Url, to: &Url) -> bool {
     let (Some(a), Some(b)) = (from.host_str(), to.host_str()) else {
         return false;
     };
+    // Another port is another server, even on the same host.
+    if from.port_or_known_default() != to.port_or_known_default() {
+        return false;
+    }
     let loopback = |u: &Url| u.host().is_some_and(|h| is_loopback(&h));
     if loopback(from) && loopback(to) {
         return from.scheme() == to.scheme();
@@ -449,6 +453,19 @@ mod tests {
         assert!(!same_site(
             &u("http://127.0.0.1:9/a"),
             &u("http://10.0.0.1:9/a")
+        ));
+        // The same host on another port is not where the key was saved for.
+        assert!(!same_site(
+            &u("https://seedance2ai.io/a"),
+            &u("https://www.seedance2ai.io:8443/a")
+        ));
+        assert!(!same_site(
+            &u("http://127.0.0.1:9/a"),
+            &u("http://localhost:10/a")
+        ));
+        assert!(same_site(
+            &u("https://seedance2ai.io/a"),
+            &u("https://www.seedance2ai.io:443/a")
         ));
     }
 

@@ -133,6 +133,21 @@ pub enum ConnectError {
     Sandbox(std::io::Error),
     #[error("SEEDANCE_RATE: {0}")]
     Rate(String),
+    #[error(
+        "Live points at {0}, which is not the Seedance service, and your key was not saved for it. Confirm that host in Settings and enter the key for it, or set the base URL back to https://seedance2ai.io."
+    )]
+    UnconfirmedHost(String),
+}
+
+/// Refuses a Live base URL the key was not saved for (`SEEDANCE_BASE_URL`, chosen for one
+/// run, is the developer's own choice).
+fn key_may_go(settings: &Settings, from_env: bool) -> Result<(), ConnectError> {
+    match settings.foreign_host() {
+        Some(host) if !from_env && !settings.key_may_go_to_base() => {
+            Err(ConnectError::UnconfirmedHost(host))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A mode made ready: where to send requests, with which key, into which history.
@@ -163,6 +178,7 @@ impl Connected {
             ConnectionMode::Live => {
                 let key = live_key.ok_or(ConnectError::NeedsKey)?;
                 let (base, from_env) = live_base_url(settings);
+                key_may_go(settings, from_env)?;
                 (base, from_env, key, key_source, None)
             }
             ConnectionMode::Sandbox => {
@@ -216,7 +232,10 @@ pub async fn test_live_key(
     key: ApiKey,
 ) -> Result<(bool, String), seedance_api::ApiError> {
     use seedance_api::{Client, ClientConfig, RequestBudget};
-    let (base_url, _) = live_base_url(settings);
+    let (base_url, from_env) = live_base_url(settings);
+    key_may_go(settings, from_env).map_err(|e| seedance_api::ApiError::Setup {
+        message: e.to_string(),
+    })?;
     let rate = Rate::from_env().map_err(|message| seedance_api::ApiError::Setup { message })?;
     let budget: std::sync::Arc<dyn RequestBudget> = std::sync::Arc::new(
         crate::budget::DbBudget::new(profile.clone(), rate, settings.budget_margin),

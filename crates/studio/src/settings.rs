@@ -75,7 +75,13 @@ pub struct Settings {
     pub notify_when_ready: bool,
     /// Where local reference files are uploaded; None until set up.
     pub storage: Option<crate::uploads::StorageSettings>,
+    /// A Live host other than the service's own that the person confirmed, entering the
+    /// key for it ([`Settings::key_may_go_to_base`]). Set only by that confirmation.
+    pub confirmed_base_host: Option<String>,
 }
+
+/// The service's own hosts: the key is saved for these.
+pub const SERVICE_HOSTS: [&str; 2] = ["seedance2ai.io", "www.seedance2ai.io"];
 
 impl Default for Settings {
     fn default() -> Self {
@@ -88,6 +94,7 @@ impl Default for Settings {
             theme: Theme::System,
             notify_when_ready: true,
             storage: None,
+            confirmed_base_host: None,
         }
     }
 }
@@ -106,6 +113,24 @@ pub enum SettingsError {
 const ROW: &str = "settings";
 
 impl Settings {
+    /// The Live base URL's host when it is not the service's own.
+    pub fn foreign_host(&self) -> Option<String> {
+        let host = url::Url::parse(&self.base_url)
+            .ok()?
+            .host_str()?
+            .to_ascii_lowercase();
+        (!SERVICE_HOSTS.contains(&host.as_str())).then_some(host)
+    }
+
+    /// Whether the stored key may be sent to the Live base URL: it is the service's own,
+    /// or the host the person confirmed (entering a key for it).
+    pub fn key_may_go_to_base(&self) -> bool {
+        match self.foreign_host() {
+            None => true,
+            Some(host) => self.confirmed_base_host.as_deref() == Some(host.as_str()),
+        }
+    }
+
     /// Checks every setting; the error names the field and what is allowed.
     pub fn validate(&self) -> Result<(), SettingsError> {
         let invalid = |field, message: String| Err(SettingsError::Invalid { field, message });
@@ -277,5 +302,21 @@ mod tests {
         let s = Settings::load(&store).await.unwrap();
         assert_eq!(s.theme, Theme::Light);
         assert_eq!(s.base_url, seedance_api::DEFAULT_BASE_URL);
+    }
+
+    #[test]
+    fn the_key_goes_to_the_service_or_to_a_host_that_was_confirmed() {
+        let mut s = Settings::default();
+        assert_eq!(s.foreign_host(), None);
+        assert!(s.key_may_go_to_base());
+        s.base_url = "https://www.seedance2ai.io".into();
+        assert!(s.key_may_go_to_base());
+        s.base_url = "https://evil.test/api".into();
+        assert_eq!(s.foreign_host().as_deref(), Some("evil.test"));
+        assert!(!s.key_may_go_to_base());
+        s.confirmed_base_host = Some("other.test".into());
+        assert!(!s.key_may_go_to_base(), "confirmed for another host");
+        s.confirmed_base_host = Some("evil.test".into());
+        assert!(s.key_may_go_to_base());
     }
 }

@@ -12,13 +12,19 @@ pub async fn settings_get(state: State<'_, AppState>) -> Result<Settings, IpcErr
 }
 
 /// Stores the settings when every field is valid; otherwise the error names the field and
-/// nothing is stored.
+/// nothing is stored. A Live host other than the service's own needs `host_key`, the key
+/// for that host (see `Studio::save_settings`).
 #[tauri::command]
 pub async fn settings_save(
     state: State<'_, AppState>,
     settings: Settings,
+    host_key: Option<String>,
 ) -> Result<Settings, IpcError> {
-    state.studio().await?.save_settings(settings).await
+    state
+        .studio()
+        .await?
+        .save_settings(settings, host_key)
+        .await
 }
 
 /// Stores the upload storage's secret access key in the OS keychain.

@@ -91,7 +91,12 @@ spend_guard_credits: number | null, language: Language, theme: Theme, notify_whe
 /**
  * Where local reference files are uploaded; None until set up.
  */
-storage: StorageSettings | null, };
+storage: StorageSettings | null, 
+/**
+ * A Live host other than the service's own that the person confirmed, entering the
+ * key for it ([`Settings::key_may_go_to_base`]). Set only by that confirmation.
+ */
+confirmed_base_host: string | null, };
 
 export type GenerationRequest = { mode?: Mode, quality_tier?: QualityTier, channel?: Channel, prompt: string, aspect_ratio?: AspectRatio, 
 /**

@@ -112,8 +112,9 @@ export function settingsGet(): Promise<Settings> {
 }
 
 /** Stores the settings, or fails naming the field at fault (nothing stored). */
-export function settingsSave(settings: Settings): Promise<Settings> {
-  return call<Settings>("settings_save", { settings });
+/** Saves the settings; a Live host other than the service's own needs the key for it. */
+export function settingsSave(settings: Settings, hostKey: string | null = null): Promise<Settings> {
+  return call<Settings>("settings_save", { settings, hostKey });
 }
 
 /** Writes a diagnostics report (no key in it) and returns its path. */
