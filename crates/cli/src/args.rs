@@ -43,6 +43,9 @@ pub enum Command {
     },
     /// Finish all unfinished work (as the app does when it starts).
     Resume {
+        /// One job that needs a decision, to try again (its download, or its send with the
+        /// original Idempotency-Key: never a new charge). Without it, every unfinished job.
+        job: Option<String>,
         /// Follow every job to the end, not only until it is submitted.
         #[arg(long)]
         wait: bool,

@@ -64,9 +64,16 @@ async fn run(cli: Cli) -> Result<Exit, CliError> {
         Command::Status { job } => commands::jobs::status(&ctx, &job, false, json).await,
         Command::Show { job } => commands::jobs::status(&ctx, &job, true, json).await,
         Command::Wait { jobs, waiting } => commands::jobs::wait(&ctx, &jobs, waiting, json).await,
-        Command::Resume { wait, waiting } => {
-            commands::jobs::resume(&ctx, wait, waiting, json).await
-        }
+        Command::Resume {
+            job: Some(job),
+            wait,
+            waiting,
+        } => commands::jobs::resume_one(&ctx, &job, wait, waiting, json).await,
+        Command::Resume {
+            job: None,
+            wait,
+            waiting,
+        } => commands::jobs::resume(&ctx, wait, waiting, json).await,
         Command::Retry {
             job,
             accept_double_charge,

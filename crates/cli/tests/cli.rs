@@ -495,6 +495,43 @@ async fn retry_export_and_import() {
     assert_eq!(imported["imported"], 2);
 }
 
+/// `seedance resume JOB`: a job that needs a decision (here, a download that gave up) is
+/// tried again and followed to the end, with no new charge.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resume_of_one_job_tries_it_again_without_a_new_charge() {
+    let env = Env::new((200, 400)).await;
+    let (code, done) = env
+        .json(&[
+            "generate",
+            "--prompt",
+            "a kite over dunes at noon",
+            "--wait",
+            "--json",
+        ])
+        .await;
+    assert_eq!(code, 0, "{done}");
+    let id = done["job_id"].as_str().unwrap().to_string();
+    let store = studio::Store::open(env.data.path()).await.unwrap();
+    sqlx::query(
+        "UPDATE jobs SET state = 'needs_attention', attention_reason = 'download stopped', \
+         video_path = NULL, download_failures = 8 WHERE id = ?",
+    )
+    .bind(&id)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let (code, resumed) = env.json(&["resume", &id, "--wait", "--json"]).await;
+    assert_eq!(code, 0, "{resumed}");
+    let job = if resumed.is_array() {
+        resumed[0].clone()
+    } else {
+        resumed
+    };
+    assert_eq!(job["status"], "ready", "{job}");
+    assert!(job["video_path"].as_str().is_some_and(|p| !p.is_empty()));
+    assert_eq!(env.charges(), 1, "no new charge");
+}
+
 /// `seedance import` of what is not an export file: a device that never ends, a FIFO with no
 /// writer, a folder. Each is refused within a second, with exit 2 and what it is.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -54,6 +54,8 @@ pub struct Config {
     pub redirect_bare_host: bool,
     /// A hostile file host: every output request is answered `302 Found` to this URL.
     pub outputs_redirect_to: Option<String>,
+    /// A hostile file host of another kind (see [`HostileOutputs`]).
+    pub hostile_outputs: Option<HostileOutputs>,
     /// Seed for the sandbox's random choices (render times, failures, faults, seeds).
     pub rng_seed: Option<u64>,
     pub faults: FaultPlan,
@@ -78,8 +80,37 @@ impl Default for Config {
             output_ttl: None,
             redirect_bare_host: false,
             outputs_redirect_to: None,
+            hostile_outputs: None,
             rng_seed: None,
             faults: FaultPlan::default(),
+        }
+    }
+}
+
+/// How outputs are served when the file host misbehaves on purpose, for the client's drills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostileOutputs {
+    /// A body that never ends and starts like a web page (`<!DOCTYPE html>`), chunked.
+    EndlessHtml,
+    /// A body that never ends and starts like an MP4 (an `ftyp` box), chunked.
+    EndlessMp4,
+    /// Every output request answers 500.
+    Always500,
+    /// The real file, at this many bytes per second.
+    Throttle(u64),
+}
+
+impl HostileOutputs {
+    pub fn parse(v: &str) -> Option<Self> {
+        match v {
+            "endless-html" => Some(Self::EndlessHtml),
+            "endless-mp4" => Some(Self::EndlessMp4),
+            "always-500" => Some(Self::Always500),
+            _ => v
+                .strip_prefix("throttle=")
+                .and_then(|n| n.parse().ok())
+                .filter(|n| *n > 0)
+                .map(Self::Throttle),
         }
     }
 }
@@ -94,7 +125,7 @@ usage: seedance-sandbox [--port N] [--key KEY]... [--credits N] [--render-ms MIN
                         [--render-by-settings]
                         [--rate N/SECS] [--fail-rate P] [--video-bytes N] [--state DIR]
                         [--output-ttl-ms MS] [--rng-seed N] [--redirect-bare-host]
-                        [--outputs-redirect-to URL]
+                        [--outputs-redirect-to URL] [--hostile-outputs MODE]
                         [--fault-503 P] [--fault-500 P] [--fault-drop P] [--fault-lost P]
                         [--fault-malformed P] [--fault-slow P:MS] [--fault-cut P:BYTES]
                         [--script ROUTE:FAULT,...]
@@ -118,6 +149,8 @@ An emulator of the Seedance 2 video API on 127.0.0.1. The first line on stdout i
   --redirect-bare-host  answer requests for 127.0.0.1 with a 307 to localhost
 Hostile file hosting (for the client's drills):
   --outputs-redirect-to URL  answer every output request with a 302 to URL
+  --hostile-outputs MODE     endless-html | endless-mp4 (chunked bodies that never end),
+                             always-500, or throttle=BYTES_PER_SEC
 Faults on submissions and polls, by probability 0..1:
   --fault-503 P  --fault-500 P  --fault-drop P (closed before handling)
   --fault-lost P (handled and charged, then the answer is lost)
@@ -234,6 +267,13 @@ impl Config {
                 "--state" => config.state_dir = Some(PathBuf::from(v)),
                 "--output-ttl-ms" => config.output_ttl = Some(Duration::from_millis(number(f, v)?)),
                 "--rng-seed" => config.rng_seed = Some(number(f, v)?),
+                "--hostile-outputs" => {
+                    config.hostile_outputs = Some(HostileOutputs::parse(v).ok_or_else(|| {
+                        ConfigError(format!(
+                            "--hostile-outputs expects endless-html, endless-mp4, always-500 or throttle=BYTES_PER_SEC, got {v:?}"
+                        ))
+                    })?);
+                }
                 "--outputs-redirect-to" => {
                     let absolute = v
                         .parse::<hyper::Uri>()

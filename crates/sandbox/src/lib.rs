@@ -25,7 +25,7 @@ pub mod rules;
 mod server;
 mod store;
 
-pub use config::{Config, ConfigError, RenderTime};
+pub use config::{Config, ConfigError, HostileOutputs, RenderTime};
 pub use faults::{Fault, FaultPlan, Route};
 pub use ledger::{Ledger, LedgerEntry};
 pub use server::Sandbox;

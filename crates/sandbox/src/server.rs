@@ -712,6 +712,25 @@ async fn download(
             "This output URL has expired",
         ));
     }
+    match shared.config.hostile_outputs {
+        Some(crate::config::HostileOutputs::Always500) => {
+            return Ok(error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "The file host failed",
+            ));
+        }
+        Some(crate::config::HostileOutputs::EndlessHtml) => {
+            return Ok(endless(b"<!DOCTYPE html><html><body>", "text/html"));
+        }
+        Some(crate::config::HostileOutputs::EndlessMp4) => {
+            return Ok(endless(
+                b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2",
+                "video/mp4",
+            ));
+        }
+        _ => {}
+    }
     let (mp4, jpeg) = sample(&task.generation.aspect_ratio);
     let (content, content_type) = match file {
         "video.mp4" => (
@@ -764,7 +783,12 @@ async fn download(
             Some(Fault::CutAfter(n)) => Some(n),
             _ => None,
         };
-        body_stream(content, start, end, cut)
+        match shared.config.hostile_outputs {
+            Some(crate::config::HostileOutputs::Throttle(rate)) => {
+                throttled(content, start, end, rate)
+            }
+            _ => body_stream(content, start, end, cut),
+        }
     };
     let mut res = Response::new(body);
     *res.status_mut() = status;
@@ -779,6 +803,28 @@ async fn download(
         );
     }
     Ok(res)
+}
+
+/// A 200 whose chunked body starts with `head` and never ends (until the client hangs up).
+fn endless(head: &'static [u8], content_type: &'static str) -> Response<Body> {
+    let filler = Bytes::from(vec![b'x'; CHUNK]);
+    let data = futures_util::stream::once(async move { Bytes::from_static(head) })
+        .chain(futures_util::stream::repeat(filler))
+        .map(|b| Ok::<_, io::Error>(Frame::data(b)));
+    let mut res = Response::new(BodyExt::boxed(StreamBody::new(data)));
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    res
+}
+
+/// The body of `[start, end)` at `rate` bytes per second, in tenths of a second.
+fn throttled(content: VirtualFile, start: u64, end: u64, rate: u64) -> Body {
+    let step = (rate / 10).max(1) as usize;
+    let data = futures_util::stream::iter(content.chunks(start, end, step)).then(|b| async move {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        Ok::<_, io::Error>(Frame::data(b))
+    });
+    BodyExt::boxed(StreamBody::new(data))
 }
 
 /// The body of `[start, end)`, cut with an error after `cut` bytes when asked.

@@ -38,7 +38,68 @@ pub enum DownloadError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("the file is larger than the {cap} bytes a {what} may be ({env} raises it)")]
+    TooLarge {
+        cap: u64,
+        what: &'static str,
+        env: &'static str,
+    },
+    #[error("the download took longer than {} s and was stopped; it resumes on the next attempt", .0.as_secs())]
+    TooSlow(std::time::Duration),
 }
+
+/// How big an output may be, by kind: defaults 2 GiB for a video and 50 MiB for a frame,
+/// `SEEDANCE_MAX_VIDEO_BYTES` / `SEEDANCE_MAX_IMAGE_BYTES` to change them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caps {
+    pub video: u64,
+    pub image: u64,
+}
+
+pub const VIDEO_CAP_ENV: &str = "SEEDANCE_MAX_VIDEO_BYTES";
+pub const IMAGE_CAP_ENV: &str = "SEEDANCE_MAX_IMAGE_BYTES";
+
+impl Default for Caps {
+    fn default() -> Self {
+        Self {
+            video: 2 * 1024 * 1024 * 1024,
+            image: 50 * 1024 * 1024,
+        }
+    }
+}
+
+impl Caps {
+    /// The defaults, with the environment's overrides (a value that is not a number of
+    /// bytes is ignored).
+    pub fn from_env() -> Self {
+        let read = |name: &str, default: u64| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .filter(|n: &u64| *n > 0)
+                .unwrap_or(default)
+        };
+        let d = Self::default();
+        Self {
+            video: read(VIDEO_CAP_ENV, d.video),
+            image: read(IMAGE_CAP_ENV, d.image),
+        }
+    }
+
+    /// The cap for a download that accepts `allowed`, and how to say it.
+    fn for_kinds(&self, allowed: &[Kind]) -> (u64, &'static str, &'static str) {
+        if allowed.contains(&Kind::Mp4) {
+            (self.video, "video", VIDEO_CAP_ENV)
+        } else {
+            (self.image, "frame", IMAGE_CAP_ENV)
+        }
+    }
+}
+
+/// Free space kept while a download of unknown size streams: below this, it stops.
+const FREE_SPACE_FLOOR: u64 = 64 * 1024 * 1024;
+/// How often (in bytes written) free space is looked at again when the size is unknown.
+const FREE_SPACE_EVERY: u64 = 16 * 1024 * 1024;
 
 /// What a downloaded file turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,19 +152,81 @@ pub fn free_space(dir: &Path) -> Option<u64> {
     (rc == 0).then(|| stat.f_bavail as u64 * stat.f_frsize as u64)
 }
 
-/// Downloads `url` into `dir/<stem>.<ext>`, accepting only the `allowed` kinds.
-///
-/// A `dir/<stem>.part` left by an earlier attempt is resumed with a `Range` request; only a
-/// 206 that starts exactly where it was asked is appended to, anything else starts over.
-/// `on_progress` gets (bytes so far, total if known).
+/// How a download is bounded: the size caps, and how long one attempt may take.
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    pub caps: Caps,
+    pub attempt: std::time::Duration,
+}
+
+impl Default for Bounds {
+    fn default() -> Self {
+        Self {
+            caps: Caps::default(),
+            attempt: std::time::Duration::from_secs(20 * 60),
+        }
+    }
+}
+
+/// [`fetch_bounded`] with the default bounds.
 pub async fn fetch(
     http: &reqwest::Client,
     url: &str,
     dir: &Path,
     stem: &str,
     allowed: &[Kind],
+    on_progress: impl FnMut(u64, Option<u64>),
+) -> Result<Saved, DownloadError> {
+    fetch_bounded(
+        http,
+        url,
+        dir,
+        stem,
+        allowed,
+        Bounds::default(),
+        on_progress,
+    )
+    .await
+}
+
+/// Downloads `url` into `dir/<stem>.<ext>`, accepting only the `allowed` kinds, within
+/// `bounds`: a body larger than the cap (announced or streamed) is refused, one whose first
+/// bytes are not an allowed kind (an HTML page, say) is abandoned at once, free space is
+/// looked at again while a body of unknown size streams, and the attempt stops after
+/// `bounds.attempt`.
+///
+/// A `dir/<stem>.part` left by an earlier attempt is resumed with a `Range` request; only a
+/// 206 that starts exactly where it was asked is appended to, anything else starts over.
+/// `on_progress` gets (bytes so far, total if known).
+pub async fn fetch_bounded(
+    http: &reqwest::Client,
+    url: &str,
+    dir: &Path,
+    stem: &str,
+    allowed: &[Kind],
+    bounds: Bounds,
+    on_progress: impl FnMut(u64, Option<u64>),
+) -> Result<Saved, DownloadError> {
+    // What was written before the time ran out stays: the next attempt resumes it.
+    tokio::time::timeout(
+        bounds.attempt,
+        fetch_once(http, url, dir, stem, allowed, bounds.caps, on_progress),
+    )
+    .await
+    .unwrap_or(Err(DownloadError::TooSlow(bounds.attempt)))
+}
+
+async fn fetch_once(
+    http: &reqwest::Client,
+    url: &str,
+    dir: &Path,
+    stem: &str,
+    allowed: &[Kind],
+    caps: Caps,
     mut on_progress: impl FnMut(u64, Option<u64>),
 ) -> Result<Saved, DownloadError> {
+    let (cap, what, env) = caps.for_kinds(allowed);
+    let too_large = || DownloadError::TooLarge { cap, what, env };
     let disk = |path: &Path| {
         let path = path.to_path_buf();
         move |source| DownloadError::Disk { path, source }
@@ -142,6 +265,10 @@ pub async fn fetch(
             .is_some_and(|v| v.starts_with(&format!("bytes {have}-")));
     let start = if resumes { have } else { 0 };
     let total = res.content_length().map(|n| n + start);
+    if total.is_some_and(|t| t > cap) {
+        let _ = tokio::fs::remove_file(&part).await;
+        return Err(too_large());
+    }
     if let (Some(total), Some(free)) = (total, free_space(dir)) {
         let needed = total - start;
         if needed > free {
@@ -161,6 +288,10 @@ pub async fn fetch(
     let mut size = start;
     let mut stream = res.bytes_stream();
     let mut failed = None;
+    // A fresh body is judged by its first bytes, before it is written out at length.
+    let mut head: Vec<u8> = Vec::new();
+    let mut judged = start > 0;
+    let mut next_space_check = FREE_SPACE_EVERY;
     while let Some(chunk) = stream.next().await {
         let chunk = match chunk {
             Ok(chunk) => chunk,
@@ -170,6 +301,34 @@ pub async fn fetch(
             }
         };
         size += chunk.len() as u64;
+        if size > cap {
+            failed = Some(too_large());
+            break;
+        }
+        if !judged {
+            head.extend_from_slice(&chunk[..chunk.len().min(16 - head.len().min(16))]);
+            if head.len() >= 12 {
+                judged = true;
+                if !Kind::sniff(&head).is_some_and(|k| allowed.contains(&k)) {
+                    failed = Some(DownloadError::WrongType {
+                        expected: allowed.first().map_or("file", |k| k.extension()),
+                        found: head.clone(),
+                    });
+                    break;
+                }
+            }
+        }
+        if total.is_none() && size - start >= next_space_check {
+            next_space_check += FREE_SPACE_EVERY;
+            if let Some(free) = free_space(dir).filter(|f| *f < FREE_SPACE_FLOOR) {
+                failed = Some(DownloadError::NoSpace {
+                    needed: FREE_SPACE_FLOOR,
+                    free,
+                    dir: dir.to_path_buf(),
+                });
+                break;
+            }
+        }
         if tx.send(chunk).await.is_err() {
             break; // the writer failed; its error is reported below
         }
@@ -180,6 +339,13 @@ pub async fn fetch(
         .await
         .map_err(|e| DownloadError::Network(crate::outbound::describe(&e)))??;
     if let Some(e) = failed {
+        // What is not the file, or too much of it, is of no use to a later attempt.
+        if matches!(
+            e,
+            DownloadError::WrongType { .. } | DownloadError::TooLarge { .. }
+        ) {
+            let _ = tokio::fs::remove_file(&part).await;
+        }
         return Err(e);
     }
     if let Some(total) = total

@@ -59,6 +59,10 @@ pub struct EngineConfig {
     /// How often other processes' events are picked up.
     pub follow_every: Duration,
     pub planning: PollPlanning,
+    /// Size caps of outputs and the time one download attempt may take.
+    pub download: download::Bounds,
+    /// Failed download attempts in a row before a person is asked.
+    pub max_download_failures: u32,
 }
 
 impl EngineConfig {
@@ -77,6 +81,11 @@ impl EngineConfig {
             unknown_outcome_limit: Duration::from_secs(24 * 3600),
             follow_every: Duration::from_millis(300),
             planning: PollPlanning::Planned,
+            download: download::Bounds {
+                caps: download::Caps::from_env(),
+                ..download::Bounds::default()
+            },
+            max_download_failures: 8,
         }
     }
 }
@@ -396,6 +405,7 @@ impl Engine {
                     .detail(detail)
                     .int("next_action_at", Some(now))
                     .int("first_sent_at", Some(now))
+                    .int("download_failures", Some(0))
                     .text("attention_reason", None),
             )
             .await?;
@@ -1051,12 +1061,13 @@ async fn fetch_outputs(inner: &Inner, job: Job) -> Result<(), EngineError> {
     };
     let mut crashed = false;
     let mut last_event = 0i64;
-    let video = download::fetch(
+    let video = download::fetch_bounded(
         &inner.outputs,
         &video_url,
         &dir,
         render_files::VIDEO,
         &[Kind::Mp4],
+        inner.config.download,
         |done, total| {
             if !crashed {
                 crashed = true;
@@ -1082,12 +1093,13 @@ async fn fetch_outputs(inner: &Inner, job: Job) -> Result<(), EngineError> {
     .await;
     let frame = match (&video, &job.last_frame_url) {
         (Ok(_), Some(url)) => Some(
-            download::fetch(
+            download::fetch_bounded(
                 &inner.outputs,
                 url,
                 &dir,
                 render_files::LAST_FRAME,
                 &[Kind::Jpeg, Kind::Png],
+                inner.config.download,
                 |_, _| {},
             )
             .await,
@@ -1142,11 +1154,36 @@ async fn fetch_outputs(inner: &Inner, job: Job) -> Result<(), EngineError> {
                 .await?;
         }
         (Err(e), _) => {
+            let failures = job.download_failures + 1;
+            if failures >= i64::from(inner.config.max_download_failures) {
+                // Never an endless loop: a person decides, and trying again costs nothing.
+                inner
+                    .transition(
+                        &job,
+                        JobState::NeedsAttention,
+                        Changes::default()
+                            .detail("Download stopped")
+                            .int("download_failures", Some(failures))
+                            .text("error_message", Some(e.to_string()))
+                            .text(
+                                "attention_reason",
+                                Some(format!(
+                                    "The render is done, but its video could not be downloaded in {failures} attempts in a row (last: {e}). Try the download again (Resend in the Queue, or `seedance resume {}`); it is never charged again.",
+                                    job.id
+                                )),
+                            ),
+                    )
+                    .await?;
+                return Ok(());
+            }
             let at = now + inner.backoff(job.attempts + 1);
-            sqlx::query("UPDATE jobs SET attempts = attempts + 1 WHERE id = ?")
-                .bind(&job.id)
-                .execute(inner.store.pool())
-                .await?;
+            sqlx::query(
+                "UPDATE jobs SET attempts = attempts + 1, download_failures = ? WHERE id = ?",
+            )
+            .bind(failures)
+            .bind(&job.id)
+            .execute(inner.store.pool())
+            .await?;
             inner
                 .release(
                     &job,

@@ -75,7 +75,7 @@ impl JobState {
                 | (Queued, Submitting)
                 | (Queued | Submitting, Processing | Failed | NeedsAttention)
                 | (Processing, Downloading | Failed | NeedsAttention)
-                | (Downloading, Ready | Expired | Failed)
+                | (Downloading, Ready | Expired | Failed | NeedsAttention)
                 | (NeedsAttention, Submitting | Processing | Failed)
         )
     }
@@ -131,6 +131,8 @@ pub struct Job {
     /// The render this one continues, and from what of it (`clip` or `frame`).
     pub extends_id: Option<String>,
     pub extends_from: Option<String>,
+    /// Failed download attempts in a row.
+    pub download_failures: i64,
 }
 
 /// A [`JobState`] read from its text column.
@@ -158,7 +160,7 @@ pub const JOB_COLUMNS: &str = "id, created_at, updated_at, state, request_body, 
     quality_tier, channel, aspect_ratio, resolution, duration, first_sent_at, attempts, task_id, submitted_at, \
     completed_at, credits_used, credits_refunded, seed, video_url, last_frame_url, video_path, frame_path, \
     video_bytes, next_action_at, polls, error_code, error_message, attention_reason, retry_of, expected_ms, video_sha256, frame_sha256, favourite, \
-    extends_id, extends_from";
+    extends_id, extends_from, download_failures";
 
 /// A new, time-ordered job id: `j` + a UUIDv7 (time, then 74 random bits from the OS), so
 /// ids sort by creation and cannot be guessed.

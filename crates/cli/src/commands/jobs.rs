@@ -114,6 +114,28 @@ pub async fn resume(
     Ok(exit)
 }
 
+/// `seedance resume JOB`: a job that needs a decision, tried again (its download, or its
+/// send with the original Idempotency-Key: never a new charge), then followed.
+pub async fn resume_one(
+    ctx: &Context,
+    reference: &str,
+    wait: bool,
+    waiting: Waiting,
+    json: bool,
+) -> Result<Exit, CliError> {
+    let store = ctx.history().await?;
+    let stuck = find(&store, reference).await?;
+    let (jobs, exit) = ctx
+        .with_engine(async |engine| {
+            let job = engine.resend(&stuck.id).await?;
+            eprintln!("{}: trying again (no new charge)", job.id);
+            follow_jobs(engine, std::slice::from_ref(&job.id), wait, waiting).await
+        })
+        .await?;
+    print_jobs(&jobs, json, true);
+    Ok(exit)
+}
+
 pub async fn retry(
     ctx: &Context,
     reference: &str,

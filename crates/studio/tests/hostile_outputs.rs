@@ -1,0 +1,169 @@
+//! Downloads from a file host that misbehaves on purpose (the sandbox's hostile modes, over
+//! real HTTP): an endless web page, an endless "video", a host that always fails, a host
+//! that crawls. Each attempt is bounded; after a few failed attempts in a row a person is
+//! asked, and trying again is never a new charge. Nothing fills the disk.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use seedance_api::{ApiKey, GenerationRequest, Rate};
+use seedance_sandbox::{Config, HostileOutputs, RenderTime, Sandbox};
+use studio::{Engine, EngineConfig, Job, JobState};
+
+const KEY: &str = "sk_test_hostile";
+
+async fn sandbox(hostile: HostileOutputs) -> Sandbox {
+    Sandbox::start(Config {
+        keys: vec![KEY.into()],
+        render_time: RenderTime::between_ms(100, 200),
+        rate_limit: 30,
+        rate_window: Duration::from_secs(3),
+        hostile_outputs: Some(hostile),
+        ..Config::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn config(dir: &Path, sb: &Sandbox) -> EngineConfig {
+    let mut c = EngineConfig::new(dir.to_path_buf(), sb.base_url(), ApiKey::new(KEY).unwrap());
+    c.rate = Rate {
+        requests: 30,
+        window: Duration::from_secs(3),
+    };
+    c.guess_poll_gap = Duration::from_millis(300);
+    c.min_poll_interval = Duration::from_millis(50);
+    c.follow_every = Duration::from_millis(100);
+    c.retry.base_delay = Duration::from_millis(20);
+    c.retry.max_delay = Duration::from_millis(100);
+    c.max_download_failures = 3;
+    c
+}
+
+/// Waits until the job needs a person, and returns it.
+async fn wait_for_a_person(engine: &Engine, id: &str, within: Duration) -> Job {
+    let deadline = Instant::now() + within;
+    loop {
+        let job = engine.job(id).await.unwrap().unwrap();
+        if job.state() == JobState::NeedsAttention {
+            return job;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still {:?}: {job:?}",
+            job.state()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Bytes under `dir`.
+fn bytes_under(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| match e.file_type() {
+                    Ok(t) if t.is_dir() => bytes_under(&e.path()),
+                    _ => e.metadata().map_or(0, |m| m.len()),
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn request() -> GenerationRequest {
+    GenerationRequest::text("A paper lantern drifting down a night river, slow dolly")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endless_web_page_is_abandoned_at_its_first_bytes() {
+    let sb = sandbox(HostileOutputs::EndlessHtml).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(config(dir.path(), &sb)).await.unwrap();
+    let job = engine.submit(&request()).await.unwrap();
+    let asked = wait_for_a_person(&engine, &job.id, Duration::from_secs(20)).await;
+    let reason = asked.attention_reason.unwrap();
+    assert!(reason.contains("3 attempts in a row"), "{reason}");
+    assert!(reason.contains("is not a mp4"), "{reason}");
+    assert!(
+        reason.contains(&format!("seedance resume {}", job.id)),
+        "{reason}"
+    );
+    assert!(
+        bytes_under(&dir.path().join("renders")) < 1024 * 1024,
+        "the disk was filled"
+    );
+    assert_eq!(sb.ledger().charges.values().sum::<u32>(), 1);
+    engine.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endless_video_stops_at_the_cap_and_leaves_nothing_behind() {
+    let sb = sandbox(HostileOutputs::EndlessMp4).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = config(dir.path(), &sb);
+    c.download.caps.video = 2 * 1024 * 1024;
+    let engine = Engine::start(c).await.unwrap();
+    let job = engine.submit(&request()).await.unwrap();
+    let asked = wait_for_a_person(&engine, &job.id, Duration::from_secs(30)).await;
+    let reason = asked.attention_reason.unwrap();
+    assert!(reason.contains("larger than the 2097152 bytes"), "{reason}");
+    assert!(reason.contains("SEEDANCE_MAX_VIDEO_BYTES"), "{reason}");
+    assert!(
+        bytes_under(&dir.path().join("renders")) < 64 * 1024,
+        "a .part was kept"
+    );
+    engine.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_that_always_fails_asks_a_person_and_trying_again_is_not_a_new_charge() {
+    let sb = sandbox(HostileOutputs::Always500).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(config(dir.path(), &sb)).await.unwrap();
+    let job = engine.submit(&request()).await.unwrap();
+    let asked = wait_for_a_person(&engine, &job.id, Duration::from_secs(20)).await;
+    assert!(asked.attention_reason.unwrap().contains("HTTP 500"));
+    assert_eq!(asked.download_failures, 3);
+    // Trying again: polled, downloaded again (and refused again), never sent again.
+    let again = engine.resend(&job.id).await.unwrap();
+    assert_eq!(again.download_failures, 0);
+    let asked = wait_for_a_person(&engine, &job.id, Duration::from_secs(20)).await;
+    assert_eq!(asked.download_failures, 3);
+    let ledger = sb.ledger();
+    assert_eq!(ledger.charges.values().sum::<u32>(), 1);
+    assert_eq!(
+        ledger
+            .requests
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count(),
+        1
+    );
+    engine.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crawling_host_is_stopped_by_the_time_limit_and_resumed_where_it_stopped() {
+    let sb = sandbox(HostileOutputs::Throttle(20_000)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = config(dir.path(), &sb);
+    c.download.attempt = Duration::from_millis(700);
+    let engine = Engine::start(c).await.unwrap();
+    let job = engine.submit(&request()).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let part = dir.path().join("renders").join(&job.id).join("video.part");
+    let said = loop {
+        let j = engine.job(&job.id).await.unwrap().unwrap();
+        if let Some(m) = j.error_message.filter(|m| m.contains("took longer")) {
+            break m;
+        }
+        assert!(Instant::now() < deadline, "{:?}", j.state);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(said.contains("resumes"), "{said}");
+    // What the first attempt got is kept for the next one.
+    assert!(part.exists() && std::fs::metadata(&part).unwrap().len() > 0);
+    engine.stop().await;
+}
