@@ -390,7 +390,24 @@ fn write_and_hash(
     // ring's SHA-256 (already built for TLS) uses the CPU's SHA instructions.
     let mut hasher = ring::digest::Context::new(&ring::digest::SHA256);
     let mut head = Vec::with_capacity(16);
-    let file = if resumes {
+    // One writer per `.part`, whatever process: the lock is taken before anything is
+    // truncated or appended, and held until the file is synced.
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(part)
+        .map_err(disk)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(DownloadError::Network(
+                "another process is writing this download; it is left to it".into(),
+            ));
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(disk(e)),
+    }
+    if resumes {
         let mut existing = std::fs::File::open(part).map_err(disk)?;
         let mut buf = vec![0u8; 1 << 20];
         loop {
@@ -403,13 +420,11 @@ fn write_and_hash(
             }
             hasher.update(&buf[..n]);
         }
-        std::fs::OpenOptions::new()
-            .append(true)
-            .open(part)
-            .map_err(disk)?
     } else {
-        std::fs::File::create(part).map_err(disk)?
-    };
+        file.set_len(0).map_err(disk)?;
+    }
+    let mut file = file;
+    std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0)).map_err(disk)?;
     let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
     while let Some(chunk) = chunks.blocking_recv() {
         if head.len() < 16 {

@@ -30,6 +30,19 @@ use crate::render_files;
 use crate::schedule::{PollContext, PollPlanning, median, next_poll_at};
 use crate::store::{Store, StoreError};
 
+/// How long a lease lasts: `SEEDANCE_LEASE_MS`, else 15 s. It is renewed while work runs,
+/// and a holder that died is recognised at once (see [`crate::holders`]), so it bounds only
+/// how long a hung (not dead) process keeps a job.
+pub const LEASE_ENV: &str = "SEEDANCE_LEASE_MS";
+
+fn lease_from_env() -> Duration {
+    std::env::var(LEASE_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|ms| *ms >= 100)
+        .map_or(Duration::from_secs(15), Duration::from_millis)
+}
+
 /// The error code of a job whose first send's outcome was never learned.
 pub const OUTCOME_UNKNOWN: &str = "outcome_unknown";
 
@@ -77,7 +90,7 @@ impl EngineConfig {
             guess_poll_gap: Duration::from_secs(15),
             min_poll_interval: Duration::from_secs(2),
             max_poll_gap: Duration::from_secs(60),
-            lease: Duration::from_secs(120),
+            lease: lease_from_env(),
             unknown_outcome_limit: Duration::from_secs(24 * 3600),
             follow_every: Duration::from_millis(300),
             planning: PollPlanning::Planned,
@@ -128,6 +141,8 @@ struct Inner {
     /// API base), and the client that checks it at every hop.
     outbound: Outbound,
     outputs: reqwest::Client,
+    /// This process's liveness lock; other engines take over our leases once it is free.
+    _holding: crate::holders::Holding,
 }
 
 /// A running engine. [`Engine::stop`] ends it cleanly at any moment.
@@ -183,6 +198,12 @@ impl Engine {
             &crate::random::hex128()[..8]
         );
         let outbound = Outbound::new(&config.base_url, None);
+        let holding = crate::holders::hold(&config.data_dir, &origin).map_err(|source| {
+            EngineError::Store(StoreError::Folder {
+                path: config.data_dir.join("holders"),
+                source,
+            })
+        })?;
         let inner = Arc::new(Inner {
             store: store.clone(),
             client,
@@ -193,6 +214,7 @@ impl Engine {
             busy: Mutex::new(HashSet::new()),
             outputs: outbound.client(),
             outbound,
+            _holding: holding,
             config,
         });
         // Left-over partial downloads of finished jobs are of no further use.
@@ -570,7 +592,9 @@ impl Inner {
         for (col, _) in &changes.sets {
             sql.push_str(&format!(", {col} = ?"));
         }
-        sql.push_str(" WHERE id = ? AND state = ?");
+        // Only the lease's holder (or nobody's lease) moves a job: a process that lost its
+        // lease to another never writes over what the other does.
+        sql.push_str(" WHERE id = ? AND state = ? AND (lease_holder IS NULL OR lease_holder = ?)");
         let mut tx = self.store.write().await?;
         let mut q = sqlx::query(&sql).bind(to.as_str()).bind(now);
         for (_, v) in &changes.sets {
@@ -582,6 +606,7 @@ impl Inner {
         let done = q
             .bind(&job.id)
             .bind(job.state().as_str())
+            .bind(&self.origin)
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() != 1 {
@@ -614,6 +639,34 @@ impl Inner {
             let _ = self.events.send(event);
         }
         Ok(true)
+    }
+
+    /// Lets go of the leases held by processes on this folder that are no longer running.
+    async fn free_leases_of_the_dead(&self, now: i64) {
+        let holders: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT lease_holder FROM jobs WHERE lease_holder IS NOT NULL \
+             AND lease_holder != ? AND lease_until >= ?",
+        )
+        .bind(&self.origin)
+        .bind(now)
+        .fetch_all(self.store.pool())
+        .await
+        .unwrap_or_default();
+        for (holder,) in holders {
+            if crate::holders::holder(&self.config.data_dir, &holder)
+                != crate::holders::Holder::Gone
+            {
+                continue;
+            }
+            tracing::warn!(%holder, "taking over the jobs of a process that is gone");
+            let _ = sqlx::query(
+                "UPDATE jobs SET lease_holder = NULL, lease_until = NULL WHERE lease_holder = ?",
+            )
+            .bind(&holder)
+            .execute(self.store.pool())
+            .await;
+            self.wake.notify_one();
+        }
     }
 
     /// Takes the lease on a job, unless another process holds a live one.
@@ -701,9 +754,22 @@ impl Inner {
 /// The scheduler: finds due jobs, claims them and works on them, until aborted.
 async fn run(inner: Arc<Inner>) {
     let mut work = JoinSet::new();
+    let mut renewed = 0i64;
     loop {
         while work.try_join_next().is_some() {}
         let now = now_ms();
+        // Leases are renewed while work runs, a third of a lease apart...
+        let lease = inner.config.lease.as_millis() as i64;
+        if now - renewed >= lease / 3 {
+            renewed = now;
+            let _ = sqlx::query("UPDATE jobs SET lease_until = ? WHERE lease_holder = ?")
+                .bind(now + lease)
+                .bind(&inner.origin)
+                .execute(inner.store.pool())
+                .await;
+        }
+        // ...and those of processes that died are free at once.
+        inner.free_leases_of_the_dead(now).await;
         let due: Vec<(String,)> = sqlx::query_as(
             "SELECT id FROM jobs WHERE state IN ('queued','submitting','processing','downloading') \
              AND COALESCE(next_action_at, 0) <= ? AND (lease_until IS NULL OR lease_until < ?) \

@@ -16,6 +16,7 @@ pub mod engine;
 pub mod estimate;
 pub mod events;
 pub mod extend;
+pub mod holders;
 pub mod identity;
 pub mod job;
 pub mod keychain;

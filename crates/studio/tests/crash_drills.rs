@@ -25,6 +25,7 @@ fn drill(
         &jobs.to_string(),
     ])
     .env("SEEDANCE_RATE", "30/3")
+    .env("SEEDANCE_LEASE_MS", "120000")
     .env_remove("SEEDANCE_CRASH_AT")
     .stdout(Stdio::piped());
     if let Some(point) = crash_at {
@@ -113,6 +114,63 @@ async fn run_drill(point: &str, jobs: usize) {
         "{point}: no charge without a job"
     );
     eprintln!("drill {point}: {:?}", started.elapsed());
+}
+
+/// A process killed in the middle of a POST, with a lease of two minutes: the next engine on
+/// the folder takes the job over within 5 s of its start (the dead holder's lock is free),
+/// and it is charged once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_holder_is_taken_over_within_five_seconds_whatever_the_lease() {
+    let sb = Sandbox::start(Config {
+        keys: vec![KEY.into()],
+        render_time: RenderTime::between_ms(200, 400),
+        rate_limit: 30,
+        rate_window: Duration::from_secs(3),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    sb.faults()
+        .push(Route::Submit, [Fault::Slow(Duration::from_millis(1500))]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut crashing = drill(dir.path(), &sb, 1, Some("mid-post"));
+    tokio::task::block_in_place(|| {
+        wait_for_line(
+            &mut crashing,
+            "CRASH_POINT mid-post",
+            Duration::from_secs(60),
+        )
+    });
+    crashing.kill().unwrap(); // SIGKILL, its lease two minutes from running out
+    crashing.wait().unwrap();
+
+    let mut config = studio::EngineConfig::new(
+        dir.path().to_path_buf(),
+        sb.base_url(),
+        seedance_api::ApiKey::new(KEY).unwrap(),
+    );
+    config.rate = seedance_api::Rate {
+        requests: 30,
+        window: Duration::from_secs(3),
+    };
+    config.lease = Duration::from_secs(120);
+    config.retry.base_delay = Duration::from_millis(50);
+    let started = Instant::now();
+    let engine = studio::Engine::start(config).await.unwrap();
+    let job = loop {
+        let jobs = engine.unfinished().await.unwrap();
+        let job = jobs.into_iter().next().expect("the killed process's job");
+        if job.task_id.is_some() {
+            break job;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "not taken over within 5 s: {job:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(sb.ledger().charges_for(&job.idempotency_key), 1);
+    engine.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

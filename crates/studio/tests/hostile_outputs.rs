@@ -1,7 +1,8 @@
 //! Downloads from a file host that misbehaves on purpose (the sandbox's hostile modes, over
 //! real HTTP): an endless web page, an endless "video", a host that always fails, a host
 //! that crawls. Each attempt is bounded; after a few failed attempts in a row a person is
-//! asked, and trying again is never a new charge. Nothing fills the disk.
+//! asked, and trying again is never a new charge. Nothing fills the disk, and a `.part`
+//! another process is writing is never written by a second.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -166,4 +167,51 @@ async fn a_crawling_host_is_stopped_by_the_time_limit_and_resumed_where_it_stopp
     // What the first attempt got is kept for the next one.
     assert!(part.exists() && std::fs::metadata(&part).unwrap().len() > 0);
     engine.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_part_file_another_process_is_writing_is_left_to_it() {
+    let sb = Sandbox::start(Config {
+        keys: vec![KEY.into()],
+        render_time: RenderTime::between_ms(100, 200),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::start(config(dir.path(), &sb)).await.unwrap();
+    let job = engine.submit(&request()).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let url = loop {
+        let j = engine.job(&job.id).await.unwrap().unwrap();
+        if j.state() == JobState::Ready {
+            break j.video_url.unwrap();
+        }
+        assert!(Instant::now() < deadline, "{j:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    engine.stop().await;
+    // Another process holds the lock on the same `.part` and has written into it.
+    let other = tempfile::tempdir().unwrap();
+    let part = other.path().join("video.part");
+    std::fs::write(&part, b"written by the other process").unwrap();
+    let held = std::fs::OpenOptions::new().write(true).open(&part).unwrap();
+    held.lock().unwrap();
+    let policy = studio::outbound::Outbound::new(&sb.base_url(), None);
+    let err = studio::download::fetch(
+        &policy.client(),
+        &url,
+        other.path(),
+        "video",
+        &[studio::download::Kind::Mp4],
+        |_, _| {},
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("another process"), "{err}");
+    assert_eq!(
+        std::fs::read(&part).unwrap(),
+        b"written by the other process"
+    );
+    drop(held);
 }

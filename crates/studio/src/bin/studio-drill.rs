@@ -23,7 +23,10 @@ async fn main() {
     config.rate = Rate::from_env().unwrap();
     config.guess_poll_gap = Duration::from_millis(300);
     config.min_poll_interval = Duration::from_millis(100);
-    config.lease = Duration::from_secs(2);
+    // Short leases, unless the drill asks for another (`SEEDANCE_LEASE_MS`).
+    if std::env::var_os(studio::engine::LEASE_ENV).is_none() {
+        config.lease = Duration::from_secs(2);
+    }
     config.retry.base_delay = Duration::from_millis(50);
     config.retry.max_delay = Duration::from_millis(400);
     let engine = Engine::start(config).await.unwrap();
