@@ -52,8 +52,9 @@ fn wait_for_line(child: &mut std::process::Child, wanted: &str, limit: Duration)
         .unwrap_or_else(|_| panic!("never printed {:?}", "the expected line"));
 }
 
-async fn run_drill(point: &str, jobs: usize) {
-    let sb = Sandbox::start(Config {
+/// The service the drills run against: quick renders, the budget scaled down.
+async fn drill_sandbox() -> Sandbox {
+    Sandbox::start(Config {
         keys: vec![KEY.into()],
         render_time: RenderTime::between_ms(200, 400),
         rate_limit: 30,
@@ -61,7 +62,11 @@ async fn run_drill(point: &str, jobs: usize) {
         ..Config::default()
     })
     .await
-    .unwrap();
+    .unwrap()
+}
+
+async fn run_drill(point: &str, jobs: usize) {
+    let sb = drill_sandbox().await;
     if point == "mid-post" {
         // Keep the POST in flight long enough for the process to die during it.
         sb.faults()
@@ -121,15 +126,7 @@ async fn run_drill(point: &str, jobs: usize) {
 /// and it is charged once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dead_holder_is_taken_over_within_five_seconds_whatever_the_lease() {
-    let sb = Sandbox::start(Config {
-        keys: vec![KEY.into()],
-        render_time: RenderTime::between_ms(200, 400),
-        rate_limit: 30,
-        rate_window: Duration::from_secs(3),
-        ..Config::default()
-    })
-    .await
-    .unwrap();
+    let sb = drill_sandbox().await;
     sb.faults()
         .push(Route::Submit, [Fault::Slow(Duration::from_millis(1500))]);
     let dir = tempfile::tempdir().unwrap();
