@@ -1,34 +1,46 @@
 //! The loopback media server: WebKitGTK plays `<video>` from `http://127.0.0.1` but not from
 //! Tauri's `asset://` protocol, so the window gets renders, last frames and previews from
-//! here. 127.0.0.1 only, a random port, a per-launch token as the first path segment, Range
-//! support, and nothing outside the running mode's `renders/` folder (paths come from the
-//! history, never from the request, and must resolve inside that folder).
+//! here. 127.0.0.1 only, a random port, a per-launch token (from the OS CSPRNG, compared in
+//! constant time) as the first path segment, a `Host` that must be the address it serves,
+//! and nothing outside the running mode's `renders/` folder (paths come from the history,
+//! never from the request, and must resolve inside that folder). Files are served by
+//! tower-http's `ServeFile` (Range, HEAD and 416 as it does them, streamed: memory stays flat
+//! whatever the file); connections are limited in number, must send their headers in time,
+//! and an accept error backs off instead of spinning.
 //!
 //! `GET /{token}/video/{job}` · `/{token}/frame/{job}` · `/{token}/thumb/{job}`
 
-use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full, combinators::UnsyncBoxBody};
 use hyper::body::Incoming;
-use hyper::header::{
-    ACCEPT_RANGES, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, HeaderValue, RANGE,
-};
+use hyper::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, HeaderValue};
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::ServiceExt;
 
 use tauri::Manager;
 
 use crate::session::AppState;
 
-/// The most one ranged answer carries; players ask again for the rest.
-const MAX_CHUNK: u64 = 4 * 1024 * 1024;
+/// Connections served at once; more wait to be accepted.
+const MAX_CONNECTIONS: usize = 32;
+/// How long a connection may take to send a request's headers (shorter in the tests, which
+/// wait for it).
+const HEADER_TIMEOUT: Duration = if cfg!(test) {
+    Duration::from_millis(300)
+} else {
+    Duration::from_secs(10)
+};
+
+type Body = UnsyncBoxBody<Bytes, std::io::Error>;
 
 /// A running media server.
 #[derive(Debug, Clone)]
@@ -39,48 +51,100 @@ pub struct MediaServer {
 
 /// What a request asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Asset {
+pub enum Asset {
     Video,
     Frame,
     Thumb,
 }
 
+/// What the history holds for a request.
+pub enum Found {
+    Bytes(Vec<u8>),
+    File(PathBuf),
+}
+
 /// Starts serving the app's renders on a random loopback port.
 pub async fn start(app: tauri::AppHandle) -> std::io::Result<MediaServer> {
+    serve(move |asset, job| {
+        let app = app.clone();
+        async move {
+            let state = app.state::<AppState>();
+            find(&state, asset, &job).await
+        }
+    })
+    .await
+}
+
+/// Serves on a random loopback port, finding what a request names with `find`.
+pub async fn serve<F, Fut>(find: F) -> std::io::Result<MediaServer>
+where
+    F: Fn(Asset, String) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Option<Found>> + Send,
+{
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
     let port = listener.local_addr()?.port();
     let token = studio::random::hex256();
     let server = MediaServer {
         base: format!("http://127.0.0.1:{port}/{token}"),
     };
-    let token = Arc::new(token);
+    let rules = Arc::new(Rules {
+        token,
+        host: format!("127.0.0.1:{port}"),
+    });
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     tokio::spawn(async move {
+        let mut backoff = Duration::from_millis(10);
         loop {
-            let Ok((stream, peer)) = listener.accept().await else {
-                continue;
+            let Ok(slot) = slots.clone().acquire_owned().await else {
+                return;
             };
-            let app = app.clone();
-            let token = token.clone();
+            let (stream, peer) = match listener.accept().await {
+                Ok(accepted) => {
+                    backoff = Duration::from_millis(10);
+                    accepted
+                }
+                Err(e) => {
+                    // Out of file descriptors, say: wait, rather than spin.
+                    tracing::warn!("the media server could not accept a connection: {e}");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(1));
+                    continue;
+                }
+            };
+            let rules = rules.clone();
+            let find = find.clone();
             tokio::spawn(async move {
                 let service = service_fn(move |req| {
-                    let app = app.clone();
-                    let token = token.clone();
+                    let rules = rules.clone();
+                    let find = find.clone();
                     async move {
-                        let state = app.state::<AppState>();
-                        Ok::<_, Infallible>(handle(&state, &token, peer, req).await)
+                        Ok::<_, std::convert::Infallible>(handle(&rules, peer, req, find).await)
                     }
                 });
                 let _ = hyper::server::conn::http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(HEADER_TIMEOUT)
                     .serve_connection(TokioIo::new(stream), service)
                     .await;
+                drop(slot);
             });
         }
     });
     Ok(server)
 }
 
-fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
-    let mut res = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+/// What every request is held to.
+struct Rules {
+    token: String,
+    /// The only `Host` a request may name: the address served.
+    host: String,
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
+    let body = Full::new(Bytes::from_static(text.as_bytes()))
+        .map_err(|never| match never {})
+        .boxed_unsync();
+    let mut res = Response::new(body);
     *res.status_mut() = status;
     res
 }
@@ -102,25 +166,59 @@ fn route<'a>(path: &'a str, token: &str) -> Option<(Asset, &'a str)> {
     (parts.next().is_none() && plausible).then_some((asset, job))
 }
 
-async fn handle(
-    state: &AppState,
-    token: &str,
+async fn handle<F, Fut>(
+    rules: &Rules,
     peer: SocketAddr,
     req: Request<Incoming>,
-) -> Response<Full<Bytes>> {
+    find: F,
+) -> Response<Body>
+where
+    F: Fn(Asset, String) -> Fut,
+    Fut: std::future::Future<Output = Option<Found>>,
+{
     if !peer.ip().is_loopback() {
         return plain(StatusCode::FORBIDDEN, "loopback only");
+    }
+    // A page elsewhere that points a name at 127.0.0.1 (DNS rebinding) sends its own Host.
+    let host = req.headers().get(HOST).and_then(|h| h.to_str().ok());
+    if host != Some(rules.host.as_str()) {
+        return plain(StatusCode::MISDIRECTED_REQUEST, "wrong host");
     }
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return plain(StatusCode::METHOD_NOT_ALLOWED, "GET only");
     }
-    let Some((asset, job)) = route(req.uri().path(), token) else {
+    let Some((asset, job)) = route(req.uri().path(), &rules.token) else {
         return plain(StatusCode::NOT_FOUND, "not found");
     };
-    let Ok(studio) = state.studio().await else {
-        return plain(StatusCode::SERVICE_UNAVAILABLE, "not started");
-    };
-    let found = studio
+    match find(asset, job.to_string()).await {
+        None => plain(StatusCode::NOT_FOUND, "not found"),
+        Some(Found::Bytes(jpeg)) => {
+            let body = Full::new(Bytes::from(jpeg))
+                .map_err(|never| match never {})
+                .boxed_unsync();
+            let mut res = Response::new(body);
+            res.headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+            res.headers_mut().insert(
+                CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=3600"),
+            );
+            res
+        }
+        Some(Found::File(path)) => match tower_http::services::ServeFile::new(path)
+            .oneshot(req)
+            .await
+        {
+            Ok(res) => res.map(|body| body.boxed_unsync()),
+            Err(_) => plain(StatusCode::NOT_FOUND, "not found"),
+        },
+    }
+}
+
+/// The file or preview the running mode's history holds for `job`.
+async fn find(state: &AppState, asset: Asset, job: &str) -> Option<Found> {
+    let studio = state.studio().await.ok()?;
+    studio
         .with_engine(async |engine| {
             let store = engine.store();
             if asset == Asset::Thumb {
@@ -141,29 +239,7 @@ async fn handle(
         })
         .await
         .ok()
-        .flatten();
-    let range = req.headers().get(RANGE).and_then(|v| v.to_str().ok());
-    match found {
-        None => plain(StatusCode::NOT_FOUND, "not found"),
-        Some(Found::Bytes(jpeg)) => {
-            let mut res = Response::new(Full::new(Bytes::from(jpeg)));
-            res.headers_mut()
-                .insert(CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-            res.headers_mut().insert(
-                CACHE_CONTROL,
-                HeaderValue::from_static("private, max-age=3600"),
-            );
-            res
-        }
-        Some(Found::File(path)) => serve_file(&path, range, req.method() == Method::HEAD)
-            .await
-            .unwrap_or_else(|_| plain(StatusCode::NOT_FOUND, "not found")),
-    }
-}
-
-enum Found {
-    Bytes(Vec<u8>),
-    File(PathBuf),
+        .flatten()
 }
 
 /// `renders/` beside the history database.
@@ -176,86 +252,6 @@ fn inside(dir: &Path, path: &Path) -> Option<PathBuf> {
     let dir = dir.canonicalize().ok()?;
     let path = path.canonicalize().ok()?;
     (path.starts_with(&dir) && path.is_file()).then_some(path)
-}
-
-/// A `bytes=` range against `len` bytes: Some(start, end exclusive), or None for the whole.
-/// Err for a range that cannot be satisfied.
-fn parse_range(header: Option<&str>, len: u64) -> Result<Option<(u64, u64)>, ()> {
-    let Some(spec) = header.and_then(|h| h.strip_prefix("bytes=")) else {
-        return Ok(None);
-    };
-    if spec.contains(',') {
-        return Ok(None);
-    }
-    let (a, b) = spec.split_once('-').ok_or(())?;
-    let (start, end) = match (a.trim(), b.trim()) {
-        ("", suffix) => {
-            let n: u64 = suffix.parse().map_err(|_| ())?;
-            (len.saturating_sub(n), len)
-        }
-        (start, "") => (start.parse().map_err(|_| ())?, len),
-        (start, end) => (
-            start.parse().map_err(|_| ())?,
-            end.parse::<u64>()
-                .map_err(|_| ())?
-                .saturating_add(1)
-                .min(len),
-        ),
-    };
-    if start >= len || start >= end {
-        return Err(());
-    }
-    Ok(Some((start, end)))
-}
-
-async fn serve_file(
-    path: &Path,
-    range: Option<&str>,
-    head: bool,
-) -> std::io::Result<Response<Full<Bytes>>> {
-    let mut file = tokio::fs::File::open(path).await?;
-    let len = file.metadata().await?.len();
-    let content_type = match path.extension().and_then(|e| e.to_str()) {
-        Some("mp4") => "video/mp4",
-        Some("jpg") | Some("jpeg") => "image/jpeg",
-        Some("png") => "image/png",
-        _ => "application/octet-stream",
-    };
-    let (status, start, end) = match parse_range(range, len) {
-        Ok(None) => (StatusCode::OK, 0, len),
-        Ok(Some((start, end))) => (
-            StatusCode::PARTIAL_CONTENT,
-            start,
-            end.min(start + MAX_CHUNK),
-        ),
-        Err(()) => {
-            let mut res = plain(StatusCode::RANGE_NOT_SATISFIABLE, "");
-            res.headers_mut().insert(
-                CONTENT_RANGE,
-                HeaderValue::from_str(&format!("bytes */{len}")).expect("ascii"),
-            );
-            return Ok(res);
-        }
-    };
-    let mut body = Vec::new();
-    if !head {
-        file.seek(std::io::SeekFrom::Start(start)).await?;
-        body.resize((end - start) as usize, 0);
-        file.read_exact(&mut body).await?;
-    }
-    let mut res = Response::new(Full::new(Bytes::from(body)));
-    *res.status_mut() = status;
-    let headers = res.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    headers.insert(CONTENT_LENGTH, HeaderValue::from(end - start));
-    if status == StatusCode::PARTIAL_CONTENT {
-        headers.insert(
-            CONTENT_RANGE,
-            HeaderValue::from_str(&format!("bytes {start}-{}/{len}", end - 1)).expect("ascii"),
-        );
-    }
-    Ok(res)
 }
 
 #[cfg(test)]
@@ -274,17 +270,6 @@ mod tests {
         assert_eq!(route("/tok/video/j1/x", "tok"), None);
         assert_eq!(route("/tok/secret/j1", "tok"), None);
         assert_eq!(route("/tok/video/", "tok"), None);
-    }
-
-    #[test]
-    fn ranges() {
-        assert_eq!(parse_range(None, 100), Ok(None));
-        assert_eq!(parse_range(Some("bytes=0-"), 100), Ok(Some((0, 100))));
-        assert_eq!(parse_range(Some("bytes=10-19"), 100), Ok(Some((10, 20))));
-        assert_eq!(parse_range(Some("bytes=90-200"), 100), Ok(Some((90, 100))));
-        assert_eq!(parse_range(Some("bytes=-10"), 100), Ok(Some((90, 100))));
-        assert_eq!(parse_range(Some("bytes=100-"), 100), Err(()));
-        assert_eq!(parse_range(Some("bytes=x-"), 100), Err(()));
     }
 
     #[test]
@@ -307,5 +292,127 @@ mod tests {
                 "a link out"
             );
         }
+    }
+
+    /// One raw HTTP/1.1 exchange; the whole answer.
+    async fn ask(port: u16, request: &str) -> Vec<u8> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await.unwrap();
+        answer
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn files_are_served_with_ranges_only_to_the_right_host_and_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("video.mp4");
+        let content: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
+        std::fs::write(&file, &content).unwrap();
+        let served = file.clone();
+        let server = serve(move |asset, job| {
+            let served = served.clone();
+            async move { (asset == Asset::Video && job == "j1").then_some(Found::File(served)) }
+        })
+        .await
+        .unwrap();
+        let url = url::Url::parse(&server.base).unwrap();
+        let port = url.port().unwrap();
+        let token = url.path().trim_start_matches('/').to_string();
+        let get = |path: &str, host: &str, extra: &str| {
+            format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n")
+        };
+        let host = format!("127.0.0.1:{port}");
+        let head_of =
+            |answer: &[u8]| String::from_utf8_lossy(&answer[..answer.len().min(400)]).into_owned();
+
+        let whole = ask(port, &get(&format!("/{token}/video/j1"), &host, "")).await;
+        assert!(
+            head_of(&whole).starts_with("HTTP/1.1 200"),
+            "{}",
+            head_of(&whole)
+        );
+        assert!(whole.ends_with(&content), "the whole file, streamed");
+
+        let part = ask(
+            port,
+            &get(
+                &format!("/{token}/video/j1"),
+                &host,
+                "Range: bytes=10-19\r\n",
+            ),
+        )
+        .await;
+        let text = head_of(&part);
+        assert!(text.starts_with("HTTP/1.1 206"), "{text}");
+        assert!(
+            text.to_ascii_lowercase()
+                .contains("content-range: bytes 10-19/100000"),
+            "{text}"
+        );
+        assert!(part.ends_with(&content[10..20]));
+
+        let beyond = ask(
+            port,
+            &get(
+                &format!("/{token}/video/j1"),
+                &host,
+                "Range: bytes=200000-\r\n",
+            ),
+        )
+        .await;
+        assert!(
+            head_of(&beyond).starts_with("HTTP/1.1 416"),
+            "{}",
+            head_of(&beyond)
+        );
+
+        let head = ask(
+            port,
+            &format!(
+                "HEAD /{token}/video/j1 HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+            ),
+        )
+        .await;
+        assert!(head_of(&head).starts_with("HTTP/1.1 200"));
+        assert!(!head.ends_with(&content[99_000..]), "HEAD has no body");
+
+        // A page that points its own name at this port sends its own Host: refused.
+        let rebound = ask(
+            port,
+            &get(
+                &format!("/{token}/video/j1"),
+                &format!("evil.test:{port}"),
+                "",
+            ),
+        )
+        .await;
+        assert!(
+            head_of(&rebound).starts_with("HTTP/1.1 421"),
+            "{}",
+            head_of(&rebound)
+        );
+        let guessed = ask(port, &get("/0000/video/j1", &host, "")).await;
+        assert!(head_of(&guessed).starts_with("HTTP/1.1 404"));
+        let other = ask(port, &get(&format!("/{token}/video/j2"), &host, "")).await;
+        assert!(head_of(&other).starts_with("HTTP/1.1 404"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_connection_that_never_sends_its_headers_is_closed() {
+        use tokio::io::AsyncReadExt;
+        let server = serve(|_, _| async { None }).await.unwrap();
+        let port = url::Url::parse(&server.base).unwrap().port().unwrap();
+        let mut idle = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap();
+        let mut buf = [0u8; 64];
+        let closed = tokio::time::timeout(Duration::from_secs(5), idle.read(&mut buf))
+            .await
+            .expect("the idle connection was kept open");
+        assert!(closed.is_ok(), "{closed:?}");
     }
 }
