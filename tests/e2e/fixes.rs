@@ -586,3 +586,72 @@ async fn without_a_keychain_settings_says_so_once_in_plain_words() {
     s.screenshot("settings-no-keychain").await;
     s.end().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_enter_above_the_spend_guard_brings_the_confirmation_into_view_with_focus() {
+    // Live (an emulator standing in), where the spend guard applies.
+    let service = Sandbox::start(Config::default()).await.unwrap();
+    let mut env = AppEnv::new();
+    env.set("SEEDANCE_BASE_URL", service.base_url());
+    env.set("SEEDANCE_API_KEY", seedance_sandbox::DEFAULT_KEY);
+    let s = Session::start_with(env).await;
+    s.wait_for_text("connection-mode", |t| t.starts_with("Live"))
+        .await;
+    resize(&s, 1024, 640).await;
+    // A pro 4K render of 15 s: far above the default guard of 300 credits.
+    s.wait_for("composer-tier")
+        .await
+        .select_by_value("pro")
+        .await
+        .unwrap();
+    s.css("[data-testid='composer-resolution'] [data-value='4k']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.client
+        .execute(
+            "const r = document.querySelector(\"[data-testid='composer-duration']\"); \
+             r.value = '15'; r.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let prompt = s.wait_for("composer-prompt").await;
+    prompt
+        .send_keys("A glass train crossing a snowy bridge at dawn, slow dolly-in")
+        .await
+        .unwrap();
+    // The check of the draft (with its estimate) arrives a moment after the last change.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    prompt
+        .send_keys(&format!("{}{}", Key::Control, Key::Enter))
+        .await
+        .unwrap();
+    s.wait_for("spend-confirm").await;
+    let f = wait_focus(&s, "the confirmation's Yes", |f| {
+        f["testid"] == "spend-confirm-yes"
+    })
+    .await;
+    assert_eq!(f["testid"], "spend-confirm-yes");
+    let seen = s
+        .client
+        .execute(
+            "const r = document.querySelector(\"[data-testid='spend-confirm']\").getBoundingClientRect(); \
+             const box = document.querySelector('main.content').getBoundingClientRect(); \
+             return r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(seen, json!(true), "the confirmation is out of view");
+    // Escape closes it, and nothing was sent.
+    press(&s, &Key::Escape.to_string()).await;
+    s.wait_count("[data-testid='spend-confirm']", 0).await;
+    assert!(
+        !service.ledger().requests.iter().any(|r| r.method == "POST"),
+        "nothing is sent before the confirmation"
+    );
+    s.end().await;
+    service.stop().await;
+}

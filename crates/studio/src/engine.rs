@@ -157,6 +157,8 @@ pub struct Engine {
 struct Changes<'a> {
     detail: Option<String>,
     sets: Vec<(&'a str, Value)>,
+    /// The work goes on after this step: the lease stays (renewed), instead of being let go.
+    keep_lease: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -176,6 +178,10 @@ impl<'a> Changes<'a> {
     }
     fn text(mut self, col: &'a str, v: Option<String>) -> Self {
         self.sets.push((col, Value::Text(v)));
+        self
+    }
+    fn keep_lease(mut self) -> Self {
+        self.keep_lease = true;
         self
     }
 }
@@ -586,9 +592,11 @@ impl Inner {
             job.state()
         );
         let now = now_ms();
-        let mut sql = String::from(
-            "UPDATE jobs SET state = ?, updated_at = ?, lease_holder = NULL, lease_until = NULL",
-        );
+        let mut sql = String::from(if changes.keep_lease {
+            "UPDATE jobs SET state = ?, updated_at = ?, lease_holder = ?, lease_until = ?"
+        } else {
+            "UPDATE jobs SET state = ?, updated_at = ?, lease_holder = NULL, lease_until = NULL"
+        });
         for (col, _) in &changes.sets {
             sql.push_str(&format!(", {col} = ?"));
         }
@@ -597,6 +605,11 @@ impl Inner {
         sql.push_str(" WHERE id = ? AND state = ? AND (lease_holder IS NULL OR lease_holder = ?)");
         let mut tx = self.store.write().await?;
         let mut q = sqlx::query(&sql).bind(to.as_str()).bind(now);
+        if changes.keep_lease {
+            q = q
+                .bind(&self.origin)
+                .bind(now + self.config.lease.as_millis() as i64);
+        }
         for (_, v) in &changes.sets {
             q = match v {
                 Value::Int(i) => q.bind(*i),
@@ -789,6 +802,16 @@ async fn run(inner: Arc<Inner>) {
             work.spawn(async move {
                 if inner.claim(&id).await.unwrap_or(false) {
                     let _ = act(&inner, &id).await;
+                    // A step that ended without moving the job (another process moved it
+                    // first, or it failed) lets go too: a lease is held only while working.
+                    let _ = sqlx::query(
+                        "UPDATE jobs SET lease_holder = NULL, lease_until = NULL \
+                         WHERE id = ? AND lease_holder = ?",
+                    )
+                    .bind(&id)
+                    .bind(&inner.origin)
+                    .execute(inner.store.pool())
+                    .await;
                 }
                 inner.busy.lock().unwrap().remove(&id);
                 inner.wake.notify_one();
@@ -852,7 +875,8 @@ async fn submit(inner: &Inner, mut job: Job) -> Result<(), EngineError> {
                 Changes::default()
                     .detail("Sending")
                     .int("first_sent_at", Some(now))
-                    .int("attempts", Some(job.attempts + 1)),
+                    .int("attempts", Some(job.attempts + 1))
+                    .keep_lease(),
             )
             .await?;
         job = inner
