@@ -242,25 +242,16 @@ pub async fn credits(studio: &Studio) -> Result<CreditsSummary, IpcError> {
 
 /// The name offered for a new export: `seedance-library-YYYY-MM-DD.json` (UTC).
 pub fn export_file_name() -> String {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or(0) as i64;
-    let (y, m, d) = civil_from_days(days);
-    format!("seedance-library-{y:04}-{m:02}-{d:02}.json")
+    export_file_name_on(time::OffsetDateTime::now_utc().date())
 }
 
-/// The calendar date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+fn export_file_name_on(day: time::Date) -> String {
+    format!(
+        "seedance-library-{:04}-{:02}-{:02}.json",
+        day.year(),
+        u8::from(day.month()),
+        day.day()
+    )
 }
 
 /// Writes the library to `path` (chosen by the person); returns the path written.
@@ -308,9 +299,8 @@ mod tests {
 
     #[test]
     fn export_files_are_named_by_their_date() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_788), (2026, 12, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        let day = time::Date::from_calendar_date(2026, time::Month::December, 1).unwrap();
+        assert_eq!(export_file_name_on(day), "seedance-library-2026-12-01.json");
         let name = export_file_name();
         assert!(
             name.starts_with("seedance-library-20") && name.ends_with(".json"),

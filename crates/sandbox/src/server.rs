@@ -1,5 +1,7 @@
 //! The HTTP side: routes, auth, the request window, idempotency, credits, outputs and the
-//! injected faults, served with hyper on 127.0.0.1.
+//! injected faults, served with hyper on 127.0.0.1. One file past 500 lines: every route
+//! reads and writes the one shared state under its lock, in the order the contract gives
+//! (auth, window, fault, work), which is easiest to check side by side.
 //!
 //! hyper is used directly (no router framework): four routes do not need one, and closing
 //! a connection without an answer (the "dropped" and "lost answer" faults) needs the

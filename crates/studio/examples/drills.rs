@@ -10,16 +10,18 @@
 //! CI runs the same drills as tests (`crates/studio/tests/hostile_outputs.rs`, the engine's
 //! redirect test, and the takeover drill in `crash_drills.rs`).
 
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use seedance_api::{ApiKey, GenerationRequest, Rate};
-use seedance_sandbox::{Config, Fault, HostileOutputs, RenderTime, Route, Sandbox};
-use studio::{Engine, EngineConfig, Job, JobState};
+use seedance_api::{ApiKey, Rate};
+use seedance_sandbox::{Fault, HostileOutputs, Route, Sandbox};
+use studio::library::bytes_under;
+use studio::{Engine, EngineConfig, JobState};
 
-const KEY: &str = "sk_drill_hostile";
+#[path = "../tests/support/hostile.rs"]
+mod hostile;
+use hostile::{KEY, config, request, sandbox, until};
 
 struct Row {
     drill: &'static str,
@@ -30,64 +32,8 @@ struct Row {
     recovered: Duration,
 }
 
-fn config(dir: &Path, sb: &Sandbox) -> EngineConfig {
-    let mut c = EngineConfig::new(dir.to_path_buf(), sb.base_url(), ApiKey::new(KEY).unwrap());
-    c.rate = Rate {
-        requests: 30,
-        window: Duration::from_secs(3),
-    };
-    c.guess_poll_gap = Duration::from_millis(300);
-    c.min_poll_interval = Duration::from_millis(50);
-    c.follow_every = Duration::from_millis(100);
-    c.retry.base_delay = Duration::from_millis(50);
-    c.retry.max_delay = Duration::from_millis(400);
-    c
-}
-
-async fn sandbox(adjust: impl FnOnce(&mut Config)) -> Sandbox {
-    let mut c = Config {
-        keys: vec![KEY.into()],
-        render_time: RenderTime::between_ms(200, 400),
-        rate_limit: 30,
-        rate_window: Duration::from_secs(3),
-        ..Config::default()
-    };
-    adjust(&mut c);
-    Sandbox::start(c).await.unwrap()
-}
-
-/// Waits until `ok` holds for the job, for at most `limit`.
-async fn until(engine: &Engine, id: &str, limit: Duration, ok: impl Fn(&Job) -> bool) -> Job {
-    let deadline = Instant::now() + limit;
-    loop {
-        let job = engine.job(id).await.unwrap().unwrap();
-        if ok(&job) || Instant::now() > deadline {
-            return job;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-fn bytes_under(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| match e.file_type() {
-                    Ok(t) if t.is_dir() => bytes_under(&e.path()),
-                    _ => e.metadata().map_or(0, |m| m.len()),
-                })
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
 fn key_sent_to_outputs(sb: &Sandbox) -> bool {
     sb.ledger().requests_to("/outputs/").any(|r| r.authorized)
-}
-
-fn request() -> GenerationRequest {
-    GenerationRequest::text("A paper lantern drifting down a night river, slow dolly")
 }
 
 /// One download drill: a job rendered by `sb`, followed until a person is asked.

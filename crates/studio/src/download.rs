@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
 
+use crate::random::hex;
+
 /// Why a download did not finish.
 #[derive(Debug, thiserror::Error)]
 pub enum DownloadError {
@@ -436,10 +438,6 @@ fn write_and_hash(
     let file = out.into_inner().map_err(|e| disk(e.into_error()))?;
     file.sync_all().map_err(disk)?;
     Ok((head, hex(hasher.finish().as_ref())))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

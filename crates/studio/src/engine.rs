@@ -5,6 +5,11 @@
 //! its event and releases the lease; the event is published after the commit. Work on a job
 //! (submit, poll, download) is done under a lease, so several processes on one data folder
 //! never do the same thing twice.
+//!
+//! It is one file past 500 lines on purpose: the steps of the state machine (submit, poll,
+//! download) and the actions a person takes (resend, retry, give up) all go through the
+//! private `Inner` with its transition and lease primitives; spread over modules, those
+//! primitives would have to be public to the crate, and a step could bypass them.
 
 use std::collections::HashSet;
 use std::path::PathBuf;

@@ -21,7 +21,8 @@ pub fn hex256() -> String {
     hex(&bytes::<32>())
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex of `bytes` (checksums, keys, tokens).
+pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes
         .iter()

@@ -5,6 +5,9 @@
 //! Requests are presigned with `rusty-s3` and sent with the reqwest client already in use.
 //!
 //! The secret access key lives in the OS keychain, like the API key.
+//!
+//! One file past 500 lines: the storage's settings, its signed requests and their tests
+//! against a real S3-compatible server belong to one client; about half the file is tests.
 
 use std::time::Duration;
 
@@ -12,6 +15,8 @@ use ring::digest::{SHA256, digest};
 use rusty_s3::actions::{DeleteObject, GetObject, HeadObject, PutObject};
 use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
 use serde::{Deserialize, Serialize};
+
+use crate::random::hex;
 
 /// How long a signed request to the storage itself stays valid.
 const REQUEST_TTL: Duration = Duration::from_secs(300);
@@ -154,10 +159,6 @@ pub fn kind_of(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     } else {
         None
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Storage {

@@ -4,77 +4,37 @@
 //! asked, and trying again is never a new charge. Nothing fills the disk, and a `.part`
 //! another process is writing is never written by a second.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
-use seedance_api::{ApiKey, GenerationRequest, Rate};
 use seedance_sandbox::{Config, HostileOutputs, RenderTime, Sandbox};
+use studio::library::bytes_under;
 use studio::{Engine, EngineConfig, Job, JobState};
 
-const KEY: &str = "sk_test_hostile";
+mod support {
+    pub mod hostile;
+}
+use support::hostile::{KEY, request, until};
 
+/// The sandbox in one hostile mode.
 async fn sandbox(hostile: HostileOutputs) -> Sandbox {
-    Sandbox::start(Config {
-        keys: vec![KEY.into()],
-        render_time: RenderTime::between_ms(100, 200),
-        rate_limit: 30,
-        rate_window: Duration::from_secs(3),
-        hostile_outputs: Some(hostile),
-        ..Config::default()
-    })
-    .await
-    .unwrap()
+    support::hostile::sandbox(|c| c.hostile_outputs = Some(hostile)).await
 }
 
-fn config(dir: &Path, sb: &Sandbox) -> EngineConfig {
-    let mut c = EngineConfig::new(dir.to_path_buf(), sb.base_url(), ApiKey::new(KEY).unwrap());
-    c.rate = Rate {
-        requests: 30,
-        window: Duration::from_secs(3),
-    };
-    c.guess_poll_gap = Duration::from_millis(300);
-    c.min_poll_interval = Duration::from_millis(50);
-    c.follow_every = Duration::from_millis(100);
-    c.retry.base_delay = Duration::from_millis(20);
-    c.retry.max_delay = Duration::from_millis(100);
+/// The drills' engine, asking a person after 3 failed downloads in a row.
+fn config(dir: &std::path::Path, sb: &Sandbox) -> EngineConfig {
+    let mut c = support::hostile::config(dir, sb);
     c.max_download_failures = 3;
     c
 }
 
 /// Waits until the job needs a person, and returns it.
 async fn wait_for_a_person(engine: &Engine, id: &str, within: Duration) -> Job {
-    let deadline = Instant::now() + within;
-    loop {
-        let job = engine.job(id).await.unwrap().unwrap();
-        if job.state() == JobState::NeedsAttention {
-            return job;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "still {:?}: {job:?}",
-            job.state()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// Bytes under `dir`.
-fn bytes_under(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| match e.file_type() {
-                    Ok(t) if t.is_dir() => bytes_under(&e.path()),
-                    _ => e.metadata().map_or(0, |m| m.len()),
-                })
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
-fn request() -> GenerationRequest {
-    GenerationRequest::text("A paper lantern drifting down a night river, slow dolly")
+    let job = until(engine, id, within, |j| {
+        j.state() == JobState::NeedsAttention
+    })
+    .await;
+    assert_eq!(job.state(), JobState::NeedsAttention, "{job:?}");
+    job
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,6 +3,9 @@
 //! over prompts (FTS5 trigram; shorter queries use LIKE), filters, favourites, deletion,
 //! a portable JSON export and an import that skips what is already there, credits per day
 //! (from the credit ledger, which outlives deleted renders), and the disk used by renders.
+//!
+//! One module past 500 lines: every query here is over the `jobs` table and its indexes, and
+//! export and import must name the same columns; the tests are in `tests.rs` beside it.
 
 use std::path::{Path, PathBuf};
 
@@ -134,6 +137,22 @@ pub enum LibraryError {
 /// The largest export file read (about a million renders' worth): anything bigger is not
 /// an export, and is refused before it is read.
 pub const MAX_EXPORT_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Bytes of every file under `dir`, folders included (0 when it cannot be read).
+pub fn bytes_under(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| match e.file_type() {
+                    Ok(t) if t.is_dir() => bytes_under(&e.path()),
+                    Ok(_) => e.metadata().map_or(0, |m| m.len()),
+                    Err(_) => 0,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
 
 /// Reads an export file: a regular file of at most [`MAX_EXPORT_BYTES`], opened without
 /// blocking (a FIFO answers at once instead of waiting for a writer), and read no further
@@ -430,21 +449,7 @@ impl Library {
 
     /// Bytes under `renders/`.
     pub fn disk_used(&self) -> u64 {
-        fn walk(dir: &Path) -> u64 {
-            std::fs::read_dir(dir)
-                .map(|entries| {
-                    entries
-                        .filter_map(Result::ok)
-                        .map(|e| match e.file_type() {
-                            Ok(t) if t.is_dir() => walk(&e.path()),
-                            Ok(_) => e.metadata().map_or(0, |m| m.len()),
-                            Err(_) => 0,
-                        })
-                        .sum()
-                })
-                .unwrap_or(0)
-        }
-        walk(&self.renders_dir())
+        bytes_under(&self.renders_dir())
     }
 
     /// Removes `.part` files left in the folders of finished renders; returns how many.
