@@ -1,4 +1,4 @@
-//! The composer's commands on a real studio in Live mode (the emulator standing in for the
+//! The composer's verbs on a real desk in Live mode (the emulator standing in for the
 //! service): problems by field with nothing stored, the spend guard, submission, the job's
 //! events reaching the webview's sink, and the Queue's list.
 
@@ -7,10 +7,11 @@ use std::time::Duration;
 
 use seedance_api::GenerationRequest;
 use seedance_sandbox::{Config, RenderTime, Sandbox};
-use seedance_studio::drafts;
-use seedance_studio::error::ErrorCode;
-use seedance_studio::session::Studio;
+use seedance_studio::error::{ErrorCode, IpcError};
+use studio::Desk;
+use studio::desk::{ErrorKind, MoneyRule, RenderSource, SubmitOptions};
 use studio::estimate::Basis;
+use studio::extend::ExtendFrom;
 use studio::{ConnectionMode, JobEvent};
 
 const KEY: &str = "sk_live_drafts_test_0123456789";
@@ -37,12 +38,13 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
     let data = tempfile::tempdir().unwrap();
     let events: Arc<Mutex<Vec<JobEvent>>> = Arc::default();
     let sink = events.clone();
-    let studio = Studio::start(
+    let studio = Desk::open(
         data.path().to_path_buf(),
-        Arc::new(move |e| sink.lock().unwrap().push(e)),
+        Some(Arc::new(move |e| sink.lock().unwrap().push(e))),
     )
     .await
     .unwrap();
+    studio.start().await;
     assert_eq!(
         studio.connection().await.map(|c| c.mode),
         Some(ConnectionMode::Live),
@@ -53,7 +55,7 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
     let bad = draft(serde_json::json!({
         "prompt": "hi", "mode": "image-to-video", "resolution": "4k", "duration": "9"
     }));
-    let check = drafts::check(&studio, &bad, None).await.unwrap();
+    let check = studio.check(&bad, None).await.unwrap();
     let fields: Vec<&str> = check.problems.iter().map(|p| p.field.as_str()).collect();
     assert!(
         fields.contains(&"prompt")
@@ -63,13 +65,22 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
     );
     assert_eq!(check.estimate.basis, Basis::Scaled);
     assert_eq!(check.spend_guard, Some(300));
-    let err = drafts::submit(&studio, &bad, true, None, None)
+    let err = studio
+        .submit(
+            &bad,
+            SubmitOptions {
+                confirmed_spend: true,
+                extends: None,
+                submission_id: None,
+            },
+        )
         .await
         .unwrap_err();
-    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert_eq!(err.kind, ErrorKind::Invalid);
+    assert_eq!(IpcError::from(err.clone()).code, ErrorCode::InvalidInput);
     assert_eq!(err.problems.len(), check.problems.len());
     assert!(
-        drafts::recent(&studio, 10).await.unwrap().is_empty(),
+        studio.recent(10).await.unwrap().is_empty(),
         "nothing stored"
     );
 
@@ -78,26 +89,64 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
         "prompt": "a slow aerial pull-back over a glacier at dawn",
         "quality_tier": "pro", "resolution": "4k", "duration": "15"
     }));
-    let err = drafts::submit(&studio, &big, false, None, None)
+    let err = studio
+        .submit(
+            &big,
+            SubmitOptions {
+                confirmed_spend: false,
+                extends: None,
+                submission_id: None,
+            },
+        )
         .await
         .unwrap_err();
-    assert_eq!(err.code, ErrorCode::NeedsConfirmation);
+    assert_eq!(err.kind, ErrorKind::OverLimit);
+    assert_eq!(err.over_limit.map(|o| o.rule), Some(MoneyRule::SpendGuard));
+    assert_eq!(
+        IpcError::from(err.clone()).code,
+        ErrorCode::NeedsConfirmation,
+        "the window asks"
+    );
     assert!(
         err.message.contains("720") && err.message.contains("300"),
         "{}",
         err.message
     );
     assert!(service.ledger().requests.is_empty(), "nothing was sent");
-    let job = drafts::submit(&studio, &big, true, None, Some("composer-1"))
+    let job = studio
+        .submit(
+            &big,
+            SubmitOptions {
+                confirmed_spend: true,
+                extends: None,
+                submission_id: Some("composer-1"),
+            },
+        )
         .await
         .unwrap();
     // The same submission again (a page reloaded mid-submit, a second click): the same
     // job, and one charge.
-    let again = drafts::submit(&studio, &big, true, None, Some("composer-1"))
+    let again = studio
+        .submit(
+            &big,
+            SubmitOptions {
+                confirmed_spend: true,
+                extends: None,
+                submission_id: Some("composer-1"),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(again.id, job.id);
-    let refused = drafts::submit(&studio, &big, true, None, Some("../etc"))
+    let refused = studio
+        .submit(
+            &big,
+            SubmitOptions {
+                confirmed_spend: true,
+                extends: None,
+                submission_id: Some("../etc"),
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(
@@ -127,7 +176,7 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
         .collect();
     assert_eq!(seen.first().map(String::as_str), Some("queued"));
     assert_eq!(seen.last().map(String::as_str), Some("ready"), "{seen:?}");
-    let recent = drafts::recent(&studio, 10).await.unwrap();
+    let recent = studio.recent(10).await.unwrap();
     assert_eq!(recent.len(), 1);
     assert_eq!(
         service.ledger().charges.values().sum::<u32>(),
@@ -139,41 +188,43 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
     assert!(recent[0].seed.is_some());
 
     // The next estimate for the same settings comes from that render.
-    let again = drafts::check(&studio, &big, None).await.unwrap();
+    let again = studio.check(&big, None).await.unwrap();
     assert_eq!(again.estimate.credits, 720);
     assert!(matches!(again.estimate.basis, Basis::History { .. }));
 
     // Extend takes the output URL while the service serves it...
-    match drafts::render_source(&studio, &job.id, "clip")
+    match studio
+        .render_source(&job.id, ExtendFrom::Clip)
         .await
         .unwrap()
     {
-        drafts::RenderSource::Url(url) => {
+        RenderSource::Url(url) => {
             assert!(url.contains("/outputs/"), "{url}");
             extend_from(&studio, &job.id, &url).await;
         }
-        drafts::RenderSource::Local(_) => panic!("the output URL still works"),
+        RenderSource::Local(_) => panic!("the output URL still works"),
     }
     // ...and the local copy (to upload) once it is gone.
     service.stop().await;
-    match drafts::render_source(&studio, &job.id, "frame")
+    match studio
+        .render_source(&job.id, ExtendFrom::Frame)
         .await
         .unwrap()
     {
-        drafts::RenderSource::Local(bytes) => assert!(bytes.starts_with(b"\xFF\xD8\xFF")),
-        drafts::RenderSource::Url(url) => panic!("{url} no longer answers"),
+        RenderSource::Local(bytes) => assert!(bytes.starts_with(b"\xFF\xD8\xFF")),
+        RenderSource::Url(url) => panic!("{url} no longer answers"),
     }
 }
 
 /// An extension of `source` from its clip at `url`: checked and sent with the phrase the
 /// service needs, listed with the person's prompt, and linked both ways in the details.
-async fn extend_from(studio: &Studio, source: &str, url: &str) {
-    use studio::extend::{ExtendFrom, Extension};
+async fn extend_from(studio: &Desk, source: &str, url: &str) {
+    use studio::extend::Extension;
     let next = draft(serde_json::json!({
         "prompt": "The train pulls into a station at dawn.",
         "mode": "media-to-video", "media_urls": [url],
     }));
-    let plain = drafts::check(studio, &next, None).await.unwrap();
+    let plain = studio.check(&next, None).await.unwrap();
     assert!(
         plain
             .lint
@@ -186,20 +237,24 @@ async fn extend_from(studio: &Studio, source: &str, url: &str) {
         job_id: source.into(),
         from: ExtendFrom::Clip,
     };
-    let checked = drafts::check(studio, &next, Some(&extension))
-        .await
-        .unwrap();
+    let checked = studio.check(&next, Some(&extension)).await.unwrap();
     assert!(
         checked.problems.is_empty() && checked.lint.is_empty(),
         "{checked:?}"
     );
-    let job = drafts::submit(studio, &next, true, Some(&extension), None)
+    let job = studio
+        .submit(
+            &next,
+            SubmitOptions {
+                confirmed_spend: true,
+                extends: Some(&extension),
+                submission_id: None,
+            },
+        )
         .await
         .unwrap();
     assert_eq!(job.prompt, "The train pulls into a station at dawn.");
-    let detail = seedance_studio::library::detail(studio, &job.id)
-        .await
-        .unwrap();
+    let detail = studio.detail(&job.id).await.unwrap();
     assert_eq!(detail.extends.as_ref().map(|l| l.id.as_str()), Some(source));
     assert_eq!(detail.extends_from.as_deref(), Some("clip"));
     assert!(
@@ -210,9 +265,7 @@ async fn extend_from(studio: &Studio, source: &str, url: &str) {
             .starts_with("Continue from the supplied previous clip."),
         "the phrase goes to the service"
     );
-    let back = seedance_studio::library::detail(studio, source)
-        .await
-        .unwrap();
+    let back = studio.detail(source).await.unwrap();
     assert_eq!(
         back.extended_by
             .iter()

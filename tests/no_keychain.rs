@@ -2,9 +2,9 @@
 //! why, refuses to store a key with a message that says what to do, and stores nothing
 //! anywhere else.
 
-use seedance_studio::error::ErrorCode;
-use seedance_studio::session::Studio;
 use studio::ConnectionMode;
+use studio::Desk;
+use studio::desk::ErrorKind;
 use studio::keychain::KeySource;
 
 #[path = "support/scan.rs"]
@@ -27,9 +27,8 @@ async fn without_a_keychain_the_app_explains_and_runs_in_sandbox() {
     }
 
     let data = dir.path().join("data");
-    let studio = Studio::start(data.clone(), std::sync::Arc::new(|_| {}))
-        .await
-        .unwrap();
+    let studio = Desk::open(data.clone(), None).await.unwrap();
+    studio.start().await;
     let connection = studio.connection().await.expect("Sandbox runs");
     assert_eq!(connection.mode, ConnectionMode::Sandbox);
     let notice = studio.notice().expect("the app says why it is in Sandbox");
@@ -44,19 +43,19 @@ async fn without_a_keychain_the_app_explains_and_runs_in_sandbox() {
     assert!(status.keychain_problem.is_some());
 
     let secret = "sk_live_no_keychain_sentinel_31337";
-    let err = studio.save_key(secret.into()).await.unwrap_err();
-    assert_eq!(err.code, ErrorCode::NeedsKey);
+    let err = studio.save_key(secret).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NeedsKey);
     assert!(err.message.contains("keyring"), "{}", err.message);
     assert!(!err.message.contains(secret));
 
     let err = studio.switch(ConnectionMode::Live).await.unwrap_err();
-    assert_eq!(err.code, ErrorCode::NeedsKey);
+    assert_eq!(err.kind, ErrorKind::NeedsKey);
     assert_eq!(
         studio.connection().await.map(|c| c.mode),
         Some(ConnectionMode::Sandbox),
         "a refused switch leaves Sandbox running"
     );
-    drop(studio);
+    studio.close().await;
 
     // Nothing was stored in plain text instead.
     let hits = files_containing(&data, secret.as_bytes());

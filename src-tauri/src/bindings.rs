@@ -14,10 +14,13 @@ use studio::keychain::KeySource;
 use studio::settings::{ComposerDefaults, Language, Settings, Theme};
 use studio::{ConnectionMode, JobEvent, JobState};
 
+use studio::desk::{
+    Action, ConnectionInfo, CreditsSummary, DraftCheck, ImportResult, JobDetail, JobSummary,
+    KeyCheck, KeyStatus, LibraryPage, LocalReference, MoneyRule, OverLimit,
+};
+
 use crate::commands::app::AppInfo;
-use crate::drafts::{DraftCheck, JobSummary};
 use crate::error::{ErrorCode, IpcError};
-use crate::session::{ConnectionInfo, KeyCheck, KeyStatus};
 
 /// Where the generated file lives, relative to the workspace root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
@@ -39,6 +42,8 @@ pub fn typescript_bindings() -> String {
     );
     declare::<Problem>(&cfg, &mut out);
     declare::<ErrorCode>(&cfg, &mut out);
+    declare::<MoneyRule>(&cfg, &mut out);
+    declare::<OverLimit>(&cfg, &mut out);
     declare::<IpcError>(&cfg, &mut out);
     declare::<ConnectionMode>(&cfg, &mut out);
     declare::<ConnectionInfo>(&cfg, &mut out);
@@ -63,21 +68,22 @@ pub fn typescript_bindings() -> String {
     declare::<DraftCheck>(&cfg, &mut out);
     declare::<JobState>(&cfg, &mut out);
     declare::<JobSummary>(&cfg, &mut out);
+    declare::<Action>(&cfg, &mut out);
     declare::<JobEvent>(&cfg, &mut out);
     declare::<studio::references::Probe>(&cfg, &mut out);
     declare::<studio::library::Filter>(&cfg, &mut out);
     declare::<studio::library::Cursor>(&cfg, &mut out);
     declare::<studio::library::DayCredits>(&cfg, &mut out);
     declare::<studio::budget::BudgetStatus>(&cfg, &mut out);
-    declare::<crate::library::LibraryPage>(&cfg, &mut out);
+    declare::<LibraryPage>(&cfg, &mut out);
     declare::<studio::library::RenderLink>(&cfg, &mut out);
     declare::<studio::extend::ExtendFrom>(&cfg, &mut out);
     declare::<studio::extend::Extension>(&cfg, &mut out);
-    declare::<crate::library::JobDetail>(&cfg, &mut out);
-    declare::<crate::library::CreditsSummary>(&cfg, &mut out);
-    declare::<crate::library::ImportResult>(&cfg, &mut out);
+    declare::<JobDetail>(&cfg, &mut out);
+    declare::<CreditsSummary>(&cfg, &mut out);
+    declare::<ImportResult>(&cfg, &mut out);
     declare::<studio::uploads::StorageSettings>(&cfg, &mut out);
-    declare::<crate::commands::compose::LocalReference>(&cfg, &mut out);
+    declare::<LocalReference>(&cfg, &mut out);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

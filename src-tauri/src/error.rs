@@ -1,10 +1,12 @@
-//! Errors as the webview sees them: `{code, message, field}`.
+//! Errors as the webview sees them: `{code, message, field, problems, over_limit}`.
 //!
 //! The UI branches on a small set of codes and shows the message as written, so every
 //! message is meant for the person reading it; nothing secret ever goes into one (the
-//! key's type prints as `[redacted]`, and messages are scrubbed of known secrets).
+//! key's type prints as `[redacted]`, and messages are scrubbed of known secrets). The
+//! codes come from the desk's [`ErrorKind`] with one `match`.
 
 use serde::Serialize;
+use studio::desk::{DeskError, ErrorKind, OverLimit, Problem};
 use ts_rs::TS;
 
 /// What kind of failure an IPC command hit; the only thing the UI matches on.
@@ -21,8 +23,11 @@ pub enum ErrorCode {
     Offline,
     /// The API refused the request (bad key, no credits, …); the message says why.
     Refused,
-    /// The action spends more than the spend guard allows: ask, then repeat it confirmed.
+    /// The action needs the person's go-ahead (the spend guard, deleting files, a new
+    /// charge): ask, then repeat it confirmed.
     NeedsConfirmation,
+    /// A money rule no confirmation passes refused it; `over_limit` has the numbers.
+    OverLimit,
     /// A local file needs an upload storage before the service can fetch it.
     NeedsStorage,
     /// A retry may be charged twice (its first send's outcome is unknown): ask that
@@ -41,115 +46,44 @@ pub struct IpcError {
     /// The input field at fault, for `invalid_input`.
     pub field: Option<String>,
     /// Every problem with the input, by field, for `invalid_input` (the first is `field`).
-    pub problems: Vec<seedance_api::Problem>,
+    pub problems: Vec<Problem>,
+    /// The rule and numbers, when a money rule refused (the spend guard included).
+    pub over_limit: Option<OverLimit>,
 }
 
 impl IpcError {
-    pub fn new(code: ErrorCode, message: impl std::fmt::Display) -> Self {
-        Self {
-            code,
-            message: studio::logging::scrub(&message.to_string()).into_owned(),
-            field: None,
-            problems: Vec::new(),
-        }
-    }
-    pub fn setup(message: impl std::fmt::Display) -> Self {
-        Self::new(ErrorCode::Setup, message)
-    }
     pub fn internal(message: impl std::fmt::Display) -> Self {
-        Self::new(ErrorCode::Internal, message)
-    }
-    pub fn needs_key(message: impl std::fmt::Display) -> Self {
-        Self::new(ErrorCode::NeedsKey, message)
+        DeskError::internal(message).into()
     }
     pub fn invalid(field: &str, message: impl std::fmt::Display) -> Self {
-        Self {
-            field: Some(field.to_string()),
-            ..Self::new(ErrorCode::InvalidInput, message)
-        }
+        DeskError::invalid(field, message).into()
     }
 }
 
-impl From<studio::DataDirError> for IpcError {
-    fn from(err: studio::DataDirError) -> Self {
-        Self::setup(err)
-    }
-}
-
-impl From<studio::StoreError> for IpcError {
-    fn from(err: studio::StoreError) -> Self {
-        Self::setup(err)
-    }
-}
-
-impl From<sqlx::Error> for IpcError {
-    fn from(err: sqlx::Error) -> Self {
-        Self::internal(format!("The history database failed: {err}"))
-    }
-}
-
-impl From<studio::settings::SettingsError> for IpcError {
-    fn from(err: studio::settings::SettingsError) -> Self {
-        match &err {
-            studio::settings::SettingsError::Invalid { field, message } => {
-                Self::invalid(field, message)
+impl From<DeskError> for IpcError {
+    fn from(err: DeskError) -> Self {
+        let code = match err.kind {
+            ErrorKind::Setup => ErrorCode::Setup,
+            ErrorKind::NeedsKey => ErrorCode::NeedsKey,
+            ErrorKind::Invalid => ErrorCode::InvalidInput,
+            ErrorKind::Offline => ErrorCode::Offline,
+            ErrorKind::Refused => ErrorCode::Refused,
+            ErrorKind::NeedsConfirmation => ErrorCode::NeedsConfirmation,
+            // The window asks about the spend guard like any confirmation.
+            ErrorKind::OverLimit if err.over_limit.is_some_and(|o| o.rule.confirmable()) => {
+                ErrorCode::NeedsConfirmation
             }
-            studio::settings::SettingsError::Database(_) => Self::internal(err),
-        }
-    }
-}
-
-impl From<studio::keychain::KeychainError> for IpcError {
-    fn from(err: studio::keychain::KeychainError) -> Self {
-        Self::needs_key(err)
-    }
-}
-
-impl From<studio::connection::ConnectError> for IpcError {
-    fn from(err: studio::connection::ConnectError) -> Self {
-        use studio::connection::ConnectError;
-        match err {
-            ConnectError::NeedsKey | ConnectError::Keychain(_) => Self::needs_key(err),
-            ConnectError::Rate(_) | ConnectError::UnconfirmedHost(_) => Self::setup(err),
-            ConnectError::Sandbox(_) => Self::internal(err),
-        }
-    }
-}
-
-impl From<seedance_api::ApiError> for IpcError {
-    fn from(err: seedance_api::ApiError) -> Self {
-        use seedance_api::ApiError;
-        if let ApiError::Invalid { problems } = &err
-            && let Some(first) = problems.first()
-        {
-            return Self {
-                problems: problems.clone(),
-                ..Self::invalid(&first.field, &err)
-            };
-        }
-        let code = match &err {
-            ApiError::Invalid { .. } => ErrorCode::InvalidInput,
-            ApiError::Transport { .. } => ErrorCode::Offline,
-            ApiError::Setup { .. } => ErrorCode::Setup,
-            ApiError::Unauthorized { .. }
-            | ApiError::InsufficientCredits { .. }
-            | ApiError::RateLimited { .. }
-            | ApiError::InvalidRequest { .. }
-            | ApiError::Redirected { .. } => ErrorCode::Refused,
-            _ => ErrorCode::Internal,
+            ErrorKind::OverLimit => ErrorCode::OverLimit,
+            ErrorKind::NeedsStorage => ErrorCode::NeedsStorage,
+            ErrorKind::MayChargeTwice => ErrorCode::MayChargeTwice,
+            ErrorKind::Internal => ErrorCode::Internal,
         };
-        Self::new(code, err)
-    }
-}
-
-impl From<studio::EngineError> for IpcError {
-    fn from(err: studio::EngineError) -> Self {
-        match err {
-            studio::EngineError::Api(api) => api.into(),
-            studio::EngineError::Store(store) => store.into(),
-            studio::EngineError::NoSuchJob(_) => Self::invalid("job", err),
-            studio::EngineError::MayChargeTwice(_) => Self::new(ErrorCode::MayChargeTwice, err),
-            other => Self::internal(other),
+        Self {
+            code,
+            message: err.message,
+            field: err.field,
+            problems: err.problems,
+            over_limit: err.over_limit,
         }
     }
 }

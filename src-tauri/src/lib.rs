@@ -1,15 +1,13 @@
 //! The Seedance Studio desktop shell: a Tauri window over the `studio` engine.
 //!
-//! Everything here adapts: IPC commands call the [`session::Studio`], and the engine does
-//! the work.
+//! Everything here adapts: IPC commands call the [`studio::Desk`], which every front end
+//! shares, and the engine below it does the work.
 
 pub mod audio;
 pub mod bindings;
 pub mod commands;
-pub mod drafts;
 pub mod error;
 mod file_dialog;
-pub mod library;
 pub mod media_server;
 mod notify;
 mod quit;
@@ -49,11 +47,8 @@ pub fn run(audio: (audio::AudioOutput, String)) {
             // Job events reach the webview as `job-event`.
             let emitter = handle.clone();
             app.manage(session::AppState::new(std::sync::Arc::new(move |event| {
-                if event.job_state() == Some(studio::JobState::Ready) {
+                if event.is_change() && event.job_state() == Some(studio::JobState::Ready) {
                     notify::render_ready(emitter.clone(), event.job_id.clone());
-                }
-                if event.id != 0 && event.job_state().is_some_and(studio::JobState::is_final) {
-                    notify::release_uploads(emitter.clone(), event.job_id.clone());
                 }
                 let _ = emitter.emit("job-event", event);
             })));
@@ -66,7 +61,7 @@ pub fn run(audio: (audio::AudioOutput, String)) {
             }
             tauri::async_runtime::spawn(async move {
                 let state = handle.state::<session::AppState>();
-                if let Err(e) = state.studio().await {
+                if let Err(e) = state.desk().await {
                     tracing::error!("the studio could not start: {}", e.message);
                 }
             });

@@ -11,7 +11,7 @@
 //! `GET /{token}/video/{job}` · `/{token}/frame/{job}` · `/{token}/thumb/{job}`
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -50,12 +50,7 @@ pub struct MediaServer {
 }
 
 /// What a request asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Asset {
-    Video,
-    Frame,
-    Thumb,
-}
+pub use studio::desk::Asset;
 
 /// What the history holds for a request.
 pub enum Found {
@@ -217,41 +212,11 @@ where
 
 /// The file or preview the running mode's history holds for `job`.
 async fn find(state: &AppState, asset: Asset, job: &str) -> Option<Found> {
-    let studio = state.studio().await.ok()?;
-    studio
-        .with_engine(async |engine| {
-            let store = engine.store();
-            if asset == Asset::Thumb {
-                let thumb = studio::preview::load(store, job).await.ok().flatten();
-                return Ok(thumb.map(|t| Found::Bytes(t.jpeg)));
-            }
-            let Some(row) = studio::find_job(store, job).await.ok().flatten() else {
-                return Ok(None);
-            };
-            let path = match asset {
-                Asset::Video => row.video_path,
-                _ => row.frame_path,
-            };
-            let renders = engine_renders_dir(store.path());
-            Ok(path
-                .and_then(|p| inside(&renders, Path::new(&p)))
-                .map(Found::File))
-        })
-        .await
-        .ok()
-        .flatten()
-}
-
-/// `renders/` beside the history database.
-fn engine_renders_dir(db: &Path) -> PathBuf {
-    studio::render_files::renders_dir(db.parent().unwrap_or(Path::new(".")))
-}
-
-/// `path`, if it resolves to a file inside `dir`.
-fn inside(dir: &Path, path: &Path) -> Option<PathBuf> {
-    let dir = dir.canonicalize().ok()?;
-    let path = path.canonicalize().ok()?;
-    (path.starts_with(&dir) && path.is_file()).then_some(path)
+    let desk = state.desk().await.ok()?;
+    Some(match desk.media(asset, job).await? {
+        studio::desk::Media::Jpeg(bytes) => Found::Bytes(bytes),
+        studio::desk::Media::File(path) => Found::File(path),
+    })
 }
 
 #[cfg(test)]
@@ -270,28 +235,6 @@ mod tests {
         assert_eq!(route("/tok/video/j1/x", "tok"), None);
         assert_eq!(route("/tok/secret/j1", "tok"), None);
         assert_eq!(route("/tok/video/", "tok"), None);
-    }
-
-    #[test]
-    fn only_files_inside_the_renders_folder() {
-        let dir = tempfile::tempdir().unwrap();
-        let renders = dir.path().join("renders");
-        std::fs::create_dir_all(renders.join("j1")).unwrap();
-        std::fs::write(renders.join("j1/video.mp4"), b"x").unwrap();
-        std::fs::write(dir.path().join("studio.db"), b"x").unwrap();
-        assert!(inside(&renders, &renders.join("j1/video.mp4")).is_some());
-        assert!(inside(&renders, &renders.join("j1/../../studio.db")).is_none());
-        assert!(inside(&renders, &dir.path().join("studio.db")).is_none());
-        assert!(inside(&renders, &renders.join("j1")).is_none(), "a folder");
-        #[cfg(unix)]
-        {
-            std::os::unix::fs::symlink(dir.path().join("studio.db"), renders.join("j1/link.mp4"))
-                .unwrap();
-            assert!(
-                inside(&renders, &renders.join("j1/link.mp4")).is_none(),
-                "a link out"
-            );
-        }
     }
 
     /// One raw HTTP/1.1 exchange; the whole answer.

@@ -9,13 +9,10 @@ use crate::session::AppState;
 pub fn on_close_requested(window: &Window, api: &tauri::CloseRequestApi) {
     let app = window.app_handle().clone();
     let in_flight = tauri::async_runtime::block_on(async {
-        let Ok(studio) = app.state::<AppState>().studio().await else {
-            return 0;
-        };
-        studio
-            .with_engine(async |engine| Ok(engine.unfinished().await.map_or(0, |j| j.len())))
-            .await
-            .unwrap_or(0)
+        match app.state::<AppState>().desk().await {
+            Ok(desk) => desk.in_flight().await,
+            Err(_) => 0,
+        }
     });
     if in_flight > 0 {
         api.prevent_close();

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use seedance_api::{AspectRatio, Channel, Mode, QualityTier, Resolution};
 use studio::JobState;
+use studio::desk::{AspectRatio, Channel, Mode, QualityTier, Resolution};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -89,6 +89,10 @@ pub enum Command {
         /// Refuse the batch (send nothing) when its estimate is above this.
         #[arg(long)]
         max_credits: Option<u64>,
+        /// Send the batch even though its estimate is above the spend guard (Settings);
+        /// it passes nothing else.
+        #[arg(long)]
+        yes: bool,
         #[command(flatten)]
         waiting: Waiting,
     },
@@ -160,6 +164,10 @@ pub struct Generate {
     /// Print the request body and the cost estimate; send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Send it even though its estimate is above the spend guard (Settings); it passes
+    /// nothing else.
+    #[arg(long)]
+    pub yes: bool,
     #[command(flatten)]
     pub waiting: Waiting,
 }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use studio::{Engine, Job, JobState};
+use studio::{ConnectionMode, Desk, Engine, Job, JobState};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::exit::{CliError, Exit};
@@ -100,15 +100,13 @@ async fn follow(
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
             _ = &mut ctrl_c => {
                 progress.finish();
-                return Err(CliError::new(
-                    Exit::Interrupted,
+                return Err(CliError::interrupted(
                     "Interrupted. Every job is safe: `seedance resume` (or the app) finishes them.",
                 ));
             }
             _ = sleep => {
                 progress.finish();
-                return Err(CliError::new(
-                    Exit::Interrupted,
+                return Err(CliError::interrupted(
                     "Timed out while waiting. Every job is safe: `seedance resume` (or the app) finishes them.",
                 ));
             }
@@ -158,4 +156,19 @@ fn outcome(jobs: &[Job], until: Until) -> Exit {
     } else {
         Exit::Success
     }
+}
+
+/// Runs `work` on `mode`'s engine, started through the desk, then stops it: every job
+/// stays safe to resume, and the uploads of jobs that finished meanwhile are released.
+pub async fn on_engine<T>(
+    desk: &Desk,
+    mode: ConnectionMode,
+    work: impl AsyncFnOnce(&Engine) -> Result<T, CliError>,
+) -> Result<T, CliError> {
+    desk.connect(mode).await?;
+    let running = desk.engine().await?;
+    let result = work(&running).await;
+    drop(running);
+    desk.close().await;
+    result
 }

@@ -3,7 +3,6 @@
 
 mod args;
 mod commands;
-mod context;
 mod exit;
 mod follow;
 mod output;
@@ -11,8 +10,8 @@ mod output;
 use clap::Parser;
 
 use crate::args::{Cli, Command};
-use crate::context::Context;
 use crate::exit::{CliError, Exit};
+use studio::{ConnectionMode, Desk};
 
 fn main() -> std::process::ExitCode {
     // SAFETY: first thing in main, while this is the only thread.
@@ -48,45 +47,73 @@ async fn run(cli: Cli) -> Result<Exit, CliError> {
     if let Command::Sandbox { port } = cli.command {
         return commands::sandbox::run(port, json).await;
     }
-    let ctx = Context::open(cli.sandbox).await?;
-    match cli.command {
-        Command::Key(k) => commands::key::run(&ctx, k, json).await,
-        Command::Generate(g) => commands::generate::generate(&ctx, g, json).await,
+    let desk = Desk::open(studio::data_dir()?, None).await?;
+    let mode = if cli.sandbox {
+        ConnectionMode::Sandbox
+    } else {
+        ConnectionMode::Live
+    };
+    let result = dispatch(&desk, mode, cli.command, json).await;
+    desk.close().await;
+    result
+}
+
+async fn dispatch(
+    desk: &Desk,
+    mode: ConnectionMode,
+    command: Command,
+    json: bool,
+) -> Result<Exit, CliError> {
+    match command {
+        Command::Key(k) => commands::key::run(desk, k, json).await,
+        Command::Generate(g) => commands::generate::generate(desk, mode, g, json).await,
         Command::Batch {
             file,
             wait,
             dry_run,
             max_credits,
+            yes,
             waiting,
         } => {
-            commands::generate::batch(&ctx, &file, wait, dry_run, max_credits, waiting, json).await
+            let options = commands::generate::BatchOptions {
+                wait,
+                dry_run,
+                max_credits,
+                yes,
+                waiting,
+            };
+            commands::generate::batch(desk, mode, &file, options, json).await
         }
-        Command::Status { job } => commands::jobs::status(&ctx, &job, false, json).await,
-        Command::Show { job } => commands::jobs::status(&ctx, &job, true, json).await,
-        Command::Wait { jobs, waiting } => commands::jobs::wait(&ctx, &jobs, waiting, json).await,
+        Command::Status { job } => commands::jobs::status(desk, mode, &job, false, json).await,
+        Command::Show { job } => commands::jobs::status(desk, mode, &job, true, json).await,
+        Command::Wait { jobs, waiting } => {
+            commands::jobs::wait(desk, mode, &jobs, waiting, json).await
+        }
         Command::Resume {
             job: Some(job),
             wait,
             waiting,
-        } => commands::jobs::resume_one(&ctx, &job, wait, waiting, json).await,
+        } => commands::jobs::resume_one(desk, mode, &job, wait, waiting, json).await,
         Command::Resume {
             job: None,
             wait,
             waiting,
-        } => commands::jobs::resume(&ctx, wait, waiting, json).await,
+        } => commands::jobs::resume(desk, mode, wait, waiting, json).await,
         Command::Retry {
             job,
             accept_double_charge,
             wait,
             waiting,
-        } => commands::jobs::retry(&ctx, &job, accept_double_charge, wait, waiting, json).await,
+        } => {
+            commands::jobs::retry(desk, mode, &job, accept_double_charge, wait, waiting, json).await
+        }
         Command::List {
             search,
             status,
             limit,
-        } => commands::jobs::list(&ctx, search, status, limit, json).await,
-        Command::Export { file } => commands::library::export(&ctx, &file, json).await,
-        Command::Import { file } => commands::library::import(&ctx, &file, json).await,
+        } => commands::jobs::list(desk, mode, search, status, limit, json).await,
+        Command::Export { file } => commands::library::export(desk, mode, &file, json).await,
+        Command::Import { file } => commands::library::import(desk, mode, &file, json).await,
         Command::Sandbox { .. } => unreachable!("handled above"),
     }
 }

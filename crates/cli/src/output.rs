@@ -3,8 +3,8 @@
 
 use std::io::{IsTerminal, Write};
 
-use seedance_api::GenerationRequest;
 use serde::Serialize;
+use studio::desk::GenerationRequest;
 use studio::{Job, JobState};
 
 /// Every request parameter, defaults included.

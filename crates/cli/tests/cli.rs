@@ -331,13 +331,35 @@ async fn a_batch_is_checked_whole_then_runs_every_job_to_its_end() {
             "--json",
         ])
         .await;
-    assert_eq!(code, 2, "over the limit: {out}");
+    assert_eq!(code, 6, "over the limit: {out}");
+    assert_eq!(
+        (
+            out["error"]["code"].as_str(),
+            out["error"]["rule"].as_str(),
+            out["error"]["estimated_credits"].as_u64(),
+            out["error"]["limit"].as_u64()
+        ),
+        (Some("over_limit"), Some("max_credits"), Some(90), Some(50)),
+        "{out}"
+    );
     assert!(
         out["error"]["message"]
             .as_str()
             .unwrap()
             .contains("--max-credits 50")
     );
+    // --yes passes the spend guard only, never a limit the command was given.
+    let (code, out) = env
+        .json(&[
+            "batch",
+            good.to_str().unwrap(),
+            "--max-credits",
+            "50",
+            "--yes",
+            "--json",
+        ])
+        .await;
+    assert_eq!(code, 6, "{out}");
     assert_eq!(env.submissions(), 0);
 
     // 30 credits each; the account has 70, so one is refused (402) while the others
@@ -362,6 +384,90 @@ async fn a_batch_is_checked_whole_then_runs_every_job_to_its_end() {
     states.sort();
     assert_eq!(states, ["needs_attention", "ready", "ready"]);
     assert_eq!(env.charges(), 2);
+}
+
+/// The spend guard kept in the profile, as Settings in the app would keep it.
+async fn set_spend_guard(data: &Path, credits: Option<u32>) {
+    let profile = studio::Store::open(data).await.unwrap();
+    let mut settings = studio::settings::Settings::load(&profile).await.unwrap();
+    settings.spend_guard_credits = credits;
+    settings.save(&profile).await.unwrap();
+    profile.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn above_the_spend_guard_nothing_is_sent_unless_yes() {
+    let env = Env::new((300, 600)).await;
+    // The default guard (300 credits) against a 15 s 4K pro render (about 720).
+    let big = [
+        "generate",
+        "--prompt",
+        "a slow aerial pull-back over a glacier at dawn",
+        "--tier",
+        "pro",
+        "--resolution",
+        "4k",
+        "--duration",
+        "15",
+        "--json",
+    ];
+    let (code, out) = env.json(&big).await;
+    assert_eq!(code, 6, "{out}");
+    let error = &out["error"];
+    assert_eq!(error["exit_code"], 6);
+    assert_eq!(error["code"], "over_limit");
+    assert_eq!(error["rule"], "spend_guard");
+    assert_eq!(error["limit"], 300);
+    let estimated = error["estimated_credits"].as_u64().unwrap();
+    assert!(estimated > 300, "{out}");
+    assert!(
+        error["message"].as_str().unwrap().contains("spend guard"),
+        "{out}"
+    );
+    assert_eq!(env.submissions(), 0, "nothing was sent");
+    // A dry run sends nothing, so the guard does not stand in its way.
+    let mut dry = big.to_vec();
+    dry.push("--dry-run");
+    assert_eq!(env.json(&dry).await.0, 0);
+
+    let mut yes = big.to_vec();
+    yes.push("--yes");
+    let (code, job) = env.json(&yes).await;
+    assert_eq!(code, 0, "{job}");
+    assert!(job["task_id"].as_str().unwrap().starts_with("sd2_"));
+    assert_eq!(env.submissions(), 1);
+
+    // A batch is one act of spending: its total meets the guard.
+    set_spend_guard(env.data.path(), Some(50)).await;
+    let lines = [
+        r#"{"prompt":"a heron takes off from a misty lake"}"#,
+        r#"{"prompt":"rain on a neon street, slow pan"}"#,
+    ];
+    let file = batch_file(env.data.path(), &lines);
+    let (code, out) = env.json(&["batch", file.to_str().unwrap(), "--json"]).await;
+    assert_eq!(code, 6, "{out}");
+    assert_eq!(
+        (
+            out["error"]["rule"].as_str(),
+            out["error"]["limit"].as_u64()
+        ),
+        (Some("spend_guard"), Some(50)),
+        "{out}"
+    );
+    assert_eq!(env.submissions(), 1, "nothing more was sent");
+    let (code, out) = env
+        .json(&["batch", file.to_str().unwrap(), "--yes", "--json"])
+        .await;
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out["total"], 2);
+    assert_eq!(env.submissions(), 3);
+
+    // Without a guard, nothing asks.
+    set_spend_guard(env.data.path(), None).await;
+    let mut plain = big.to_vec();
+    plain[2] = "an owl lands on a fence post at dusk";
+    assert_eq!(env.json(&plain).await.0, 0);
+    assert_eq!(env.submissions(), 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -124,7 +124,7 @@ pub fn starting_mode(stored: Option<ConnectionMode>, has_live_key: bool) -> Conn
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
     #[error(
-        "Live mode needs an API key: add one in Settings (it is kept in the OS keychain), or set SEEDANCE_API_KEY. Sandbox mode works without one."
+        "Live mode needs an API key: add one in Settings or with `seedance key set` (it is kept in the OS keychain), or set SEEDANCE_API_KEY. Sandbox mode (`--sandbox`) works without one."
     )]
     NeedsKey,
     #[error(transparent)]

@@ -153,8 +153,20 @@ struct Inner {
 /// A running engine. [`Engine::stop`] ends it cleanly at any moment.
 pub struct Engine {
     inner: Arc<Inner>,
-    worker: tokio::task::JoinHandle<()>,
-    follower: tokio::task::JoinHandle<()>,
+    /// The worker and the follower of other processes' events, until [`Engine::stop`].
+    tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+}
+
+/// How one act of submitting is made, besides the request.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Submission<'a> {
+    /// The render this one continues ([`crate::extend`]).
+    pub extends: Option<&'a Extension>,
+    /// The id the front end minted for this act: the same id again finds the same job.
+    pub submission_id: Option<&'a str>,
+    /// Storage objects the request references, recorded with the job (one transaction) so
+    /// they can be deleted once it has finished.
+    pub uploads: &'a [String],
 }
 
 /// What a transition writes besides the state.
@@ -241,8 +253,7 @@ impl Engine {
         let worker = tokio::spawn(run(inner.clone()));
         Ok(Self {
             inner,
-            worker,
-            follower,
+            tasks: Mutex::new(vec![worker, follower]),
         })
     }
 
@@ -268,7 +279,7 @@ impl Engine {
     /// Validates `request` (nothing invalid is ever stored or sent), commits the intent
     /// (canonical body and a fresh Idempotency-Key) and queues it.
     pub async fn submit(&self, request: &GenerationRequest) -> Result<Job, EngineError> {
-        self.submit_extending(request, None).await
+        self.submit_with(request, Submission::default()).await
     }
 
     /// [`Engine::submit`] for a render that may continue another one: the request goes out
@@ -279,7 +290,14 @@ impl Engine {
         request: &GenerationRequest,
         extension: Option<&Extension>,
     ) -> Result<Job, EngineError> {
-        self.make_job(request, extension, None).await
+        self.submit_with(
+            request,
+            Submission {
+                extends: extension,
+                ..Submission::default()
+            },
+        )
+        .await
     }
 
     /// [`Engine::submit_extending`] under a submission id the front end minted for one act
@@ -291,6 +309,26 @@ impl Engine {
         extension: Option<&Extension>,
         submission_id: &str,
     ) -> Result<Job, EngineError> {
+        self.submit_with(
+            request,
+            Submission {
+                extends: extension,
+                submission_id: Some(submission_id),
+                ..Submission::default()
+            },
+        )
+        .await
+    }
+
+    /// Submits `request` as `how` says; every other submit is this one.
+    pub async fn submit_with(
+        &self,
+        request: &GenerationRequest,
+        how: Submission<'_>,
+    ) -> Result<Job, EngineError> {
+        let Some(submission_id) = how.submission_id else {
+            return self.make_job(request, how).await;
+        };
         let valid = !submission_id.is_empty()
             && submission_id.len() <= 64
             && submission_id
@@ -307,7 +345,7 @@ impl Engine {
         if let Some(job) = self.by_submission(submission_id).await? {
             return Ok(job);
         }
-        match self.make_job(request, extension, Some(submission_id)).await {
+        match self.make_job(request, how).await {
             // Another call with the same id won the race: its job is the one.
             Err(EngineError::Database(sqlx::Error::Database(db))) if db.is_unique_violation() => {
                 self.by_submission(submission_id)
@@ -330,30 +368,26 @@ impl Engine {
     async fn make_job(
         &self,
         request: &GenerationRequest,
-        extension: Option<&Extension>,
-        submission_id: Option<&str>,
+        how: Submission<'_>,
     ) -> Result<Job, EngineError> {
         let person_prompt = request.prompt.trim().to_string();
-        let Some(extension) = extension else {
-            return self
-                .commit_intent(request, &person_prompt, None, submission_id)
-                .await;
+        let Some(extension) = how.extends else {
+            return self.commit_intent(request, &person_prompt, how).await;
         };
         if self.job(&extension.job_id).await?.is_none() {
             return Err(EngineError::NoSuchJob(extension.job_id.clone()));
         }
         let sent = extend::request_to_send(request, extension.from);
-        self.commit_intent(&sent, &person_prompt, Some(extension), submission_id)
-            .await
+        self.commit_intent(&sent, &person_prompt, how).await
     }
 
     async fn commit_intent(
         &self,
         request: &GenerationRequest,
         person_prompt: &str,
-        extension: Option<&Extension>,
-        submission_id: Option<&str>,
+        how: Submission<'_>,
     ) -> Result<Job, EngineError> {
+        let extension = how.extends;
         let prepared = self.inner.client.prepare(request)?;
         let now = now_ms();
         let id = new_job_id(now);
@@ -384,9 +418,16 @@ impl Engine {
         .bind(now)
         .bind(extension.map(|e| e.job_id.as_str()))
         .bind(extension.map(|e| e.from.as_str()))
-        .bind(submission_id)
+        .bind(how.submission_id)
         .execute(&mut *tx)
         .await?;
+        for key in how.uploads {
+            sqlx::query("INSERT OR IGNORE INTO job_uploads (job_id, key) VALUES (?, ?)")
+                .bind(&id)
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+        }
         let event = events::record(
             &mut tx,
             &self.inner.origin,
@@ -522,7 +563,14 @@ impl Engine {
             .zip(job.extends_from.as_deref().and_then(ExtendFrom::parse));
         let extension = extension.map(|(job_id, from)| Extension { job_id, from });
         let new = self
-            .commit_intent(&request, &job.prompt, extension.as_ref(), None)
+            .commit_intent(
+                &request,
+                &job.prompt,
+                Submission {
+                    extends: extension.as_ref(),
+                    ..Submission::default()
+                },
+            )
             .await?;
         sqlx::query("UPDATE jobs SET retry_of = ? WHERE id = ?")
             .bind(id)
@@ -558,11 +606,14 @@ impl Engine {
 
     /// Stops working: in-flight requests are abandoned (each job's state is whatever was
     /// last committed, and the next start picks it up), leases are released.
-    pub async fn stop(self) {
-        self.worker.abort();
-        self.follower.abort();
-        let _ = self.worker.await;
-        let _ = self.follower.await;
+    pub async fn stop(&self) {
+        let tasks = std::mem::take(&mut *self.tasks.lock().expect("the task list is whole"));
+        for task in &tasks {
+            task.abort();
+        }
+        for task in tasks {
+            let _ = task.await;
+        }
         let _ = sqlx::query(
             "UPDATE jobs SET lease_holder = NULL, lease_until = NULL WHERE lease_holder = ?",
         )

@@ -25,6 +25,12 @@ pub struct JobEvent {
 }
 
 impl JobEvent {
+    /// Whether this is a committed state change (byte progress is published with id 0
+    /// and is not in the log).
+    pub fn is_change(&self) -> bool {
+        self.id != 0
+    }
+
     pub fn job_state(&self) -> Option<JobState> {
         JobState::parse(&self.state)
     }

@@ -10,6 +10,7 @@ mod clock;
 pub mod composer_draft;
 pub mod connection;
 pub mod crash;
+pub mod desk;
 pub mod diagnostics;
 pub mod download;
 pub mod engine;
@@ -35,7 +36,8 @@ pub mod store;
 pub mod uploads;
 
 pub use connection::{Connected, ConnectionMode};
-pub use engine::{Engine, EngineConfig, EngineError};
+pub use desk::{Desk, DeskError, ErrorKind};
+pub use engine::{Engine, EngineConfig, EngineError, Submission};
 pub use events::JobEvent;
 pub use identity::{APP_IDENTIFIER, DataDirError, data_dir};
 pub use job::{Job, JobState, find_job};

@@ -70,6 +70,9 @@ pub enum UploadError {
     },
     #[error("The storage could not be reached: {0}")]
     Unreachable(String),
+    /// The history's record of uploads could not be read or written.
+    #[error("The history database failed: {0}")]
+    History(String),
 }
 
 impl StorageSettings {
@@ -421,6 +424,18 @@ pub async fn record(
     tx.commit().await
 }
 
+/// The finished jobs whose uploads are still on record (to be released).
+pub async fn finished_with_uploads(store: &crate::Store) -> Result<Vec<String>, UploadError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT DISTINCT u.job_id FROM job_uploads u JOIN jobs j ON j.id = u.job_id \
+         WHERE j.state IN ('ready','failed','expired')",
+    )
+    .fetch_all(store.pool())
+    .await
+    .map_err(|e| UploadError::History(e.to_string()))?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 /// After `job_id` has finished: deletes the objects it uploaded that no unfinished job
 /// still needs. Returns the keys deleted.
 pub async fn release(
@@ -428,7 +443,7 @@ pub async fn release(
     storage: &Storage,
     job_id: &str,
 ) -> Result<Vec<String>, UploadError> {
-    let db = |e: sqlx::Error| UploadError::Unreachable(format!("the history: {e}"));
+    let db = |e: sqlx::Error| UploadError::History(e.to_string());
     let keys: Vec<(String,)> = sqlx::query_as(
         "SELECT u.key FROM job_uploads u WHERE u.job_id = ? AND NOT EXISTS ( \
            SELECT 1 FROM job_uploads o JOIN jobs j ON j.id = o.job_id \

@@ -2,14 +2,13 @@
 //! app (https URLs in the browser, a render in the file manager).
 
 use studio::budget::BudgetStatus;
+use studio::desk::{Action, CreditsSummary, ImportResult, JobDetail, JobSummary, LibraryPage};
 use studio::library::{Cursor, Filter};
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 
-use crate::drafts::JobSummary;
 use crate::error::IpcError;
 use crate::file_dialog::{self, Ask};
-use crate::library::{self, CreditsSummary, ImportResult, JobDetail, LibraryPage};
 use crate::session::AppState;
 
 #[tauri::command]
@@ -19,18 +18,15 @@ pub async fn library_page(
     after: Option<Cursor>,
     limit: u32,
 ) -> Result<LibraryPage, IpcError> {
-    library::page(
-        &*state.studio().await?,
-        &filter,
-        after.as_ref(),
-        limit.clamp(1, 500),
-    )
-    .await
+    let desk = state.desk().await?;
+    Ok(desk
+        .page(&filter, after.as_ref(), limit.clamp(1, 500))
+        .await?)
 }
 
 #[tauri::command]
 pub async fn job_detail(state: State<'_, AppState>, id: String) -> Result<JobDetail, IpcError> {
-    library::detail(&*state.studio().await?, &id).await
+    Ok(state.desk().await?.detail(&id).await?)
 }
 
 #[tauri::command]
@@ -39,49 +35,42 @@ pub async fn job_favourite(
     id: String,
     favourite: bool,
 ) -> Result<(), IpcError> {
-    library::favourite(&*state.studio().await?, &id, favourite).await
+    Ok(state.desk().await?.favourite(&id, favourite).await?)
 }
 
-/// Deletes a render and its files; `needs_confirmation` unless confirmed.
 #[tauri::command]
 pub async fn job_delete(
     state: State<'_, AppState>,
     id: String,
     confirmed: bool,
 ) -> Result<(), IpcError> {
-    library::delete(&*state.studio().await?, &id, confirmed).await
+    Ok(state.desk().await?.delete(&id, confirmed).await?)
 }
 
-/// `retry` (a new render, a new charge: confirm; one whose first send's outcome is
-/// unknown also needs `accept_double_charge`), `resend` or `give_up`.
+/// Retry (a new charge: `confirmed`; after an unknown first send also
+/// `accept_double_charge`), resend with the original key, or give up.
 #[tauri::command]
 pub async fn job_act(
     state: State<'_, AppState>,
     id: String,
-    action: String,
+    action: Action,
     confirmed: bool,
     accept_double_charge: Option<bool>,
 ) -> Result<JobSummary, IpcError> {
-    library::act(
-        &*state.studio().await?,
-        &id,
-        &action,
-        confirmed,
-        accept_double_charge.unwrap_or(false),
-    )
-    .await
+    let desk = state.desk().await?;
+    let accept = accept_double_charge.unwrap_or(false);
+    Ok(desk.act(&id, action, confirmed, accept).await?)
 }
 
 #[tauri::command]
 pub async fn credits_summary(state: State<'_, AppState>) -> Result<CreditsSummary, IpcError> {
-    library::credits(&*state.studio().await?).await
+    Ok(state.desk().await?.credits().await?)
 }
 
-/// The kind of file an export is, as the dialogs offer it.
 const LIBRARY_FILES: (&str, &[&str]) = ("Seedance Studio library", &["json"]);
 
-/// Asks where to write the export (the desktop's own save dialog) and writes it there;
-/// `None` when the person cancels. The path comes from the dialog, never from the page.
+/// Asks where to write the library (a native dialog the core opens: the page never hands
+/// over a path) and writes it; `None` when the person cancelled.
 #[tauri::command]
 pub async fn library_export(
     app: AppHandle,
@@ -92,16 +81,14 @@ pub async fn library_export(
         kind: LIBRARY_FILES.0,
         extensions: LIBRARY_FILES.1,
     };
-    let Some(path) = file_dialog::save(&app, ask, &library::export_file_name()).await? else {
+    let name = studio::desk::export_file_name();
+    let Some(path) = file_dialog::save(&app, ask, &name).await? else {
         return Ok(None);
     };
-    library::export(&*state.studio().await?, &path)
-        .await
-        .map(Some)
+    Ok(Some(state.desk().await?.export(&path).await?))
 }
 
-/// Asks which export file to read (the desktop's own open dialog) and adds its renders;
-/// `None` when the person cancels.
+/// Asks which export to import (a native dialog) and imports it; `None` when cancelled.
 #[tauri::command]
 pub async fn library_import(
     app: AppHandle,
@@ -115,17 +102,15 @@ pub async fn library_import(
     let Some(path) = file_dialog::open(&app, ask).await? else {
         return Ok(None);
     };
-    library::import(&*state.studio().await?, &path)
-        .await
-        .map(Some)
+    Ok(Some(state.desk().await?.import(&path).await?))
 }
 
 #[tauri::command]
 pub async fn budget_status(state: State<'_, AppState>) -> Result<BudgetStatus, IpcError> {
-    library::budget(&*state.studio().await?).await
+    Ok(state.desk().await?.budget().await?)
 }
 
-/// Opens an output URL in the browser: https only, checked here whatever the caller is.
+/// Opens an https URL in the browser; nothing else is opened.
 #[tauri::command]
 pub async fn open_url(app: AppHandle, url: String) -> Result<(), IpcError> {
     let parsed = url::Url::parse(&url).map_err(|_| IpcError::invalid("url", "not a URL"))?;
@@ -137,14 +122,14 @@ pub async fn open_url(app: AppHandle, url: String) -> Result<(), IpcError> {
         .map_err(|e| IpcError::internal(format!("The browser could not be opened: {e}")))
 }
 
-/// Shows a render's video in the file manager.
+/// Shows a render's saved file in the file manager.
 #[tauri::command]
 pub async fn reveal_render(
     app: AppHandle,
     state: State<'_, AppState>,
     id: String,
 ) -> Result<(), IpcError> {
-    let detail = library::detail(&*state.studio().await?, &id).await?;
+    let detail = state.desk().await?.detail(&id).await?;
     let path = detail
         .video_path
         .or(detail.frame_path)
@@ -154,7 +139,7 @@ pub async fn reveal_render(
         .map_err(|e| IpcError::internal(format!("The file manager could not be opened: {e}")))
 }
 
-/// Quits, after the window said renders in flight resume on the next start.
+/// Quits from the quit dialog (renders in flight resume on the next start).
 #[tauri::command]
 pub fn app_quit(app: AppHandle) {
     app.exit(0);

@@ -1,5 +1,5 @@
-//! IPC commands: one-line adapters from the webview to the [`crate::session::Studio`],
-//! which tests call directly.
+//! IPC commands: one-line adapters from the webview to the [`studio::Desk`], which the
+//! tests and the `seedance` command call directly.
 
 pub mod app;
 pub mod compose;

@@ -11,7 +11,11 @@ field: string,
  */
 message: string, };
 
-export type ErrorCode = "setup" | "needs_key" | "invalid_input" | "offline" | "refused" | "needs_confirmation" | "needs_storage" | "may_charge_twice" | "internal";
+export type ErrorCode = "setup" | "needs_key" | "invalid_input" | "offline" | "refused" | "needs_confirmation" | "over_limit" | "needs_storage" | "may_charge_twice" | "internal";
+
+export type MoneyRule = "spend_guard" | "max_credits" | "project_budget" | "allowance";
+
+export type OverLimit = { rule: MoneyRule, estimated_credits: number, limit: number, };
 
 export type IpcError = { code: ErrorCode, message: string, 
 /**
@@ -21,7 +25,11 @@ field: string | null,
 /**
  * Every problem with the input, by field, for `invalid_input` (the first is `field`).
  */
-problems: Array<Problem>, };
+problems: Array<Problem>, 
+/**
+ * The rule and numbers, when a money rule refused (the spend guard included).
+ */
+over_limit: OverLimit | null, };
 
 export type ConnectionMode = "live" | "sandbox";
 
@@ -31,13 +39,13 @@ export type ConnectionInfo = { mode: ConnectionMode, base_url: string,
  */
 base_url_from_env: boolean, };
 
-export type AppInfo = { name: string, version: string, identifier: string, data_dir: string, 
+export type AppInfo = { name: string, version: string, identifier: string, data_dir: string, connection: ConnectionInfo | null, 
 /**
- * None when no mode could start; `notice` then says why.
+ * Why the app is not in the mode chosen last time, or why no mode could start.
  */
-connection: ConnectionInfo | null, notice: string | null, 
+notice: string | null, 
 /**
- * `http://127.0.0.1:PORT/TOKEN`: where the window loads videos, frames and previews.
+ * Where the media server serves renders (`http://127.0.0.1:PORT/TOKEN`).
  */
 media_base: string | null, };
 
@@ -57,7 +65,11 @@ stored: boolean,
  */
 keychain_problem: string | null, };
 
-export type KeyCheck = { valid: boolean, message: string, };
+export type KeyCheck = { valid: boolean, 
+/**
+ * The Live base URL that was asked.
+ */
+base_url: string, message: string, };
 
 export type Mode = "text-to-video" | "image-to-video" | "media-to-video";
 
@@ -145,6 +157,8 @@ has_video: boolean, has_frame: boolean, credits_used: number | null, credits_ref
  * The seed the service used (for "reuse seed").
  */
 seed: number | null, error_message: string | null, attention_reason: string | null, };
+
+export type Action = "retry" | "resend" | "give_up";
 
 export type JobEvent = { 
 /**

@@ -8,13 +8,20 @@ describe("toIpcError", () => {
       message: "must be https",
       field: "base_url",
       problems: [],
+      over_limit: null,
     });
     expect(toIpcError({ code: "setup", message: "no data folder" })).toEqual({
       code: "setup",
       message: "no data folder",
       field: null,
       problems: [],
+      over_limit: null,
     });
+  });
+
+  it("keeps the numbers of a money rule's refusal", () => {
+    const over_limit = { rule: "spend_guard", estimated_credits: 720, limit: 300 };
+    expect(toIpcError({ code: "needs_confirmation", message: "above", over_limit }).over_limit).toEqual(over_limit);
   });
 
   it("wraps a plain string rejection (e.g. an ACL refusal) as internal", () => {
@@ -23,6 +30,7 @@ describe("toIpcError", () => {
       message: "Command app_info not allowed by ACL",
       field: null,
       problems: [],
+      over_limit: null,
     });
   });
 
@@ -33,6 +41,7 @@ describe("toIpcError", () => {
       message: "Unexpected error from the app core",
       field: null,
       problems: [],
+      over_limit: null,
     });
   });
 });

@@ -1,6 +1,6 @@
 // The only module that talks to the Rust side. Every IPC call goes through `call`, so
 // errors reach the views in one shape ({code, message}) and the command names live here.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
   AppInfo,
@@ -22,6 +22,7 @@ import type {
   JobSummary,
   KeyCheck,
   KeyStatus,
+  OverLimit,
   Probe,
   Problem,
   Settings,
@@ -50,11 +51,12 @@ export type {
 /** Turns whatever an `invoke` rejected with into an IpcError the views can show. */
 export function toIpcError(raw: unknown): IpcError {
   if (raw && typeof raw === "object" && "code" in raw && "message" in raw) {
-    const { code, message, field, problems } = raw as {
+    const { code, message, field, problems, over_limit } = raw as {
       code: unknown;
       message: unknown;
       field?: unknown;
       problems?: unknown;
+      over_limit?: unknown;
     };
     if (typeof code === "string" && typeof message === "string") {
       return {
@@ -62,12 +64,13 @@ export function toIpcError(raw: unknown): IpcError {
         message,
         field: typeof field === "string" ? field : null,
         problems: Array.isArray(problems) ? (problems as Problem[]) : [],
+        over_limit: over_limit && typeof over_limit === "object" ? (over_limit as OverLimit) : null,
       };
     }
   }
   const message =
     typeof raw === "string" ? raw : raw instanceof Error ? raw.message : "Unexpected error from the app core";
-  return { code: "internal", message, field: null, problems: [] };
+  return { code: "internal", message, field: null, problems: [], over_limit: null };
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -162,11 +165,24 @@ export function referenceProbe(url: string): Promise<Probe> {
   return call<Probe>("reference_probe", { url });
 }
 
-/** Hands a dropped local file's bytes to the core, which uploads it to the storage. */
-export async function referenceFile(file: File): Promise<LocalReference> {
+/** Hears the bytes sent of one upload. */
+export type UploadProgress = (done: number, total: number) => void;
+
+function progressChannel(onProgress: UploadProgress): Channel<[number, number]> {
+  const channel = new Channel<[number, number]>();
+  channel.onmessage = ([done, total]) => onProgress(done, total);
+  return channel;
+}
+
+/** Hands a dropped local file's bytes to the core, which uploads it to the storage. A raw
+ * body has no arguments, so the progress channel travels in a header. */
+export async function referenceFile(file: File, onProgress: UploadProgress): Promise<LocalReference> {
   const bytes = new Uint8Array(await file.arrayBuffer());
+  const channel = progressChannel(onProgress);
   try {
-    return await invoke<LocalReference>("reference_file", bytes);
+    return await invoke<LocalReference>("reference_file", bytes, {
+      headers: { "progress-channel": channel.toJSON() },
+    });
   } catch (raw) {
     throw toIpcError(raw);
   }
@@ -183,8 +199,8 @@ export function storageCheck(): Promise<void> {
 }
 
 /** A dropped local file named by its `file://` URL, uploaded to the storage. */
-export function referenceLocal(url: string): Promise<LocalReference> {
-  return call<LocalReference>("reference_local", { url });
+export function referenceLocal(url: string, onProgress: UploadProgress): Promise<LocalReference> {
+  return call<LocalReference>("reference_local", { url, progress: progressChannel(onProgress) });
 }
 
 /** Calls `handler` with every job event (this app's and other processes'). */
@@ -256,11 +272,10 @@ export function onQuitRequested(handler: (inFlight: number) => void): Promise<()
 
 /** A past render's clip or last frame as a reference: its output URL while it works, else
  * the local copy uploaded to the storage. */
-export function renderReference(id: string, which: "clip" | "frame"): Promise<LocalReference> {
-  return call<LocalReference>("render_reference", { id, which });
-}
-
-/** Calls `handler` with the bytes sent of a reference being uploaded. */
-export function onUploadProgress(handler: (done: number, total: number) => void): Promise<() => void> {
-  return listen<[number, number]>("upload-progress", (e) => handler(e.payload[0], e.payload[1]));
+export function renderReference(
+  id: string,
+  which: "clip" | "frame",
+  onProgress: UploadProgress = () => {},
+): Promise<LocalReference> {
+  return call<LocalReference>("render_reference", { id, which, progress: progressChannel(onProgress) });
 }

@@ -4,16 +4,15 @@
 
 use std::path::Path;
 
-use seedance_api::{ClipDuration, GenerationRequest, Mode, Problem};
 use serde::Serialize;
 use serde_json::json;
-use studio::estimate::{self, Estimate};
-use studio::{Job, JobState};
+use studio::desk::{ClipDuration, GenerationRequest, Mode, Problem, SubmitOptions};
+use studio::estimate::Estimate;
+use studio::{ConnectionMode, Desk, Job, JobState};
 
 use crate::args::{Generate, Waiting};
-use crate::context::Context;
 use crate::exit::{CliError, Exit};
-use crate::follow::follow_jobs;
+use crate::follow::{follow_jobs, on_engine};
 use crate::output::{JobView, RequestView, job_details, job_line, print_json};
 
 /// The request the flags describe, and the problems found while reading the flags.
@@ -58,11 +57,6 @@ fn request_from(g: &Generate) -> (GenerationRequest, Vec<Problem>) {
     (r, problems)
 }
 
-/// The canonical body the engine would store and send, or every problem with `request`.
-fn prepare(ctx: &Context, request: &GenerationRequest) -> Result<Vec<u8>, Vec<Problem>> {
-    seedance_api::validate(request, ctx.base_is_loopback()).map(|p| p.body)
-}
-
 #[derive(Serialize)]
 struct DryRun {
     body: serde_json::Value,
@@ -86,18 +80,28 @@ pub fn batch_exit(exit: Exit) -> Exit {
     }
 }
 
-pub async fn generate(ctx: &Context, g: Generate, json: bool) -> Result<Exit, CliError> {
+pub async fn generate(
+    desk: &Desk,
+    mode: ConnectionMode,
+    g: Generate,
+    json: bool,
+) -> Result<Exit, CliError> {
     let (request, mut problems) = request_from(&g);
-    let prepared = prepare(ctx, &request);
-    if let Err(found) = &prepared {
-        problems.extend(found.iter().cloned());
-    }
-    let body = match prepared {
-        Ok(body) if problems.is_empty() => body,
-        _ => return Err(CliError::problems("The request is invalid", problems)),
+    let checked = desk
+        .validate_offline(mode, &[(String::new(), request.clone())])
+        .await;
+    let body = match checked {
+        Ok(mut bodies) if problems.is_empty() => bodies.remove(0),
+        Ok(_) => return Err(CliError::problems("The request is invalid", problems)),
+        Err(found) => {
+            problems.extend(found);
+            return Err(CliError::problems("The request is invalid", problems));
+        }
     };
-    let history = ctx.history().await?;
-    let estimate = estimate::estimate(&history, &request).await?;
+    let estimate = desk
+        .estimates(mode, std::slice::from_ref(&request))
+        .await?
+        .remove(0);
     if g.dry_run {
         let dry = dry_run_of(&request, &body, estimate);
         if json {
@@ -109,16 +113,21 @@ pub async fn generate(ctx: &Context, g: Generate, json: bool) -> Result<Exit, Cl
         }
         return Ok(Exit::Success);
     }
-    for warning in seedance_api::lint_prompt(&request) {
+    // Above the spend guard nothing starts, unless --yes.
+    desk.may_spend(estimate.credits, None, g.yes).await?;
+    for warning in studio::desk::lint_prompt(&request) {
         eprintln!("note: {}", warning.message);
     }
-    let (jobs, exit) = ctx
-        .with_engine(async |engine| {
-            let job = engine.submit(&request).await?;
-            eprintln!("{}: queued ({})", job.id, estimate.describe());
-            follow_jobs(engine, std::slice::from_ref(&job.id), g.wait, g.waiting).await
-        })
-        .await?;
+    let options = SubmitOptions {
+        confirmed_spend: g.yes,
+        ..SubmitOptions::default()
+    };
+    let (jobs, exit) = on_engine(desk, mode, async |engine| {
+        let job = desk.submit(&request, options).await?;
+        eprintln!("{}: queued ({})", job.id, estimate.describe());
+        follow_jobs(engine, std::slice::from_ref(&job.id), g.wait, g.waiting).await
+    })
+    .await?;
     print_jobs(&jobs, json, true);
     Ok(exit)
 }
@@ -145,13 +154,14 @@ pub fn print_jobs(jobs: &[Job], json: bool, detailed: bool) {
 
 /// Reads and checks every line of a batch file. Blank lines and lines starting with `#`
 /// are skipped; every other line must be one JSON request with the API's field names.
-fn read_batch(
+async fn read_batch(
     path: &Path,
-    ctx: &Context,
+    desk: &Desk,
+    mode: ConnectionMode,
 ) -> Result<Vec<(usize, GenerationRequest, Vec<u8>)>, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::invalid(format!("{}: {e}", path.display())))?;
-    let mut good = Vec::new();
+    let mut parsed = Vec::new();
     let mut problems = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let n = index + 1;
@@ -161,15 +171,22 @@ fn read_batch(
         }
         match parse_line(line) {
             Err(message) => problems.push(Problem::new(format!("line {n}"), message)),
-            Ok(request) => match prepare(ctx, &request) {
-                Ok(body) => good.push((n, request, body)),
-                Err(found) => problems.extend(
-                    found
-                        .into_iter()
-                        .map(|p| Problem::new(format!("line {n}: {}", p.field), p.message)),
-                ),
-            },
+            Ok(request) => parsed.push((n, request)),
         }
+    }
+    let labelled: Vec<(String, GenerationRequest)> = parsed
+        .iter()
+        .map(|(n, r)| (format!("line {n}"), r.clone()))
+        .collect();
+    let mut good = Vec::new();
+    match desk.validate_offline(mode, &labelled).await {
+        Ok(bodies) => good.extend(
+            parsed
+                .into_iter()
+                .zip(bodies)
+                .map(|((n, request), body)| (n, request, body)),
+        ),
+        Err(found) => problems.extend(found),
     }
     if !problems.is_empty() {
         return Err(CliError::problems(
@@ -232,30 +249,44 @@ struct BatchSummary {
     credits_refunded: i64,
 }
 
+/// How a batch is sent.
+pub struct BatchOptions {
+    pub wait: bool,
+    pub dry_run: bool,
+    pub max_credits: Option<u64>,
+    /// Passes the spend guard (for the batch's estimate as a whole), nothing else.
+    pub yes: bool,
+    pub waiting: Waiting,
+}
+
 pub async fn batch(
-    ctx: &Context,
+    desk: &Desk,
+    mode: ConnectionMode,
     file: &Path,
-    wait: bool,
-    dry_run: bool,
-    max_credits: Option<u64>,
-    waiting: Waiting,
+    options: BatchOptions,
     json: bool,
 ) -> Result<Exit, CliError> {
-    let requests = read_batch(file, ctx)?;
-    let history = ctx.history().await?;
-    let mut estimates = Vec::with_capacity(requests.len());
-    for (_, request, _) in &requests {
-        estimates.push(estimate::estimate(&history, request).await?);
-    }
+    let BatchOptions {
+        wait,
+        dry_run,
+        max_credits,
+        yes,
+        waiting,
+    } = options;
+    let requests = read_batch(file, desk, mode).await?;
+    let all: Vec<GenerationRequest> = requests.iter().map(|(_, r, _)| r.clone()).collect();
+    let estimates = desk.estimates(mode, &all).await?;
     let total: u64 = estimates.iter().map(|e| e.credits).sum();
-    if let Some(max) = max_credits
-        && total > max
-    {
-        return Err(CliError::invalid(format!(
-            "The batch of {} renders would cost about {total} credits, more than --max-credits {max}; nothing was sent",
-            requests.len()
-        )));
-    }
+    // The batch is one act of spending: its total meets the money rules (a dry run sends
+    // nothing, so only --max-credits applies to it).
+    desk.may_spend(total, max_credits, yes || dry_run)
+        .await
+        .map_err(|e| {
+            CliError::from(studio::DeskError {
+                message: format!("The batch of {} renders: {}", requests.len(), e.message),
+                ..e
+            })
+        })?;
     if dry_run {
         let items: Vec<DryRun> = requests
             .iter()
@@ -280,16 +311,17 @@ pub async fn batch(
         return Ok(Exit::Success);
     }
 
-    let (jobs, exit) = ctx
-        .with_engine(async |engine| {
-            let mut ids = Vec::with_capacity(requests.len());
-            for (_, request, _) in &requests {
-                ids.push(engine.submit(request).await?.id);
-            }
-            eprintln!("{} jobs queued (about {total} credits)", ids.len());
-            follow_jobs(engine, &ids, wait, waiting).await
-        })
-        .await?;
+    let (jobs, exit) = on_engine(desk, mode, async |engine| {
+        let ids: Vec<String> = desk
+            .submit_all(&all)
+            .await?
+            .into_iter()
+            .map(|j| j.id)
+            .collect();
+        eprintln!("{} jobs queued (about {total} credits)", ids.len());
+        follow_jobs(engine, &ids, wait, waiting).await
+    })
+    .await?;
     let count = |f: &dyn Fn(JobState) -> bool| jobs.iter().filter(|j| f(j.state())).count();
     let summary = BatchSummary {
         total: jobs.len(),

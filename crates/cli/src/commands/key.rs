@@ -3,56 +3,59 @@
 
 use std::io::{IsTerminal, Read};
 
-use seedance_api::ApiKey;
 use serde_json::json;
-use studio::connection::{self, LiveKey};
+use studio::Desk;
+use studio::desk::ErrorKind;
 use studio::keychain::KeySource;
 
 use crate::args::KeyCommand;
-use crate::context::Context;
 use crate::exit::{CliError, Exit};
 use crate::output::print_json;
 
-pub async fn run(ctx: &Context, command: KeyCommand, json: bool) -> Result<Exit, CliError> {
+pub async fn run(desk: &Desk, command: KeyCommand, json: bool) -> Result<Exit, CliError> {
     match command {
         KeyCommand::Set => {
             let key = read_key()?;
-            studio::logging::redact(key.expose());
-            ctx.keychain.set(&key).await?;
+            desk.save_key(&key).await.map_err(|e| {
+                if e.kind == ErrorKind::Invalid {
+                    CliError::invalid(format!(
+                        "key: {}. Pipe it in, e.g. `printf %s \"$KEY\" | seedance key set`; nothing was stored",
+                        e.message
+                    ))
+                } else {
+                    e.into()
+                }
+            })?;
             if json {
-                print_json(&json!({ "stored": true, "service": ctx.keychain.service() }));
+                print_json(&json!({ "stored": true, "service": desk.keychain().service() }));
             } else {
                 eprintln!("The key is stored in the OS keychain.");
             }
             Ok(Exit::Success)
         }
         KeyCommand::Status => {
-            let live = LiveKey::resolve(&ctx.keychain).await;
-            let stored = ctx.keychain.is_stored().await.unwrap_or(false);
+            let status = desk.key_status().await;
             if json {
-                print_json(&json!({
-                    "source": live.source,
-                    "stored": stored,
-                    "keychain_problem": live.keychain_problem,
-                }));
+                print_json(&status);
             } else {
                 println!(
                     "{}",
-                    match live.source {
+                    match status.source {
                         KeySource::Environment =>
                             "SEEDANCE_API_KEY is set: it is used instead of the keychain.",
                         KeySource::Keychain => "A key is stored in the OS keychain.",
                         KeySource::None => "No key: store one with `seedance key set`.",
                     }
                 );
-                if let Some(problem) = &live.keychain_problem {
+                if let Some(problem) = &status.keychain_problem {
                     println!("{problem}");
                 }
             }
             Ok(Exit::Success)
         }
         KeyCommand::Clear => {
-            let removed = ctx.keychain.clear().await?;
+            let removed = desk.key_status().await.stored;
+            desk.clear_key().await?;
             if json {
                 print_json(&json!({ "removed": removed }));
             } else if removed {
@@ -63,17 +66,13 @@ pub async fn run(ctx: &Context, command: KeyCommand, json: bool) -> Result<Exit,
             Ok(Exit::Success)
         }
         KeyCommand::Test => {
-            let key = ctx.live_key().await?;
-            let (valid, base_url) =
-                connection::test_live_key(&ctx.profile, &ctx.settings, key).await?;
+            let check = desk.test_key().await?;
             if json {
-                print_json(&json!({ "valid": valid, "base_url": base_url }));
-            } else if valid {
-                println!("The key works with {base_url}.");
+                print_json(&json!({ "valid": check.valid, "base_url": check.base_url }));
             } else {
-                println!("{base_url} did not accept the key (401).");
+                println!("{}", check.message);
             }
-            Ok(if valid {
+            Ok(if check.valid {
                 Exit::Success
             } else {
                 Exit::ApiRefused
@@ -83,9 +82,9 @@ pub async fn run(ctx: &Context, command: KeyCommand, json: bool) -> Result<Exit,
 }
 
 /// The key from stdin: piped, or typed at a terminal without echo.
-fn read_key() -> Result<ApiKey, CliError> {
+fn read_key() -> Result<String, CliError> {
     let stdin = std::io::stdin();
-    let text = if stdin.is_terminal() {
+    if stdin.is_terminal() {
         eprint!("API key (not shown): ");
         let _quiet = NoEcho::new();
         let mut line = String::new();
@@ -93,20 +92,15 @@ fn read_key() -> Result<ApiKey, CliError> {
             .read_line(&mut line)
             .map_err(|e| CliError::local(format!("could not read the key: {e}")))?;
         eprintln!();
-        line
+        Ok(line)
     } else {
         let mut all = String::new();
         stdin
             .lock()
             .read_to_string(&mut all)
             .map_err(|e| CliError::local(format!("could not read the key from stdin: {e}")))?;
-        all
-    };
-    ApiKey::new(text.trim()).map_err(|e| {
-        CliError::invalid(format!(
-            "key: {e}. Pipe it in, e.g. `printf %s \"$KEY\" | seedance key set`; nothing was stored"
-        ))
-    })
+        Ok(all)
+    }
 }
 
 /// Turns terminal echo off while it lives.

@@ -4,18 +4,18 @@
 use std::path::Path;
 
 use serde_json::json;
-use studio::library::Library;
+use studio::{ConnectionMode, Desk};
 
-use crate::context::Context;
 use crate::exit::{CliError, Exit};
 use crate::output::print_json;
 
-async fn library(ctx: &Context) -> Result<Library, CliError> {
-    Ok(Library::new(ctx.history().await?, ctx.history_dir()))
-}
-
-pub async fn export(ctx: &Context, file: &Path, json: bool) -> Result<Exit, CliError> {
-    let count = library(ctx).await?.export(file).await?;
+pub async fn export(
+    desk: &Desk,
+    mode: ConnectionMode,
+    file: &Path,
+    json: bool,
+) -> Result<Exit, CliError> {
+    let count = desk.export_in(mode, file).await?;
     if json {
         print_json(&json!({ "exported": count, "file": file }));
     } else {
@@ -24,8 +24,13 @@ pub async fn export(ctx: &Context, file: &Path, json: bool) -> Result<Exit, CliE
     Ok(Exit::Success)
 }
 
-pub async fn import(ctx: &Context, file: &Path, json: bool) -> Result<Exit, CliError> {
-    let (added, skipped) = library(ctx).await?.import(file).await?;
+pub async fn import(
+    desk: &Desk,
+    mode: ConnectionMode,
+    file: &Path,
+    json: bool,
+) -> Result<Exit, CliError> {
+    let (added, skipped) = desk.import_in(mode, file).await?;
     if json {
         print_json(&json!({ "imported": added, "skipped": skipped, "file": file }));
     } else {

@@ -1,0 +1,286 @@
+//! The library's verbs over the running mode's history: pages of renders, one render in
+//! full (with the `seedance` command that makes it again), favourites, deletion, what a
+//! person decides about a job (retry, resend, give up), credits, export and import, the
+//! request budget, and the files the window plays.
+
+use std::path::{Path, PathBuf};
+
+use seedance_api::GenerationRequest;
+use serde::Deserialize;
+
+use crate::Job;
+use crate::connection::ConnectionMode;
+use crate::library::{Cursor, Filter, Library};
+
+use super::{
+    CreditsSummary, Desk, DeskError, ImportResult, JobDetail, JobSummary, LibraryPage, Running,
+    seedance_command,
+};
+
+/// What a person decides about a job that needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// A new render of the same request (confirmed: a new charge).
+    Retry,
+    /// The same request again with its original Idempotency-Key (never a second charge).
+    Resend,
+    /// Mark it failed.
+    GiveUp,
+}
+
+/// A file of a render the window shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asset {
+    Video,
+    Frame,
+    Thumb,
+}
+
+/// Where the bytes of an [`Asset`] are.
+pub enum Media {
+    /// A preview, in memory (JPEG).
+    Jpeg(Vec<u8>),
+    /// A file inside the running mode's `renders/` folder.
+    File(PathBuf),
+}
+
+fn library_of(running: &Running) -> Library {
+    Library::new(running.store().clone(), running.history_dir())
+}
+
+impl Desk {
+    pub async fn page(
+        &self,
+        filter: &Filter,
+        after: Option<&Cursor>,
+        limit: u32,
+    ) -> Result<LibraryPage, DeskError> {
+        let page = library_of(&*self.engine().await?)
+            .page(filter, after, limit)
+            .await?;
+        Ok(LibraryPage {
+            items: page.jobs.iter().map(JobSummary::from).collect(),
+            next: page.next,
+        })
+    }
+
+    /// The newest jobs of the running mode's history, newest first (the Queue).
+    pub async fn recent(&self, limit: u32) -> Result<Vec<JobSummary>, DeskError> {
+        Ok(self.page(&Filter::default(), None, limit).await?.items)
+    }
+
+    pub async fn detail(&self, id: &str) -> Result<JobDetail, DeskError> {
+        let running = self.engine().await?;
+        let sandbox = running.mode() == ConnectionMode::Sandbox;
+        let job = crate::find_job(running.store(), id)
+            .await?
+            .ok_or_else(|| DeskError::invalid("job", format!("No render {id}")))?;
+        let request: Option<GenerationRequest> = serde_json::from_str(&job.request_body).ok();
+        let (extends, extended_by) = library_of(&running).links(&job.id).await?;
+        Ok(JobDetail {
+            summary: JobSummary::from(&job),
+            command: request
+                .as_ref()
+                .map(|r| seedance_command(r, sandbox))
+                .unwrap_or_default(),
+            request,
+            video_url: job.video_url,
+            last_frame_url: job.last_frame_url,
+            video_path: job.video_path,
+            frame_path: job.frame_path,
+            video_bytes: job.video_bytes,
+            completed_at: job.completed_at,
+            retry_of: job.retry_of,
+            extends,
+            extends_from: job.extends_from,
+            extended_by,
+        })
+    }
+
+    pub async fn favourite(&self, id: &str, on: bool) -> Result<(), DeskError> {
+        Ok(library_of(&*self.engine().await?)
+            .set_favourite(id, on)
+            .await?)
+    }
+
+    pub async fn delete(&self, id: &str, confirmed: bool) -> Result<(), DeskError> {
+        Ok(library_of(&*self.engine().await?)
+            .delete(id, confirmed)
+            .await?)
+    }
+
+    /// Carries out `action` on job `id`. A retry needs `confirmed` (a new charge), and
+    /// after an unknown first send also `accept_double_charge`.
+    pub async fn act(
+        &self,
+        id: &str,
+        action: Action,
+        confirmed: bool,
+        accept_double_charge: bool,
+    ) -> Result<JobSummary, DeskError> {
+        let engine = self.engine().await?;
+        let job = match action {
+            Action::Retry if confirmed && accept_double_charge => {
+                engine.retry_accepting_double_charge(id).await?
+            }
+            Action::Retry => engine.retry(id, confirmed).await?,
+            Action::Resend => engine.resend(id).await?,
+            Action::GiveUp => engine.mark_failed(id).await?,
+        };
+        Ok(JobSummary::from(&job))
+    }
+
+    /// How many jobs the running engine is still working on (for the quit dialog).
+    pub async fn in_flight(&self) -> usize {
+        match self.engine().await {
+            Ok(engine) => engine.unfinished().await.map_or(0, |jobs| jobs.len()),
+            Err(_) => 0,
+        }
+    }
+
+    pub async fn credits(&self) -> Result<CreditsSummary, DeskError> {
+        let library = library_of(&*self.engine().await?);
+        let (days, used, refunded) = library.credits().await?;
+        let disk_bytes = tokio::task::spawn_blocking(move || library.disk_used())
+            .await
+            .unwrap_or(0);
+        Ok(CreditsSummary {
+            days,
+            used,
+            refunded,
+            disk_bytes,
+        })
+    }
+
+    /// Writes the library to `path` (chosen by the person); returns the path written.
+    pub async fn export(&self, path: &Path) -> Result<String, DeskError> {
+        library_of(&*self.engine().await?).export(path).await?;
+        Ok(path.display().to_string())
+    }
+
+    /// Imports the export at `path` (read on a blocking thread: a slow or hostile file
+    /// stalls nothing else).
+    pub async fn import(&self, path: &Path) -> Result<ImportResult, DeskError> {
+        let (added, skipped) = library_of(&*self.engine().await?).import(path).await?;
+        Ok(ImportResult {
+            added: added as u32,
+            skipped: skipped as u32,
+        })
+    }
+
+    pub async fn budget(&self) -> Result<crate::budget::BudgetStatus, DeskError> {
+        let engine = self.engine().await?;
+        Ok(crate::budget::status(engine.store(), engine.budget_rate()).await?)
+    }
+
+    /// The bytes of `asset` of render `job` in the running mode's history; never a path
+    /// outside its `renders/` folder.
+    pub async fn media(&self, asset: Asset, job: &str) -> Option<Media> {
+        let running = self.engine().await.ok()?;
+        let store = running.store();
+        if asset == Asset::Thumb {
+            let thumb = crate::preview::load(store, job).await.ok().flatten()?;
+            return Some(Media::Jpeg(thumb.jpeg));
+        }
+        let row = crate::find_job(store, job).await.ok().flatten()?;
+        let path = match asset {
+            Asset::Video => row.video_path,
+            _ => row.frame_path,
+        }?;
+        let renders = crate::render_files::renders_dir(running.history_dir());
+        tokio::task::spawn_blocking(move || inside(&renders, Path::new(&path)))
+            .await
+            .ok()
+            .flatten()
+            .map(Media::File)
+    }
+}
+
+/// Reads of one mode's history without starting its engine (the command line's `status`,
+/// `list`, `export`, `import`: another process may be working on the same history).
+impl Desk {
+    async fn library_in(&self, mode: ConnectionMode) -> Result<Library, DeskError> {
+        Ok(Library::new(
+            self.history(mode).await?,
+            mode.history_dir(self.data_dir()),
+        ))
+    }
+
+    /// The job `reference` names (a local id `j…` or a task id `sd2_…`) in `mode`'s history.
+    pub async fn find_in(&self, mode: ConnectionMode, reference: &str) -> Result<Job, DeskError> {
+        let store = self.history(mode).await?;
+        crate::find_job(&store, reference).await?.ok_or_else(|| {
+            DeskError::invalid(
+                "job",
+                format!(
+                    "No job {reference:?} in this history (a job id like j…, or a task id like sd2_…; `seedance list` shows them; add --sandbox for the Sandbox history)"
+                ),
+            )
+        })
+    }
+
+    /// The newest renders of `mode`'s history that match `filter`.
+    pub async fn list_in(
+        &self,
+        mode: ConnectionMode,
+        filter: &Filter,
+        limit: u32,
+    ) -> Result<Vec<Job>, DeskError> {
+        Ok(self
+            .library_in(mode)
+            .await?
+            .page(filter, None, limit)
+            .await?
+            .jobs)
+    }
+
+    /// Writes `mode`'s library to `path`; returns how many renders.
+    pub async fn export_in(&self, mode: ConnectionMode, path: &Path) -> Result<usize, DeskError> {
+        Ok(self.library_in(mode).await?.export(path).await?)
+    }
+
+    /// Imports the export at `path` into `mode`'s history: (added, already there).
+    pub async fn import_in(
+        &self,
+        mode: ConnectionMode,
+        path: &Path,
+    ) -> Result<(usize, usize), DeskError> {
+        Ok(self.library_in(mode).await?.import(path).await?)
+    }
+}
+
+/// `path`, if it resolves to a file inside `dir`.
+fn inside(dir: &Path, path: &Path) -> Option<PathBuf> {
+    let dir = dir.canonicalize().ok()?;
+    let path = path.canonicalize().ok()?;
+    (path.starts_with(&dir) && path.is_file()).then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_files_inside_the_renders_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let renders = dir.path().join("renders");
+        std::fs::create_dir_all(renders.join("j1")).unwrap();
+        std::fs::write(renders.join("j1/video.mp4"), b"x").unwrap();
+        std::fs::write(dir.path().join("studio.db"), b"x").unwrap();
+        assert!(inside(&renders, &renders.join("j1/video.mp4")).is_some());
+        assert!(inside(&renders, &renders.join("j1/../../studio.db")).is_none());
+        assert!(inside(&renders, &dir.path().join("studio.db")).is_none());
+        assert!(inside(&renders, &renders.join("j1")).is_none(), "a folder");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("studio.db"), renders.join("j1/link.mp4"))
+                .unwrap();
+            assert!(
+                inside(&renders, &renders.join("j1/link.mp4")).is_none(),
+                "a link out"
+            );
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! References for a draft: an https URL checked the way the service will fetch it, a
+//! local file uploaded to the person's storage (the service only fetches public URLs), and
+//! a past render's clip or last frame for Extend.
+
+use serde::Serialize;
+
+use crate::extend::ExtendFrom;
+
+use super::{Desk, DeskError};
+
+/// A local file as a reference: uploaded to the person's storage, with what the provider's
+/// documented limits say about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LocalReference {
+    /// A presigned https URL the service can fetch.
+    pub url: String,
+    pub key: String,
+    /// The same content was in the storage already.
+    pub reused: bool,
+    pub warnings: Vec<String>,
+}
+
+/// Where a past render's clip or last frame can be had for a new request.
+pub enum RenderSource {
+    /// Its output URL, which the service still serves.
+    Url(String),
+    /// Its local copy, to be uploaded (the output URL has expired).
+    Local(Vec<u8>),
+}
+
+/// The largest local file taken as a reference (the upstream limit for videos is half).
+const MAX_LOCAL_BYTES: u64 = 100 * 1024 * 1024;
+
+impl Desk {
+    /// Checks a reference URL (reachable, an image or a video, Range support for videos)
+    /// and returns a preview of images.
+    pub async fn probe(&self, url: &str) -> Result<crate::references::Probe, DeskError> {
+        let policy = self.outbound(&self.settings().await?).await?;
+        crate::references::probe(url.trim(), &policy)
+            .await
+            .map_err(|e| DeskError::invalid("url", e))
+    }
+
+    /// Checks a local file's content and uploads it to the storage; `progress` hears
+    /// (bytes sent, total). Without a storage, says what is needed.
+    pub async fn upload_local(
+        &self,
+        bytes: Vec<u8>,
+        progress: impl FnMut(u64, u64) + Send + 'static,
+    ) -> Result<LocalReference, DeskError> {
+        // "image" or "video", from the content (the same recognition the upload uses).
+        let kind = crate::uploads::kind_of(&bytes)
+            .and_then(|(content_type, _)| content_type.split('/').next())
+            .ok_or_else(|| {
+                DeskError::invalid(
+                    "file",
+                    "This file is not an image (JPEG, PNG, WebP) or a video (MP4, MOV) the service can use",
+                )
+            })?;
+        let storage = match self.storage_of(&self.settings().await?).await {
+            Ok(storage) => storage,
+            Err(e) if e.kind == super::ErrorKind::NeedsStorage => {
+                return Err(DeskError::needs_storage(format!(
+                    "This {kind} ({} KB) is on this computer, and the service only fetches public https URLs. {} Or drag the {kind} from a web page, or paste its https URL.",
+                    bytes.len().div_ceil(1024),
+                    e.message
+                )));
+            }
+            Err(e) => return Err(e),
+        };
+        let warnings = crate::uploads::limit_warnings(&bytes);
+        let uploaded = storage.upload(bytes, progress).await?;
+        Ok(LocalReference {
+            url: uploaded.url,
+            key: uploaded.key,
+            reused: uploaded.reused,
+            warnings,
+        })
+    }
+
+    /// The bytes of a local file named by a `file://` URL (what WebKitGTK hands over for a
+    /// drag from another application), read on a blocking thread.
+    pub async fn read_local_file(&self, url: &str) -> Result<Vec<u8>, DeskError> {
+        let path = url::Url::parse(url)
+            .ok()
+            .filter(|u| u.scheme() == "file")
+            .and_then(|u| u.to_file_path().ok())
+            .ok_or_else(|| DeskError::invalid("file", "expected a file:// URL"))?;
+        tokio::task::spawn_blocking(move || {
+            let shown = path.display().to_string();
+            let cannot = |e: std::io::Error| {
+                DeskError::invalid("file", format!("{shown} cannot be read: {e}"))
+            };
+            let meta = std::fs::metadata(&path).map_err(cannot)?;
+            if !meta.is_file() {
+                return Err(DeskError::invalid("file", format!("{shown} is not a file")));
+            }
+            if meta.len() > MAX_LOCAL_BYTES {
+                return Err(DeskError::invalid(
+                    "file",
+                    format!("{shown} is larger than 100 MB, far above what the service takes"),
+                ));
+            }
+            std::fs::read(&path).map_err(cannot)
+        })
+        .await
+        .map_err(DeskError::internal)?
+    }
+
+    /// The clip or last frame of render `id`: its output URL while the service still
+    /// serves it, else its local copy.
+    pub async fn render_source(
+        &self,
+        id: &str,
+        which: ExtendFrom,
+    ) -> Result<RenderSource, DeskError> {
+        let detail = self.detail(id).await?;
+        let (url, path) = match which {
+            ExtendFrom::Clip => (detail.video_url, detail.video_path),
+            ExtendFrom::Frame => (detail.last_frame_url, detail.frame_path),
+        };
+        let policy = self.outbound(&self.settings().await?).await?;
+        if let Some(url) = url
+            && crate::references::probe(&url, &policy).await.is_ok()
+        {
+            return Ok(RenderSource::Url(url));
+        }
+        let path = path.ok_or_else(|| {
+            DeskError::invalid(
+                "job",
+                "its output URL has expired and there is no local copy to upload",
+            )
+        })?;
+        tokio::fs::read(&path)
+            .await
+            .map(RenderSource::Local)
+            .map_err(|e| DeskError::internal(format!("{path} cannot be read: {e}")))
+    }
+
+    /// A past render's clip or last frame as a reference: its output URL while the
+    /// service serves it, else the local copy uploaded to the storage.
+    pub async fn render_reference(
+        &self,
+        id: &str,
+        which: ExtendFrom,
+        progress: impl FnMut(u64, u64) + Send + 'static,
+    ) -> Result<LocalReference, DeskError> {
+        match self.render_source(id, which).await? {
+            RenderSource::Url(url) => Ok(LocalReference {
+                url,
+                key: String::new(),
+                reused: true,
+                warnings: Vec::new(),
+            }),
+            RenderSource::Local(bytes) => self.upload_local(bytes, progress).await,
+        }
+    }
+}
