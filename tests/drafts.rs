@@ -5,11 +5,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use seedance_api::GenerationRequest;
 use seedance_sandbox::{Config, RenderTime, Sandbox};
 use seedance_studio::error::{ErrorCode, IpcError};
 use studio::Desk;
-use studio::desk::{ErrorKind, MoneyRule, RenderSource, SubmitOptions};
+use studio::desk::{ErrorKind, GenerationRequest, MoneyRule, RenderSource, SubmitOptions};
 use studio::estimate::Basis;
 use studio::extend::ExtendFrom;
 use studio::{ConnectionMode, JobEvent};
@@ -229,7 +228,7 @@ async fn extend_from(studio: &Desk, source: &str, url: &str) {
         plain
             .lint
             .iter()
-            .any(|w| w.kind == seedance_api::lint::LintKind::MediaRole),
+            .any(|w| w.kind == studio::desk::LintKind::MediaRole),
         "{:?}",
         plain.lint
     );

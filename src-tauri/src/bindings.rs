@@ -5,9 +5,9 @@
 
 use ts_rs::{Config, TS};
 
-use seedance_api::lint::LintKind;
-use seedance_api::{
-    AspectRatio, Channel, GenerationRequest, LintWarning, Mode, Problem, QualityTier, Resolution,
+use studio::desk::{
+    AspectRatio, Channel, GenerationRequest, LintKind, LintWarning, Mode, Problem, QualityTier,
+    Resolution,
 };
 use studio::estimate::{Basis, Estimate};
 use studio::keychain::KeySource;

@@ -11,7 +11,7 @@ use crate::output::print_json;
 pub async fn run(port: Option<u16>, json: bool) -> Result<Exit, CliError> {
     let data_dir = studio::data_dir()?;
     let dir = ConnectionMode::Sandbox.history_dir(&data_dir);
-    let rate = seedance_api::Rate::from_env().map_err(CliError::invalid)?;
+    let rate = studio::desk::Rate::from_env().map_err(CliError::invalid)?;
     let sandbox = LocalSandbox::start_on(&dir, rate, port)
         .await
         .map_err(|e| CliError::local(format!("The emulator could not start: {e}")))?;

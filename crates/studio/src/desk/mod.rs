@@ -36,9 +36,10 @@ pub use views::{
 };
 
 /// The request vocabulary front ends name through the desk (the wire's types).
+pub use seedance_api::lint::LintKind;
 pub use seedance_api::{
     AspectRatio, Channel, ClipDuration, GenerationRequest, LintWarning, Mode, Problem, QualityTier,
-    Resolution, lint_prompt,
+    Rate, Resolution, lint_prompt,
 };
 
 /// Where job events go (the webview, in the app).
