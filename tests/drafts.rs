@@ -160,7 +160,7 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
             .lock()
             .unwrap()
             .iter()
-            .any(|e| e.job_id == job.id && e.state == "ready")
+            .any(|e| e.job_id() == job.id && e.job_state() == Some(studio::JobState::Ready))
         {
             break;
         }
@@ -170,8 +170,9 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
         .lock()
         .unwrap()
         .iter()
-        .filter(|e| e.job_id == job.id && e.id != 0)
-        .map(|e| e.state.clone())
+        .filter(|e| e.job_id() == job.id)
+        .filter_map(|e| e.job_state())
+        .map(|s| s.as_str().to_string())
         .collect();
     assert_eq!(seen.first().map(String::as_str), Some("queued"));
     assert_eq!(seen.last().map(String::as_str), Some("ready"), "{seen:?}");

@@ -69,6 +69,8 @@ pub fn typescript_bindings() -> String {
     declare::<JobState>(&cfg, &mut out);
     declare::<JobSummary>(&cfg, &mut out);
     declare::<Action>(&cfg, &mut out);
+    declare::<studio::StateChange>(&cfg, &mut out);
+    declare::<studio::ByteProgress>(&cfg, &mut out);
     declare::<JobEvent>(&cfg, &mut out);
     declare::<studio::references::Probe>(&cfg, &mut out);
     declare::<studio::library::Filter>(&cfg, &mut out);

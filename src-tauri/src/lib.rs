@@ -47,8 +47,8 @@ pub fn run(audio: (audio::AudioOutput, String)) {
             // Job events reach the webview as `job-event`.
             let emitter = handle.clone();
             app.manage(session::AppState::new(std::sync::Arc::new(move |event| {
-                if event.is_change() && event.job_state() == Some(studio::JobState::Ready) {
-                    notify::render_ready(emitter.clone(), event.job_id.clone());
+                if event.job_state() == Some(studio::JobState::Ready) {
+                    notify::render_ready(emitter.clone(), event.job_id().to_string());
                 }
                 let _ = emitter.emit("job-event", event);
             })));

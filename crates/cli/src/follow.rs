@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use studio::{ConnectionMode, Desk, Engine, Job, JobState};
+use studio::{ConnectionMode, Desk, Engine, Job, JobEvent, JobState};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::exit::{CliError, Exit};
@@ -86,10 +86,12 @@ async fn follow(
         };
         tokio::select! {
             event = events.recv() => match event {
-                Ok(e) if e.id == 0 => {
-                    if let Some(detail) = &e.detail && ids.contains(&e.job_id) {
-                        progress.bar(done, jobs.len(), &format!("{}: {detail}", e.job_id));
-                    }
+                Ok(JobEvent::Progress(p)) if ids.contains(&p.job_id) => {
+                    let bytes = match p.total {
+                        Some(total) => format!("{} of {total} bytes", p.done),
+                        None => format!("{} bytes", p.done),
+                    };
+                    progress.bar(done, jobs.len(), &format!("{}: downloading {bytes}", p.job_id));
                 }
                 Ok(_) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => {

@@ -733,7 +733,7 @@ async fn the_app_engine_and_the_command_share_one_history() {
             .await
             .expect("the app hears of the command's job")
             .unwrap();
-        seen_ready = e.job_id == cli_id && e.job_state() == Some(JobState::Ready);
+        seen_ready = e.job_id() == cli_id && e.job_state() == Some(JobState::Ready);
     }
     assert_eq!(
         app.job(&cli_id).await.unwrap().unwrap().state(),

@@ -27,7 +27,7 @@ use crate::budget::DbBudget;
 use crate::clock::now_ms;
 use crate::crash;
 use crate::download::{self, DownloadError, Kind};
-use crate::events::{self, JobEvent};
+use crate::events::{self, ByteProgress, JobEvent};
 use crate::extend::{self, ExtendFrom, Extension};
 use crate::job::{JOB_COLUMNS, Job, JobState, new_idempotency_key, new_job_id};
 use crate::outbound::Outbound;
@@ -451,7 +451,8 @@ impl Engine {
     /// Jobs the engine is still working on, oldest first.
     pub async fn unfinished(&self) -> Result<Vec<Job>, EngineError> {
         Ok(sqlx::query_as::<_, Job>(&format!(
-            "SELECT {JOB_COLUMNS} FROM jobs WHERE state IN ('queued','submitting','processing','downloading','needs_attention') ORDER BY created_at"
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE state IN ({}) ORDER BY created_at",
+            JobState::sql_list(&JobState::UNFINISHED)
         ))
         .fetch_all(self.inner.store.pool())
         .await?)
@@ -660,7 +661,7 @@ impl Inner {
         // lease to another never writes over what the other does.
         sql.push_str(" WHERE id = ? AND state = ? AND (lease_holder IS NULL OR lease_holder = ?)");
         let mut tx = self.store.write().await?;
-        let mut q = sqlx::query(&sql).bind(to.as_str()).bind(now);
+        let mut q = sqlx::query(&sql).bind(to).bind(now);
         if changes.keep_lease {
             q = q
                 .bind(&self.origin)
@@ -674,7 +675,7 @@ impl Inner {
         }
         let done = q
             .bind(&job.id)
-            .bind(job.state().as_str())
+            .bind(job.state())
             .bind(&self.origin)
             .execute(&mut *tx)
             .await?;
@@ -839,12 +840,13 @@ async fn run(inner: Arc<Inner>) {
         }
         // ...and those of processes that died are free at once.
         inner.free_leases_of_the_dead(now).await;
-        let due: Vec<(String,)> = sqlx::query_as(
-            "SELECT id FROM jobs WHERE state IN ('queued','submitting','processing','downloading') \
+        let due: Vec<(String,)> = sqlx::query_as(&format!(
+            "SELECT id FROM jobs WHERE state IN ({}) \
              AND COALESCE(next_action_at, 0) <= ? AND (lease_until IS NULL OR lease_until < ?) \
              ORDER BY CASE state WHEN 'queued' THEN 0 WHEN 'submitting' THEN 0 WHEN 'downloading' THEN 1 ELSE 2 END, next_action_at \
              LIMIT 64",
-        )
+            JobState::sql_list(&JobState::ACTIVE)
+        ))
         .bind(now)
         .bind(now)
         .fetch_all(inner.store.pool())
@@ -873,9 +875,10 @@ async fn run(inner: Arc<Inner>) {
                 inner.wake.notify_one();
             });
         }
-        let next: Option<(Option<i64>,)> = sqlx::query_as(
-            "SELECT MIN(next_action_at) FROM jobs WHERE state IN ('queued','submitting','processing','downloading')",
-        )
+        let next: Option<(Option<i64>,)> = sqlx::query_as(&format!(
+            "SELECT MIN(next_action_at) FROM jobs WHERE state IN ({})",
+            JobState::sql_list(&JobState::ACTIVE)
+        ))
         .fetch_optional(inner.store.pool())
         .await
         .unwrap_or(None);
@@ -1223,16 +1226,12 @@ async fn fetch_outputs(inner: &Inner, job: Job) -> Result<(), EngineError> {
             let now = now_ms();
             if now - last_event >= 250 {
                 last_event = now;
-                let _ = inner.events.send(JobEvent {
-                    id: 0,
+                let _ = inner.events.send(JobEvent::Progress(ByteProgress {
                     at: now,
                     job_id: job.id.clone(),
-                    state: JobState::Downloading.as_str().into(),
-                    detail: Some(match total {
-                        Some(t) => format!("Downloading {done} of {t} bytes"),
-                        None => format!("Downloading {done} bytes"),
-                    }),
-                });
+                    done,
+                    total,
+                }));
             }
         },
     )

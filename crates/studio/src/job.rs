@@ -7,9 +7,10 @@
 use serde::Serialize;
 
 /// Where a job stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, sqlx::Type)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
 pub enum JobState {
     Draft,
     Queued,
@@ -35,6 +36,43 @@ impl JobState {
         Self::NeedsAttention,
     ];
 
+    /// The engine still has work to do on these without anyone's say.
+    pub const ACTIVE: [Self; 4] = [
+        Self::Queued,
+        Self::Submitting,
+        Self::Processing,
+        Self::Downloading,
+    ];
+
+    /// Not finished: active, or waiting for a person's decision.
+    pub const UNFINISHED: [Self; 5] = [
+        Self::Queued,
+        Self::Submitting,
+        Self::Processing,
+        Self::Downloading,
+        Self::NeedsAttention,
+    ];
+
+    /// Nothing more will happen unless a person acts.
+    pub const FINAL: [Self; 3] = [Self::Ready, Self::Expired, Self::Failed];
+
+    /// A request in these may still be sent, so the references it names must stay.
+    pub const MAY_SEND: [Self; 4] = [
+        Self::Queued,
+        Self::Submitting,
+        Self::Processing,
+        Self::NeedsAttention,
+    ];
+
+    /// `states` as an SQL list for `state IN (…)` (the names are fixed words, never input).
+    pub fn sql_list(states: &[Self]) -> String {
+        states
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Draft => "draft",
@@ -55,15 +93,12 @@ impl JobState {
 
     /// The engine still has work to do on it without anyone's say.
     pub fn is_active(self) -> bool {
-        matches!(
-            self,
-            Self::Queued | Self::Submitting | Self::Processing | Self::Downloading
-        )
+        Self::ACTIVE.contains(&self)
     }
 
     /// Nothing more will happen unless a person acts.
     pub fn is_final(self) -> bool {
-        matches!(self, Self::Ready | Self::Expired | Self::Failed)
+        Self::FINAL.contains(&self)
     }
 
     /// Whether the state machine allows going from `self` to `to`.
@@ -93,8 +128,7 @@ pub struct Job {
     pub id: String,
     pub created_at: i64,
     pub updated_at: i64,
-    #[sqlx(try_from = "String")]
-    pub state: StateColumn,
+    pub state: JobState,
     pub request_body: String,
     #[serde(skip)]
     pub idempotency_key: String,
@@ -135,23 +169,9 @@ pub struct Job {
     pub download_failures: i64,
 }
 
-/// A [`JobState`] read from its text column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct StateColumn(pub JobState);
-
-impl TryFrom<String> for StateColumn {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        JobState::parse(&s)
-            .map(Self)
-            .ok_or_else(|| format!("unknown job state {s:?}"))
-    }
-}
-
 impl Job {
     pub fn state(&self) -> JobState {
-        self.state.0
+        self.state
     }
 }
 

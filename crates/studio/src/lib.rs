@@ -38,7 +38,7 @@ pub mod uploads;
 pub use connection::{Connected, ConnectionMode};
 pub use desk::{Desk, DeskError, ErrorKind};
 pub use engine::{Engine, EngineConfig, EngineError, Submission};
-pub use events::JobEvent;
+pub use events::{ByteProgress, JobEvent, StateChange};
 pub use identity::{APP_IDENTIFIER, DataDirError, data_dir};
 pub use job::{Job, JobState, find_job};
 pub use store::{Store, StoreError};

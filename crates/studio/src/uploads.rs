@@ -426,10 +426,11 @@ pub async fn record(
 
 /// The finished jobs whose uploads are still on record (to be released).
 pub async fn finished_with_uploads(store: &crate::Store) -> Result<Vec<String>, UploadError> {
-    let rows: Vec<(String,)> = sqlx::query_as(
+    let rows: Vec<(String,)> = sqlx::query_as(&format!(
         "SELECT DISTINCT u.job_id FROM job_uploads u JOIN jobs j ON j.id = u.job_id \
-         WHERE j.state IN ('ready','failed','expired')",
-    )
+         WHERE j.state IN ({})",
+        crate::JobState::sql_list(&crate::JobState::FINAL)
+    ))
     .fetch_all(store.pool())
     .await
     .map_err(|e| UploadError::History(e.to_string()))?;
@@ -444,12 +445,13 @@ pub async fn release(
     job_id: &str,
 ) -> Result<Vec<String>, UploadError> {
     let db = |e: sqlx::Error| UploadError::History(e.to_string());
-    let keys: Vec<(String,)> = sqlx::query_as(
+    let keys: Vec<(String,)> = sqlx::query_as(&format!(
         "SELECT u.key FROM job_uploads u WHERE u.job_id = ? AND NOT EXISTS ( \
            SELECT 1 FROM job_uploads o JOIN jobs j ON j.id = o.job_id \
            WHERE o.key = u.key AND o.job_id != u.job_id \
-           AND j.state IN ('queued','submitting','processing','needs_attention'))",
-    )
+           AND j.state IN ({}))",
+        crate::JobState::sql_list(&crate::JobState::MAY_SEND)
+    ))
     .bind(job_id)
     .fetch_all(store.pool())
     .await

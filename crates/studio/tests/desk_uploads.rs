@@ -51,7 +51,10 @@ async fn render_from_upload(desk: &Desk, marker: &str) -> (String, String) {
     draft.image_url = Some(uploaded.url.clone());
     let job = desk.submit(&draft, SubmitOptions::default()).await.unwrap();
     // In the same transaction as the job: a crash after the submit leaks nothing.
-    assert_eq!(recorded(desk, &job.id).await, std::slice::from_ref(&uploaded.key));
+    assert_eq!(
+        recorded(desk, &job.id).await,
+        std::slice::from_ref(&uploaded.key)
+    );
     (job.id, uploaded.key)
 }
 

@@ -83,8 +83,11 @@ async fn a_job_goes_from_queued_to_ready_with_its_files() {
     );
     let mut states = Vec::new();
     while let Ok(e) = events.try_recv() {
-        if e.job_id == job.id && states.last() != Some(&e.state) {
-            states.push(e.state);
+        if let studio::JobEvent::Changed(e) = e
+            && e.job_id == job.id
+            && states.last() != Some(&e.state.as_str())
+        {
+            states.push(e.state.as_str());
         }
     }
     assert_eq!(
@@ -211,7 +214,9 @@ async fn two_processes_on_one_folder_share_jobs_budget_and_events() {
     // A heard about every job becoming ready, B's included, through the shared event log.
     let mut ready_seen = std::collections::HashSet::new();
     while let Ok(e) = seen_by_a.try_recv() {
-        if e.state == "ready" {
+        if let studio::JobEvent::Changed(e) = e
+            && e.state == JobState::Ready
+        {
             ready_seen.insert(e.job_id);
         }
     }

@@ -160,15 +160,23 @@ seed: number | null, error_message: string | null, attention_reason: string | nu
 
 export type Action = "retry" | "resend" | "give_up";
 
-export type JobEvent = { 
+export type StateChange = { 
 /**
  * Position in the shared event log.
  */
-id: number, at: number, job_id: string, state: string, 
+id: number, at: number, job_id: string, state: JobState, 
 /**
  * What happened, for a person.
  */
 detail: string | null, };
+
+export type ByteProgress = { at: number, job_id: string, done: number, 
+/**
+ * The size, when the server said it.
+ */
+total: number | null, };
+
+export type JobEvent = { "kind": "changed" } & StateChange | { "kind": "progress" } & ByteProgress;
 
 export type Probe = { 
 /**

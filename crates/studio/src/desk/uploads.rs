@@ -81,8 +81,8 @@ pub(super) fn follow(
         loop {
             match events.recv().await {
                 Ok(event) => {
-                    if event.is_change() && event.job_state().is_some_and(JobState::is_final) {
-                        let _ = finished.send(event.job_id.clone());
+                    if event.job_state().is_some_and(JobState::is_final) {
+                        let _ = finished.send(event.job_id().to_string());
                     }
                     if let Some(sink) = &sink {
                         sink(event);

@@ -305,7 +305,7 @@ impl Library {
             q.push(" AND jobs.quality_tier = ").push_bind(tier.clone());
         }
         if let Some(state) = filter.state {
-            q.push(" AND jobs.state = ").push_bind(state.as_str());
+            q.push(" AND jobs.state = ").push_bind(state);
         }
         if let Some(from) = filter.from {
             q.push(" AND jobs.created_at >= ").push_bind(from);
@@ -368,14 +368,14 @@ impl Library {
             return Err(LibraryError::NeedsConfirmation);
         }
         let mut tx = self.store.write().await?;
-        let state: Option<(String,)> = sqlx::query_as("SELECT state FROM jobs WHERE id = ?")
+        let state: Option<(JobState,)> = sqlx::query_as("SELECT state FROM jobs WHERE id = ?")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
         let Some((state,)) = state else {
             return Err(LibraryError::NoSuchJob(id.into()));
         };
-        if JobState::parse(&state).is_some_and(JobState::is_active) {
+        if state.is_active() {
             return Err(LibraryError::Busy(id.into()));
         }
         sqlx::query("UPDATE jobs SET retry_of = NULL WHERE retry_of = ?")
@@ -454,10 +454,12 @@ impl Library {
 
     /// Removes `.part` files left in the folders of finished renders; returns how many.
     pub async fn clean_partial_downloads(&self) -> Result<usize, LibraryError> {
-        let finished: Vec<(String,)> =
-            sqlx::query_as("SELECT id FROM jobs WHERE state IN ('ready','expired','failed')")
-                .fetch_all(self.store.pool())
-                .await?;
+        let finished: Vec<(String,)> = sqlx::query_as(&format!(
+            "SELECT id FROM jobs WHERE state IN ({})",
+            JobState::sql_list(&JobState::FINAL)
+        ))
+        .fetch_all(self.store.pool())
+        .await?;
         let mut removed = 0;
         for (id,) in finished {
             let Ok(dir) = render_files::render_dir(&self.data_dir, &id) else {
