@@ -24,10 +24,16 @@ pub async fn export(
     profile: &Store,
     facts: &[(&str, String)],
 ) -> io::Result<PathBuf> {
-    let (now,): (String,) = sqlx::query_as("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now')")
-        .fetch_one(profile.pool())
-        .await
-        .map_err(io::Error::other)?;
+    let t = time::OffsetDateTime::now_utc();
+    let now = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
     let mut text = String::new();
     let _ = writeln!(text, "Seedance Studio diagnostics\ngenerated: {now}");
     for (label, value) in facts {

@@ -103,36 +103,7 @@ const FREE_SPACE_FLOOR: u64 = 64 * 1024 * 1024;
 /// How often (in bytes written) free space is looked at again when the size is unknown.
 const FREE_SPACE_EVERY: u64 = 16 * 1024 * 1024;
 
-/// What a downloaded file turned out to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Mp4,
-    Jpeg,
-    Png,
-}
-
-impl Kind {
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Mp4 => "mp4",
-            Self::Jpeg => "jpg",
-            Self::Png => "png",
-        }
-    }
-
-    /// Recognises a file by its first bytes.
-    pub fn sniff(head: &[u8]) -> Option<Self> {
-        if head.len() >= 8 && &head[4..8] == b"ftyp" {
-            Some(Self::Mp4)
-        } else if head.starts_with(b"\xFF\xD8\xFF") {
-            Some(Self::Jpeg)
-        } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
-            Some(Self::Png)
-        } else {
-            None
-        }
-    }
-}
+pub use crate::content::Kind;
 
 /// A saved output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,12 +117,7 @@ pub struct Saved {
 
 /// Free bytes on the file system that holds `dir`, if it can be told.
 pub fn free_space(dir: &Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
-    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: a valid NUL-terminated path and a zeroed out-struct of the right type.
-    let rc = unsafe { libc::statvfs(path.as_ptr(), &mut stat) };
-    (rc == 0).then(|| stat.f_bavail as u64 * stat.f_frsize as u64)
+    fs4::available_space(dir).ok()
 }
 
 /// How a download is bounded: the size caps, and how long one attempt may take.
@@ -311,7 +277,7 @@ async fn fetch_once(
             head.extend_from_slice(&chunk[..chunk.len().min(16 - head.len().min(16))]);
             if head.len() >= 12 {
                 judged = true;
-                if !Kind::sniff(&head).is_some_and(|k| allowed.contains(&k)) {
+                if !Kind::sniff(&head).is_some_and(|k| allowed.contains(&k.saved_as())) {
                     failed = Some(DownloadError::WrongType {
                         expected: allowed.first().map_or("file", |k| k.extension()),
                         found: head.clone(),
@@ -357,7 +323,10 @@ async fn fetch_once(
             "the body ended after {size} of {total} bytes"
         )));
     }
-    let Some(kind) = Kind::sniff(&head).filter(|k| allowed.contains(k)) else {
+    let Some(kind) = Kind::sniff(&head)
+        .map(Kind::saved_as)
+        .filter(|k| allowed.contains(k))
+    else {
         let _ = tokio::fs::remove_file(&part).await;
         return Err(DownloadError::WrongType {
             expected: allowed.first().map_or("file", |k| k.extension()),
@@ -438,17 +407,4 @@ fn write_and_hash(
     let file = out.into_inner().map_err(|e| disk(e.into_error()))?;
     file.sync_all().map_err(disk)?;
     Ok((head, hex(hasher.finish().as_ref())))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Kind;
-
-    #[test]
-    fn files_are_named_by_what_they_are() {
-        assert_eq!(Kind::sniff(b"\0\0\0\x20ftypisom"), Some(Kind::Mp4));
-        assert_eq!(Kind::sniff(b"\xFF\xD8\xFF\xE0"), Some(Kind::Jpeg));
-        assert_eq!(Kind::sniff(b"\x89PNG\r\n\x1a\n"), Some(Kind::Png));
-        assert_eq!(Kind::sniff(b"<html>"), None);
-    }
 }

@@ -9,6 +9,7 @@ pub mod budget;
 mod clock;
 pub mod composer_draft;
 pub mod connection;
+pub mod content;
 pub mod crash;
 pub mod desk;
 pub mod diagnostics;

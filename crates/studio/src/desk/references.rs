@@ -50,8 +50,8 @@ impl Desk {
         progress: impl FnMut(u64, u64) + Send + 'static,
     ) -> Result<LocalReference, DeskError> {
         // "image" or "video", from the content (the same recognition the upload uses).
-        let kind = crate::uploads::kind_of(&bytes)
-            .and_then(|(content_type, _)| content_type.split('/').next())
+        let kind = crate::content::Kind::sniff(&bytes)
+            .map(|k| if k.is_video() { "video" } else { "image" })
             .ok_or_else(|| {
                 DeskError::invalid(
                     "file",

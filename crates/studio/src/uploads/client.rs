@@ -1,127 +1,21 @@
-//! Local reference files on the user's own S3-compatible storage (AWS S3, Cloudflare R2,
-//! Backblaze B2, MinIO, SeaweedFS…): the service only fetches public URLs, so a file from
-//! this computer is uploaded and referenced by a presigned GET URL that lives as long as the
-//! render needs. Keys are content-addressed (SHA-256), so the same file is uploaded once.
-//! Requests are presigned with `rusty-s3` and sent with the reqwest client already in use.
-//!
-//! The secret access key lives in the OS keychain, like the API key.
-//!
-//! One file past 500 lines: the storage's settings, its signed requests and their tests
-//! against a real S3-compatible server belong to one client; about half the file is tests.
+//! The storage's client: requests presigned with `rusty-s3` (SigV4) and sent with reqwest;
+//! uploads with byte progress, existence checks, deletion, the settings check, and URLs
+//! signed again before they expire.
 
 use std::time::Duration;
 
+use futures_util::StreamExt as _;
 use ring::digest::{SHA256, digest};
 use rusty_s3::actions::{DeleteObject, GetObject, HeadObject, PutObject};
 use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::{MAX_URL_LIFETIME, StorageSettings, UploadError};
+use crate::content::Kind;
 use crate::random::hex;
 
 /// How long a signed request to the storage itself stays valid.
 const REQUEST_TTL: Duration = Duration::from_secs(300);
-/// The longest a presigned URL may live (SigV4's limit).
-pub const MAX_URL_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
-
-/// Where uploads go: everything but the secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(default)]
-pub struct StorageSettings {
-    /// e.g. `https://s3.eu-west-1.amazonaws.com`, `https://<account>.r2.cloudflarestorage.com`
-    pub endpoint: String,
-    pub region: String,
-    pub bucket: String,
-    /// Prepended to every key, e.g. `seedance/`.
-    pub prefix: String,
-    pub access_key_id: String,
-    /// How long the presigned GET URL handed to the service lives, in hours.
-    pub url_hours: u32,
-    /// Keep uploaded files after the render that used them has finished.
-    pub keep_uploads: bool,
-}
-
-impl Default for StorageSettings {
-    fn default() -> Self {
-        Self {
-            endpoint: String::new(),
-            region: "us-east-1".into(),
-            bucket: String::new(),
-            prefix: "seedance/".into(),
-            access_key_id: String::new(),
-            url_hours: 24,
-            keep_uploads: false,
-        }
-    }
-}
-
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum UploadError {
-    #[error("storage.{field}: {message}")]
-    Invalid {
-        field: &'static str,
-        message: String,
-    },
-    #[error("The storage refused the request (HTTP {status}) for {what}: {detail}")]
-    Refused {
-        status: u16,
-        what: String,
-        detail: String,
-    },
-    #[error("The storage could not be reached: {0}")]
-    Unreachable(String),
-    /// The history's record of uploads could not be read or written.
-    #[error("The history database failed: {0}")]
-    History(String),
-}
-
-impl StorageSettings {
-    /// Checks every field; the error names the field and what is allowed.
-    pub fn validate(&self) -> Result<(), UploadError> {
-        let invalid = |field, message: &str| {
-            Err(UploadError::Invalid {
-                field,
-                message: message.into(),
-            })
-        };
-        match url::Url::parse(&self.endpoint) {
-            Ok(u) if matches!(u.scheme(), "https" | "http") && u.host().is_some() => {}
-            _ => {
-                return invalid(
-                    "endpoint",
-                    "must be the storage's URL, like https://s3.eu-west-1.amazonaws.com",
-                );
-            }
-        }
-        if self.region.trim().is_empty() {
-            return invalid(
-                "region",
-                "must be set (us-east-1 when the storage does not care)",
-            );
-        }
-        let bucket_ok = (3..=63).contains(&self.bucket.len())
-            && self
-                .bucket
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
-        if !bucket_ok {
-            return invalid(
-                "bucket",
-                "must be 3–63 lower-case letters, digits, dots or hyphens",
-            );
-        }
-        if self.access_key_id.trim().is_empty() {
-            return invalid("access_key_id", "must be set");
-        }
-        if !(1..=168).contains(&self.url_hours) {
-            return invalid(
-                "url_hours",
-                "must be 1 to 168 hours (presigned URLs live at most 7 days)",
-            );
-        }
-        Ok(())
-    }
-}
 
 /// A connection to the storage.
 pub struct Storage {
@@ -143,25 +37,6 @@ pub struct Uploaded {
     /// The same content was there already: nothing was sent.
     pub reused: bool,
     pub bytes: u64,
-}
-
-/// The content type and extension of a file the service takes, from its first bytes.
-pub fn kind_of(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
-    if bytes.starts_with(b"\xFF\xD8\xFF") {
-        Some(("image/jpeg", "jpg"))
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some(("image/png", "png"))
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some(("image/webp", "webp"))
-    } else if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
-        if &bytes[8..10] == b"qt" {
-            Some(("video/quicktime", "mov"))
-        } else {
-            Some(("video/mp4", "mp4"))
-        }
-    } else {
-        None
-    }
 }
 
 impl Storage {
@@ -278,10 +153,11 @@ impl Storage {
         bytes: Vec<u8>,
         mut progress: impl FnMut(u64, u64) + Send + 'static,
     ) -> Result<Uploaded, UploadError> {
-        let (content_type, extension) = kind_of(&bytes).ok_or(UploadError::Invalid {
+        let kind = Kind::sniff(&bytes).ok_or(UploadError::Invalid {
             field: "file",
             message: "is not an image (JPEG, PNG, WebP) or a video (MP4, MOV)".into(),
         })?;
+        let (content_type, extension) = (kind.content_type(), kind.extension());
         let key = self.key_for(&bytes, extension);
         let total = bytes.len() as u64;
         if self.exists(&key).await? {
@@ -389,87 +265,22 @@ impl Storage {
     }
 }
 
-/// `20261125T183000Z` as ms since the epoch.
+/// `20261125T183000Z` (SigV4's date) as ms since the epoch; None unless it is a real date.
 fn amz_date_ms(s: &str) -> Option<i64> {
-    if s.len() != 16 || !s.ends_with('Z') || &s[8..9] != "T" {
+    if s.len() != 16 || !s.is_ascii() || !s.ends_with('Z') || &s[8..9] != "T" {
         return None;
     }
-    let n = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, m, d) = (n(0..4)?, n(4..6)?, n(6..8)?);
-    let (hh, mm, ss) = (n(9..11)?, n(11..13)?, n(13..15)?);
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(((days * 24 + hh) * 60 + mm) * 60_000 + ss * 1000)
+    let n = |r: std::ops::Range<usize>| s.get(r)?.parse::<u16>().ok();
+    let month = time::Month::try_from(u8::try_from(n(4..6)?).ok()?).ok()?;
+    let date = time::Date::from_calendar_date(i32::from(n(0..4)?), month, n(6..8)? as u8).ok()?;
+    let at = time::Time::from_hms(n(9..11)? as u8, n(11..13)? as u8, n(13..15)? as u8).ok()?;
+    Some(
+        time::PrimitiveDateTime::new(date, at)
+            .assume_utc()
+            .unix_timestamp()
+            * 1000,
+    )
 }
-
-/// Records that `job_id` references the storage objects `keys`.
-pub async fn record(
-    store: &crate::Store,
-    job_id: &str,
-    keys: &[String],
-) -> Result<(), sqlx::Error> {
-    let mut tx = store.write().await?;
-    for key in keys {
-        sqlx::query("INSERT OR IGNORE INTO job_uploads (job_id, key) VALUES (?, ?)")
-            .bind(job_id)
-            .bind(key)
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await
-}
-
-/// The finished jobs whose uploads are still on record (to be released).
-pub async fn finished_with_uploads(store: &crate::Store) -> Result<Vec<String>, UploadError> {
-    let rows: Vec<(String,)> = sqlx::query_as(&format!(
-        "SELECT DISTINCT u.job_id FROM job_uploads u JOIN jobs j ON j.id = u.job_id \
-         WHERE j.state IN ({})",
-        crate::JobState::sql_list(&crate::JobState::FINAL)
-    ))
-    .fetch_all(store.pool())
-    .await
-    .map_err(|e| UploadError::History(e.to_string()))?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
-}
-
-/// After `job_id` has finished: deletes the objects it uploaded that no unfinished job
-/// still needs. Returns the keys deleted.
-pub async fn release(
-    store: &crate::Store,
-    storage: &Storage,
-    job_id: &str,
-) -> Result<Vec<String>, UploadError> {
-    let db = |e: sqlx::Error| UploadError::History(e.to_string());
-    let keys: Vec<(String,)> = sqlx::query_as(&format!(
-        "SELECT u.key FROM job_uploads u WHERE u.job_id = ? AND NOT EXISTS ( \
-           SELECT 1 FROM job_uploads o JOIN jobs j ON j.id = o.job_id \
-           WHERE o.key = u.key AND o.job_id != u.job_id \
-           AND j.state IN ({}))",
-        crate::JobState::sql_list(&crate::JobState::MAY_SEND)
-    ))
-    .bind(job_id)
-    .fetch_all(store.pool())
-    .await
-    .map_err(db)?;
-    let mut deleted = Vec::new();
-    for (key,) in keys {
-        storage.delete(&key).await?;
-        deleted.push(key);
-    }
-    sqlx::query("DELETE FROM job_uploads WHERE job_id = ?")
-        .bind(job_id)
-        .execute(store.pool())
-        .await
-        .map_err(db)?;
-    Ok(deleted)
-}
-
-use futures_util::StreamExt as _;
 
 #[cfg(test)]
 mod tests {
@@ -566,85 +377,7 @@ mod tests {
         assert_eq!(storage.key_in(&other_prefix), None);
         assert_eq!(amz_date_ms("19700101T000001Z"), Some(1000));
         assert_eq!(amz_date_ms("20000301T000000Z"), Some(951_868_800_000));
-    }
-
-    #[test]
-    fn kinds_by_content() {
-        assert_eq!(kind_of(b"\xFF\xD8\xFF\xE0"), Some(("image/jpeg", "jpg")));
-        assert_eq!(
-            kind_of(b"\0\0\0\x14ftypqt  "),
-            Some(("video/quicktime", "mov"))
-        );
-        assert_eq!(kind_of(b"\0\0\0\x18ftypmp42"), Some(("video/mp4", "mp4")));
-        assert_eq!(kind_of(b"%PDF"), None);
-    }
-}
-
-/// What the upstream provider documents for this model family (images JPEG/PNG/WebP,
-/// 300–6000 px a side, aspect 0.4–2.5, under 30 MB; videos MP4/MOV under 50 MB). The
-/// vendor's page does not state them, so they are warnings, not refusals.
-pub fn limit_warnings(bytes: &[u8]) -> Vec<String> {
-    let mut warnings = Vec::new();
-    let mb = bytes.len() as f64 / (1024.0 * 1024.0);
-    match kind_of(bytes) {
-        Some((kind, _)) if kind.starts_with("video/") && mb >= 50.0 => {
-            warnings.push(format!(
-                "The video is {mb:.1} MB; the provider documents up to 50 MB."
-            ));
-        }
-        Some((kind, _)) if kind.starts_with("video/") => {}
-        Some(_) => {
-            if mb >= 30.0 {
-                warnings.push(format!(
-                    "The image is {mb:.1} MB; the provider documents up to 30 MB."
-                ));
-            }
-            if let Ok(size) = image::ImageReader::new(std::io::Cursor::new(bytes))
-                .with_guessed_format()
-                .map_err(|_| ())
-                .and_then(|r| r.into_dimensions().map_err(|_| ()))
-            {
-                let (w, h) = size;
-                if w.min(h) < 300 || w.max(h) > 6000 {
-                    warnings.push(format!(
-                        "The image is {w}×{h} px; the provider documents 300 to 6000 px a side."
-                    ));
-                }
-                let ratio = f64::from(w) / f64::from(h.max(1));
-                if !(0.4..=2.5).contains(&ratio) {
-                    warnings.push(format!(
-                        "The image's aspect ratio is {ratio:.2}; the provider documents 0.4 to 2.5."
-                    ));
-                }
-            }
-        }
-        None => {}
-    }
-    warnings
-}
-
-#[cfg(test)]
-mod limit_tests {
-    use super::limit_warnings;
-
-    fn png(w: u32, h: u32) -> Vec<u8> {
-        let img = image::RgbImage::new(w, h);
-        let mut out = Vec::new();
-        img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-            .unwrap();
-        out
-    }
-
-    #[test]
-    fn documented_limits_are_warnings() {
-        assert!(limit_warnings(&png(640, 480)).is_empty());
-        let small = limit_warnings(&png(100, 100));
-        assert_eq!(small.len(), 1, "{small:?}");
-        assert!(small[0].contains("100×100"));
-        let wide = limit_warnings(&png(1500, 300));
-        assert!(
-            wide.iter().any(|w| w.contains("aspect ratio is 5.00")),
-            "{wide:?}"
-        );
+        assert_eq!(amz_date_ms("20261301T000000Z"), None, "no 13th month");
+        assert_eq!(amz_date_ms("20260230T000000Z"), None, "no 30 February");
     }
 }
