@@ -3,9 +3,9 @@
 //! anywhere else.
 
 use studio::ConnectionMode;
-use studio::Desk;
 use studio::desk::ErrorKind;
 use studio::keychain::KeySource;
+use studio::{Desk, Environment};
 
 #[path = "support/scan.rs"]
 mod scan;
@@ -22,12 +22,14 @@ async fn without_a_keychain_the_app_explains_and_runs_in_sandbox() {
     // SAFETY: the only test in this binary, before any keychain thread exists.
     unsafe {
         std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &bus.address);
-        std::env::remove_var("SEEDANCE_API_KEY");
-        std::env::set_var("SEEDANCE_SANDBOX_RENDER_MS", "200:400");
     }
 
     let data = dir.path().join("data");
-    let studio = Desk::open(data.clone(), None).await.unwrap();
+    let env = Environment {
+        sandbox_render: Ok(Some(seedance_sandbox::RenderTime::between_ms(200, 400))),
+        ..Environment::in_folder(&data)
+    };
+    let studio = Desk::open(env, None).await.unwrap();
     studio.start().await;
     let connection = studio.connection().await.expect("Sandbox runs");
     assert_eq!(connection.mode, ConnectionMode::Sandbox);

@@ -87,3 +87,44 @@ impl From<DeskError> for IpcError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use studio::desk::MoneyRule;
+
+    fn over(rule: MoneyRule) -> DeskError {
+        DeskError::over_limit(
+            OverLimit {
+                rule,
+                estimated_credits: 720,
+                limit: 300,
+            },
+            "over",
+        )
+    }
+
+    #[test]
+    fn the_window_asks_about_the_spend_guard_and_refuses_other_money_rules() {
+        let asked = IpcError::from(over(MoneyRule::SpendGuard));
+        assert_eq!(asked.code, ErrorCode::NeedsConfirmation);
+        assert_eq!(asked.over_limit.map(|o| o.limit), Some(300));
+        let refused = IpcError::from(over(MoneyRule::ProjectBudget));
+        assert_eq!(refused.code, ErrorCode::OverLimit);
+    }
+
+    #[test]
+    fn fields_and_problems_reach_the_page() {
+        let err = IpcError::from(DeskError::problems(
+            "The request is invalid",
+            vec![Problem::new("duration", "must be 4 to 15 seconds")],
+        ));
+        assert_eq!(err.code, ErrorCode::InvalidInput);
+        assert_eq!(err.field.as_deref(), Some("duration"));
+        assert_eq!(err.problems.len(), 1);
+        assert_eq!(
+            IpcError::from(DeskError::new(ErrorKind::MayChargeTwice, "x")).code,
+            ErrorCode::MayChargeTwice
+        );
+    }
+}

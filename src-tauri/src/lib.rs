@@ -23,10 +23,13 @@ pub static MEDIA: std::sync::OnceLock<media_server::MediaServer> = std::sync::On
 /// Starts the app: a single instance (a second launch focuses the first), one window, and
 /// the studio starting in the background while the window opens.
 pub fn run(audio: (audio::AudioOutput, String)) {
-    // Logs go to the data folder; without one, the window still opens and says why.
-    let _logs = studio::data_dir()
+    // The environment is read here, once. Logs go to the data folder; without one, the
+    // window still opens and says why.
+    let env = studio::Environment::from_process();
+    let _logs = env
+        .as_ref()
         .ok()
-        .and_then(|dir| studio::logging::init(&dir, "seedance-studio").ok());
+        .and_then(|env| studio::logging::init(&env.data_dir, "seedance-studio").ok());
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         "Seedance Studio starting"
@@ -39,19 +42,22 @@ pub fn run(audio: (audio::AudioOutput, String)) {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
-        .setup(|app| {
+        .setup(move |app| {
             let handle = app.handle().clone();
             if let Some(window) = app.get_webview_window("main") {
                 recovery::watch(&window);
             }
             // Job events reach the webview as `job-event`.
             let emitter = handle.clone();
-            app.manage(session::AppState::new(std::sync::Arc::new(move |event| {
-                if event.job_state() == Some(studio::JobState::Ready) {
-                    notify::render_ready(emitter.clone(), event.job_id().to_string());
-                }
-                let _ = emitter.emit("job-event", event);
-            })));
+            app.manage(session::AppState::new(
+                env,
+                std::sync::Arc::new(move |event| {
+                    if event.job_state() == Some(studio::JobState::Ready) {
+                        notify::render_ready(emitter.clone(), event.job_id().to_string());
+                    }
+                    let _ = emitter.emit("job-event", event);
+                }),
+            ));
             // Listening before the window asks where media is (binding takes no time).
             match tauri::async_runtime::block_on(media_server::start(handle.clone())) {
                 Ok(server) => {

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use studio::Desk;
 use studio::desk::EventSink;
+use studio::{DataDirError, Desk, Environment};
 use tokio::sync::OnceCell;
 
 use crate::error::IpcError;
@@ -12,14 +12,17 @@ use crate::error::IpcError;
 /// The app's state: the [`Desk`] once it has started.
 pub struct AppState {
     desk: OnceCell<Result<Arc<Desk>, IpcError>>,
+    env: Result<Environment, DataDirError>,
     sink: EventSink,
 }
 
 impl AppState {
-    /// `sink` receives every job event once a connection runs.
-    pub fn new(sink: EventSink) -> Self {
+    /// The desk will run with `env` (read once, at start); `sink` receives every job event
+    /// once a connection runs.
+    pub fn new(env: Result<Environment, DataDirError>, sink: EventSink) -> Self {
         Self {
             desk: OnceCell::new(),
+            env,
             sink,
         }
     }
@@ -28,8 +31,8 @@ impl AppState {
     pub async fn desk(&self) -> Result<Arc<Desk>, IpcError> {
         self.desk
             .get_or_init(|| async {
-                let data_dir = studio::data_dir().map_err(studio::DeskError::from)?;
-                let desk = Desk::open(data_dir, Some(self.sink.clone())).await?;
+                let env = self.env.clone().map_err(studio::DeskError::from)?;
+                let desk = Desk::open(env, Some(self.sink.clone())).await?;
                 desk.start().await;
                 Ok(Arc::new(desk))
             })

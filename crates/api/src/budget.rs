@@ -65,14 +65,6 @@ impl Rate {
         })
     }
 
-    /// `$SEEDANCE_RATE`, else the account's 30/60.
-    pub fn from_env() -> Result<Self, String> {
-        match std::env::var(RATE_ENV) {
-            Ok(v) if !v.trim().is_empty() => Self::parse(&v),
-            _ => Ok(Self::ACCOUNT),
-        }
-    }
-
     /// What the client allows itself: one request fewer, over a window 2 % (at least
     /// 250 ms) longer, so requests that arrive late (a busy machine, a slow connection)
     /// still land in separate windows.

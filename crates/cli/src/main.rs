@@ -17,15 +17,18 @@ fn main() -> std::process::ExitCode {
     // SAFETY: first thing in main, while this is the only thread.
     unsafe { studio::private::start_process() };
     let cli = Cli::parse();
-    let _logs = studio::data_dir()
+    // The environment is read here, once; everything below is handed this value.
+    let env = studio::Environment::from_process();
+    let _logs = env
+        .as_ref()
         .ok()
-        .and_then(|dir| studio::logging::init(&dir, "seedance-cli").ok());
+        .and_then(|env| studio::logging::init(&env.data_dir, "seedance-cli").ok());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("the async runtime starts");
     let json = cli.json;
-    let result = runtime.block_on(run(cli));
+    let result = runtime.block_on(run(cli, env));
     let code = match result {
         Ok(exit) => exit,
         Err(err) => {
@@ -42,12 +45,16 @@ fn main() -> std::process::ExitCode {
     std::process::ExitCode::from(code as u8)
 }
 
-async fn run(cli: Cli) -> Result<Exit, CliError> {
+async fn run(
+    cli: Cli,
+    env: Result<studio::Environment, studio::DataDirError>,
+) -> Result<Exit, CliError> {
     let json = cli.json;
+    let env = env?;
     if let Command::Sandbox { port } = cli.command {
-        return commands::sandbox::run(port, json).await;
+        return commands::sandbox::run(&env, port, json).await;
     }
-    let desk = Desk::open(studio::data_dir()?, None).await?;
+    let desk = Desk::open(env, None).await?;
     let mode = if cli.sandbox {
         ConnectionMode::Sandbox
     } else {

@@ -8,17 +8,16 @@
 
 use std::path::{Path, PathBuf};
 
-use seedance_api::{ApiKey, Rate};
+use seedance_api::ApiKey;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::EngineConfig;
+use crate::environment::Environment;
 use crate::keychain::{KeySource, Keychain, KeychainError};
 use crate::local_sandbox::{LocalSandbox, SANDBOX_KEY};
 use crate::settings::Settings;
 use crate::store::Store;
 
-/// Overrides the stored Live base URL for this process (scripts, CI, a local emulator).
-pub const BASE_URL_ENV: &str = "SEEDANCE_BASE_URL";
 /// The subfolder of the data folder that holds everything of Sandbox mode.
 pub const SANDBOX_DIR: &str = "sandbox";
 const MODE_ROW: &str = "connection_mode";
@@ -54,12 +53,12 @@ impl std::fmt::Display for ConnectionMode {
     }
 }
 
-/// The Live base URL: `SEEDANCE_BASE_URL` when set, else the stored setting. The flag says
-/// whether the environment chose it.
-pub fn live_base_url(settings: &Settings) -> (String, bool) {
-    match std::env::var(BASE_URL_ENV) {
-        Ok(v) if !v.trim().is_empty() => (v.trim().trim_end_matches('/').to_string(), true),
-        _ => (settings.base_url.clone(), false),
+/// The Live base URL: the process's (`SEEDANCE_BASE_URL`) when set, else the stored
+/// setting. The flag says whether the environment chose it.
+pub fn live_base_url(env: &Environment, settings: &Settings) -> (String, bool) {
+    match &env.base_url {
+        Some(base) => (base.clone(), true),
+        None => (settings.base_url.clone(), false),
     }
 }
 
@@ -95,8 +94,8 @@ pub struct LiveKey {
 }
 
 impl LiveKey {
-    pub async fn resolve(keychain: &Keychain) -> Self {
-        match keychain.resolve().await {
+    pub async fn resolve(keychain: &Keychain, env: &Environment) -> Self {
+        match keychain.resolve(env.api_key.as_ref()).await {
             Ok((key, source)) => Self {
                 key,
                 source,
@@ -166,23 +165,26 @@ impl Connected {
     /// Prepares `mode`: for Live, the key (`live_key`, or an error saying how to add one);
     /// for Sandbox, the emulator (started here or shared with another process).
     pub async fn open(
-        data_dir: &Path,
+        env: &Environment,
         mode: ConnectionMode,
         settings: &Settings,
         live_key: Option<ApiKey>,
         key_source: KeySource,
     ) -> Result<Self, ConnectError> {
-        let rate = Rate::from_env().map_err(ConnectError::Rate)?;
-        let history_dir = mode.history_dir(data_dir);
+        let rate = env.rate.clone().map_err(ConnectError::Rate)?;
+        let history_dir = mode.history_dir(&env.data_dir);
         let (base_url, base_url_from_env, key, key_source, sandbox) = match mode {
             ConnectionMode::Live => {
                 let key = live_key.ok_or(ConnectError::NeedsKey)?;
-                let (base, from_env) = live_base_url(settings);
+                let (base, from_env) = live_base_url(env, settings);
                 key_may_go(settings, from_env)?;
                 (base, from_env, key, key_source, None)
             }
             ConnectionMode::Sandbox => {
-                let sandbox = LocalSandbox::start(&history_dir, rate)
+                let render = env.sandbox_render.clone().map_err(|e| {
+                    ConnectError::Sandbox(std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+                })?;
+                let sandbox = LocalSandbox::start(&history_dir, rate, render)
                     .await
                     .map_err(ConnectError::Sandbox)?;
                 let key = ApiKey::new(SANDBOX_KEY).expect("the sandbox key is well formed");
@@ -198,6 +200,8 @@ impl Connected {
         let mut engine = EngineConfig::new(history_dir.clone(), base_url.clone(), key);
         engine.rate = rate;
         engine.budget_margin = settings.budget_margin;
+        engine.lease = env.lease;
+        engine.download.caps = env.download_caps;
         tracing::info!(%mode, %base_url, "connection ready");
         Ok(Self {
             mode,
@@ -227,16 +231,20 @@ impl Connected {
 /// cannot exist: 404 means the key is good, 401 that it is not), through the account's
 /// request budget kept in `profile`. Returns whether it is good, and the base URL asked.
 pub async fn test_live_key(
+    env: &Environment,
     profile: &Store,
     settings: &Settings,
     key: ApiKey,
 ) -> Result<(bool, String), seedance_api::ApiError> {
     use seedance_api::{Client, ClientConfig, RequestBudget};
-    let (base_url, from_env) = live_base_url(settings);
+    let (base_url, from_env) = live_base_url(env, settings);
     key_may_go(settings, from_env).map_err(|e| seedance_api::ApiError::Setup {
         message: e.to_string(),
     })?;
-    let rate = Rate::from_env().map_err(|message| seedance_api::ApiError::Setup { message })?;
+    let rate = env
+        .rate
+        .clone()
+        .map_err(|message| seedance_api::ApiError::Setup { message })?;
     let budget: std::sync::Arc<dyn RequestBudget> = std::sync::Arc::new(
         crate::budget::DbBudget::new(profile.clone(), rate, settings.budget_margin),
     );

@@ -58,8 +58,7 @@ pub struct Caps {
     pub image: u64,
 }
 
-pub const VIDEO_CAP_ENV: &str = "SEEDANCE_MAX_VIDEO_BYTES";
-pub const IMAGE_CAP_ENV: &str = "SEEDANCE_MAX_IMAGE_BYTES";
+use crate::environment::{IMAGE_CAP_ENV, VIDEO_CAP_ENV};
 
 impl Default for Caps {
     fn default() -> Self {
@@ -71,23 +70,6 @@ impl Default for Caps {
 }
 
 impl Caps {
-    /// The defaults, with the environment's overrides (a value that is not a number of
-    /// bytes is ignored).
-    pub fn from_env() -> Self {
-        let read = |name: &str, default: u64| {
-            std::env::var(name)
-                .ok()
-                .and_then(|v| v.trim().parse().ok())
-                .filter(|n: &u64| *n > 0)
-                .unwrap_or(default)
-        };
-        let d = Self::default();
-        Self {
-            video: read(VIDEO_CAP_ENV, d.video),
-            image: read(IMAGE_CAP_ENV, d.image),
-        }
-    }
-
     /// The cap for a download that accepts `allowed`, and how to say it.
     fn for_kinds(&self, allowed: &[Kind]) -> (u64, &'static str, &'static str) {
         if allowed.contains(&Kind::Mp4) {

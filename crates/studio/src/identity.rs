@@ -13,7 +13,7 @@ pub const APP_IDENTIFIER: &str = "io.seedancestudio.desktop";
 pub const DATA_DIR_ENV: &str = "SEEDANCE_DATA_DIR";
 
 /// Why no data folder could be chosen.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum DataDirError {
     #[error(
         "no data folder could be found: set SEEDANCE_DATA_DIR, or HOME (or XDG_DATA_HOME) so the platform data folder can be used"

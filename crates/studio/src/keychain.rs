@@ -10,10 +10,6 @@ use std::time::Duration;
 
 use seedance_api::ApiKey;
 
-use crate::identity::APP_IDENTIFIER;
-
-/// Overrides the keychain service name (tests, so they never touch a user's real entry).
-pub const SERVICE_ENV: &str = "SEEDANCE_KEYCHAIN_SERVICE";
 /// A key in the environment overrides the keychain for this process (CI and scripts).
 pub const KEY_ENV: &str = "SEEDANCE_API_KEY";
 /// The entry's user name under the service.
@@ -79,17 +75,6 @@ impl Keychain {
         Self {
             service: service.into(),
         }
-    }
-
-    /// The app's entry: the service is the app identifier, unless `SEEDANCE_KEYCHAIN_SERVICE`
-    /// says otherwise.
-    pub fn from_env() -> Self {
-        Self::new(
-            std::env::var(SERVICE_ENV)
-                .ok()
-                .filter(|s| !s.trim().is_empty())
-                .unwrap_or_else(|| APP_IDENTIFIER.to_string()),
-        )
     }
 
     pub fn service(&self) -> &str {
@@ -182,11 +167,15 @@ impl Keychain {
         self.read(STORAGE_ACCOUNT).await
     }
 
-    /// The key this process uses: `SEEDANCE_API_KEY` if set, else the keychain's.
-    pub async fn resolve(&self) -> Result<(Option<ApiKey>, KeySource), KeychainError> {
-        if let Some(key) = crate::private::env_key().and_then(|k| ApiKey::new(k).ok()) {
+    /// The key this process uses: `from_env` (its `SEEDANCE_API_KEY`) if set, else the
+    /// keychain's.
+    pub async fn resolve(
+        &self,
+        from_env: Option<&ApiKey>,
+    ) -> Result<(Option<ApiKey>, KeySource), KeychainError> {
+        if let Some(key) = from_env {
             crate::logging::redact(key.expose());
-            return Ok((Some(key), KeySource::Environment));
+            return Ok((Some(key.clone()), KeySource::Environment));
         }
         Ok(match self.get().await? {
             Some(key) => (Some(key), KeySource::Keychain),

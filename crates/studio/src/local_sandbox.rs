@@ -20,8 +20,6 @@ use seedance_sandbox::{Config, RenderTime, Sandbox};
 
 /// The emulator's own API key: it opens the emulator's account and nothing else.
 pub const SANDBOX_KEY: &str = seedance_sandbox::DEFAULT_KEY;
-/// Overrides how long emulated renders take, `MIN:MAX` in milliseconds (tests, demos).
-pub const RENDER_MS_ENV: &str = "SEEDANCE_SANDBOX_RENDER_MS";
 
 const LOCK_FILE: &str = "emulator.lock";
 const PORT_FILE: &str = "emulator.port";
@@ -45,14 +43,19 @@ struct Served {
 impl LocalSandbox {
     /// Serves the emulator for `dir` (or joins the process that already does), enforcing
     /// `rate` like the real account.
-    pub async fn start(dir: &Path, rate: Rate) -> io::Result<Self> {
-        Self::start_on(dir, rate, None).await
+    pub async fn start(dir: &Path, rate: Rate, render: Option<RenderTime>) -> io::Result<Self> {
+        Self::start_on(dir, rate, render, None).await
     }
 
     /// [`LocalSandbox::start`], preferring `port` (else the port used last time).
-    pub async fn start_on(dir: &Path, rate: Rate, port: Option<u16>) -> io::Result<Self> {
+    pub async fn start_on(
+        dir: &Path,
+        rate: Rate,
+        render: Option<RenderTime>,
+        port: Option<u16>,
+    ) -> io::Result<Self> {
         std::fs::create_dir_all(dir)?;
-        let config = config_for(dir, rate)?;
+        let config = config_for(dir, rate, render);
         let lock = File::options()
             .create(true)
             .truncate(false)
@@ -113,16 +116,14 @@ impl Drop for LocalSandbox {
     }
 }
 
-fn config_for(dir: &Path, rate: Rate) -> io::Result<Config> {
-    let render_time = match std::env::var(RENDER_MS_ENV) {
-        Ok(v) if !v.trim().is_empty() => parse_render_ms(&v)?,
-        // Like the real service in shape, quicker in length: 6 to 20 s by settings.
-        _ => RenderTime {
-            by_settings: true,
-            ..RenderTime::between_ms(6_000, 20_000)
-        },
-    };
-    Ok(Config {
+/// The emulator's configuration; `render` (how long renders take) defaults to the real
+/// service's shape, quicker in length: 6 to 20 s by settings.
+fn config_for(dir: &Path, rate: Rate, render: Option<RenderTime>) -> Config {
+    let render_time = render.unwrap_or(RenderTime {
+        by_settings: true,
+        ..RenderTime::between_ms(6_000, 20_000)
+    });
+    Config {
         keys: vec![SANDBOX_KEY.to_string()],
         credits: STARTING_CREDITS,
         render_time,
@@ -130,25 +131,7 @@ fn config_for(dir: &Path, rate: Rate) -> io::Result<Config> {
         rate_window: rate.window,
         state_dir: Some(dir.join(STATE_DIR)),
         ..Config::default()
-    })
-}
-
-fn parse_render_ms(v: &str) -> io::Result<RenderTime> {
-    let bad = || {
-        io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("{RENDER_MS_ENV} must look like MIN:MAX in milliseconds, got {v:?}"),
-        )
-    };
-    let (min, max) = v.trim().split_once(':').ok_or_else(bad)?;
-    let (min, max): (u64, u64) = (
-        min.parse().map_err(|_| bad())?,
-        max.parse().map_err(|_| bad())?,
-    );
-    if min > max {
-        return Err(bad());
     }
-    Ok(RenderTime::between_ms(min, max))
 }
 
 fn read_port(dir: &Path) -> Option<u16> {

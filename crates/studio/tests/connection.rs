@@ -8,20 +8,21 @@ use std::time::Duration;
 use seedance_api::{GenerationRequest, Rate};
 use studio::connection::{ConnectError, Connected, ConnectionMode};
 use studio::keychain::KeySource;
-use studio::local_sandbox::{LocalSandbox, RENDER_MS_ENV};
+use studio::local_sandbox::LocalSandbox;
 use studio::settings::Settings;
-use studio::{Engine, JobState, Store};
+use studio::{Engine, Environment, JobState, Store};
 
-fn quick_renders() {
-    // SAFETY: every test in this binary sets the same value; nothing reads it concurrently
-    // with a different one.
-    unsafe { std::env::set_var(RENDER_MS_ENV, "300:600") };
+/// A data folder whose emulator renders in 300 to 600 ms.
+fn quick(data: &Path) -> Environment {
+    Environment {
+        sandbox_render: Ok(Some(seedance_sandbox::RenderTime::between_ms(300, 600))),
+        ..Environment::in_folder(data)
+    }
 }
 
 async fn sandbox(data: &Path) -> Connected {
-    quick_renders();
     Connected::open(
-        data,
+        &quick(data),
         ConnectionMode::Sandbox,
         &Settings::default(),
         None,
@@ -109,10 +110,10 @@ async fn a_sandbox_render_finishes_after_a_restart_on_the_same_port() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn processes_on_one_folder_share_one_emulator_and_take_it_over() {
     let dir = tempfile::tempdir().unwrap();
-    let first = LocalSandbox::start(dir.path(), Rate::ACCOUNT)
+    let first = LocalSandbox::start(dir.path(), Rate::ACCOUNT, None)
         .await
         .unwrap();
-    let second = LocalSandbox::start(dir.path(), Rate::ACCOUNT)
+    let second = LocalSandbox::start(dir.path(), Rate::ACCOUNT, None)
         .await
         .unwrap();
     assert!(first.serves());
@@ -158,7 +159,7 @@ async fn reqwest_status(url: &str) -> u16 {
 async fn live_without_a_key_says_how_to_add_one() {
     let data = tempfile::tempdir().unwrap();
     let err = Connected::open(
-        data.path(),
+        &Environment::in_folder(data.path()),
         ConnectionMode::Live,
         &Settings::default(),
         None,

@@ -45,17 +45,18 @@ async fn set_replace_test_and_clear_in_the_real_keychain() {
 
 #[tokio::test]
 async fn without_a_key_in_the_environment_the_keychain_is_the_source() {
-    assert!(
-        std::env::var_os("SEEDANCE_API_KEY").is_none(),
-        "run the tests without SEEDANCE_API_KEY (scripts/test does)"
-    );
     let kc = test_keychain();
-    assert_eq!(kc.resolve().await.unwrap().1, KeySource::None);
+    assert_eq!(kc.resolve(None).await.unwrap().1, KeySource::None);
     kc.set(&ApiKey::new("sk_live_from_keychain").unwrap())
         .await
         .unwrap();
-    let (key, source) = kc.resolve().await.unwrap();
+    let (key, source) = kc.resolve(None).await.unwrap();
     assert_eq!(source, KeySource::Keychain);
     assert_eq!(key.unwrap().expose(), "sk_live_from_keychain");
+    // A key in the process's environment overrides the stored one.
+    let from_env = ApiKey::new("sk_live_from_environment").unwrap();
+    let (key, source) = kc.resolve(Some(&from_env)).await.unwrap();
+    assert_eq!(source, KeySource::Environment);
+    assert_eq!(key.unwrap().expose(), "sk_live_from_environment");
     kc.clear().await.unwrap();
 }

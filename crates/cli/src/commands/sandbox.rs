@@ -8,11 +8,15 @@ use studio::local_sandbox::{LocalSandbox, SANDBOX_KEY};
 use crate::exit::{CliError, Exit};
 use crate::output::print_json;
 
-pub async fn run(port: Option<u16>, json: bool) -> Result<Exit, CliError> {
-    let data_dir = studio::data_dir()?;
-    let dir = ConnectionMode::Sandbox.history_dir(&data_dir);
-    let rate = studio::desk::Rate::from_env().map_err(CliError::invalid)?;
-    let sandbox = LocalSandbox::start_on(&dir, rate, port)
+pub async fn run(
+    env: &studio::Environment,
+    port: Option<u16>,
+    json: bool,
+) -> Result<Exit, CliError> {
+    let dir = ConnectionMode::Sandbox.history_dir(&env.data_dir);
+    let rate = env.rate.clone().map_err(CliError::invalid)?;
+    let render = env.sandbox_render.clone().map_err(CliError::invalid)?;
+    let sandbox = LocalSandbox::start_on(&dir, rate, render, port)
         .await
         .map_err(|e| CliError::local(format!("The emulator could not start: {e}")))?;
     if let Some(wanted) = port

@@ -3,9 +3,10 @@
 //! resume), waits until no job is active, and prints `ALL_FINAL` and each job's state.
 //! With `SEEDANCE_CRASH_AT=<point>` it stops at that point for the test to SIGKILL it.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
-use seedance_api::{ApiKey, GenerationRequest, Rate};
+use seedance_api::{ApiKey, GenerationRequest};
 use studio::{Engine, EngineConfig};
 
 #[tokio::main]
@@ -20,13 +21,17 @@ async fn main() {
         base_url,
         ApiKey::new(key.as_str()).unwrap(),
     );
-    config.rate = Rate::from_env().unwrap();
+    // This drill's entry: the environment is read here, once.
+    let env = studio::Environment::from_vars(PathBuf::new(), |name| std::env::var(name).ok());
+    config.rate = env.rate.unwrap();
     config.guess_poll_gap = Duration::from_millis(300);
     config.min_poll_interval = Duration::from_millis(100);
     // Short leases, unless the drill asks for another (`SEEDANCE_LEASE_MS`).
-    if std::env::var_os(studio::engine::LEASE_ENV).is_none() {
-        config.lease = Duration::from_secs(2);
-    }
+    config.lease = if std::env::var_os(studio::environment::LEASE_ENV).is_some() {
+        env.lease
+    } else {
+        Duration::from_secs(2)
+    };
     config.retry.base_delay = Duration::from_millis(50);
     config.retry.max_delay = Duration::from_millis(400);
     let engine = Engine::start(config).await.unwrap();

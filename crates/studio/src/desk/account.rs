@@ -14,7 +14,7 @@ use super::{Desk, DeskError, KeyCheck, KeyStatus};
 
 impl Desk {
     pub async fn key_status(&self) -> KeyStatus {
-        let env = crate::private::env_key().is_some();
+        let env = self.env.api_key.is_some();
         let from_env = |otherwise| {
             if env {
                 KeySource::Environment
@@ -71,7 +71,7 @@ impl Desk {
     /// Checks the Live key without spending credits (a lookup of a task that cannot
     /// exist), through the account's shared request budget.
     pub async fn test_key(&self) -> Result<KeyCheck, DeskError> {
-        let live = LiveKey::resolve(&self.keychain).await;
+        let live = LiveKey::resolve(&self.keychain, &self.env).await;
         let Some(key) = live.key else {
             return Err(match live.keychain_problem {
                 Some(problem) => DeskError::needs_key(problem),
@@ -79,7 +79,8 @@ impl Desk {
             });
         };
         let settings = self.settings().await?;
-        let (valid, base_url) = connection::test_live_key(&self.profile, &settings, key).await?;
+        let (valid, base_url) =
+            connection::test_live_key(&self.env, &self.profile, &settings, key).await?;
         Ok(KeyCheck {
             valid,
             base_url: base_url.clone(),
@@ -212,7 +213,7 @@ impl Desk {
             ),
             ("notice", self.notice().unwrap_or_else(|| "none".into())),
         ];
-        let path = crate::diagnostics::export(&self.data_dir, &self.profile, &facts)
+        let path = crate::diagnostics::export(self.data_dir(), &self.profile, &facts)
             .await
             .map_err(|e| {
                 DeskError::internal(format!("The diagnostics report could not be written: {e}"))

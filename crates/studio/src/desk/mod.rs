@@ -18,11 +18,12 @@ mod submit;
 mod uploads;
 mod views;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use crate::connection::{self, Connected, ConnectionMode, LiveKey};
+use crate::environment::Environment;
 use crate::keychain::Keychain;
 use crate::{Engine, JobEvent, Store};
 
@@ -35,6 +36,7 @@ pub use views::{
     LibraryPage, export_file_name, seedance_command,
 };
 
+pub use seedance_api::ApiKey;
 /// The request vocabulary front ends name through the desk (the wire's types).
 pub use seedance_api::lint::LintKind;
 pub use seedance_api::{
@@ -81,7 +83,7 @@ impl Running {
 
 /// Everything the front ends call.
 pub struct Desk {
-    data_dir: PathBuf,
+    env: Environment,
     profile: Store,
     keychain: Keychain,
     current: RwLock<Option<Arc<Running>>>,
@@ -95,14 +97,14 @@ pub struct Desk {
 const RETIRE_WAIT: Duration = Duration::from_secs(10);
 
 impl Desk {
-    /// Opens the data folder and the profile database; nothing is connected yet. Every
-    /// job event of a connection goes to `sink` once one runs.
-    pub async fn open(data_dir: PathBuf, sink: Option<EventSink>) -> Result<Self, DeskError> {
-        let profile = Store::open(&data_dir).await?;
+    /// Opens the data folder of `env` and its profile database; nothing is connected yet.
+    /// Every job event of a connection goes to `sink` once one runs.
+    pub async fn open(env: Environment, sink: Option<EventSink>) -> Result<Self, DeskError> {
+        let profile = Store::open(&env.data_dir).await?;
         Ok(Self {
-            data_dir,
+            keychain: Keychain::new(env.keychain_service.clone()),
+            env,
             profile,
-            keychain: Keychain::from_env(),
             current: RwLock::new(None),
             switching: tokio::sync::Mutex::new(()),
             notice: std::sync::Mutex::new(None),
@@ -113,7 +115,7 @@ impl Desk {
     /// The app's start: connects in the mode chosen last time (Sandbox when there is no
     /// Live key). A mode that cannot start is a notice, not a failure.
     pub async fn start(&self) {
-        let live = LiveKey::resolve(&self.keychain).await;
+        let live = LiveKey::resolve(&self.keychain, &self.env).await;
         let stored = connection::stored_mode(&self.profile).await.ok().flatten();
         let mode = connection::starting_mode(stored, live.key.is_some());
         if mode == ConnectionMode::Sandbox && stored != Some(ConnectionMode::Sandbox) {
@@ -128,7 +130,12 @@ impl Desk {
     }
 
     pub fn data_dir(&self) -> &Path {
-        &self.data_dir
+        &self.env.data_dir
+    }
+
+    /// What this process runs with.
+    pub fn environment(&self) -> &Environment {
+        &self.env
     }
 
     /// The profile database (settings, the chosen mode, the Live history).
@@ -184,7 +191,7 @@ impl Desk {
     /// Starts `mode` for this process (stopping the one running), without remembering
     /// it as the person's choice: what the command line does for one command.
     pub async fn connect(&self, mode: ConnectionMode) -> Result<ConnectionInfo, DeskError> {
-        let live = LiveKey::resolve(&self.keychain).await;
+        let live = LiveKey::resolve(&self.keychain, &self.env).await;
         if mode == ConnectionMode::Live && live.key.is_none() {
             return Err(match live.keychain_problem {
                 Some(problem) => DeskError::needs_key(problem),
@@ -218,8 +225,7 @@ impl Desk {
             self.retire(old).await;
         }
         let settings = self.settings().await?;
-        let connected =
-            Connected::open(&self.data_dir, mode, &settings, live.key, live.source).await?;
+        let connected = Connected::open(&self.env, mode, &settings, live.key, live.source).await?;
         let engine = Engine::start(connected.engine.clone()).await?;
         let (forwarder, releaser) = uploads::follow(self, &engine);
         let running = Arc::new(Running {
@@ -272,7 +278,7 @@ impl Desk {
     pub async fn history(&self, mode: ConnectionMode) -> Result<Store, DeskError> {
         match mode {
             ConnectionMode::Live => Ok(self.profile.clone()),
-            ConnectionMode::Sandbox => Ok(Store::open(&mode.history_dir(&self.data_dir)).await?),
+            ConnectionMode::Sandbox => Ok(Store::open(&mode.history_dir(self.data_dir())).await?),
         }
     }
 
@@ -282,7 +288,7 @@ impl Desk {
         Ok(match mode {
             ConnectionMode::Sandbox => true,
             ConnectionMode::Live => {
-                let (base, _) = connection::live_base_url(&self.settings().await?);
+                let (base, _) = connection::live_base_url(&self.env, &self.settings().await?);
                 url::Url::parse(&base)
                     .ok()
                     .and_then(|u| u.host().map(|h| seedance_api::validate::is_loopback(&h)))

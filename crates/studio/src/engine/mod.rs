@@ -44,19 +44,6 @@ use crate::render_files;
 use crate::schedule::{PollContext, PollPlanning, median, next_poll_at};
 use crate::store::{Store, StoreError};
 
-/// How long a lease lasts: `SEEDANCE_LEASE_MS`, else 15 s. It is renewed while work runs,
-/// and a holder that died is recognised at once (see [`crate::holders`]), so it bounds only
-/// how long a hung (not dead) process keeps a job.
-pub const LEASE_ENV: &str = "SEEDANCE_LEASE_MS";
-
-fn lease_from_env() -> Duration {
-    std::env::var(LEASE_ENV)
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .filter(|ms| *ms >= 100)
-        .map_or(Duration::from_secs(15), Duration::from_millis)
-}
-
 /// The error code of a job whose first send's outcome was never learned.
 pub const OUTCOME_UNKNOWN: &str = "outcome_unknown";
 
@@ -104,14 +91,11 @@ impl EngineConfig {
             guess_poll_gap: Duration::from_secs(15),
             min_poll_interval: Duration::from_secs(2),
             max_poll_gap: Duration::from_secs(60),
-            lease: lease_from_env(),
+            lease: crate::environment::DEFAULT_LEASE,
             unknown_outcome_limit: Duration::from_secs(24 * 3600),
             follow_every: Duration::from_millis(300),
             planning: PollPlanning::Planned,
-            download: download::Bounds {
-                caps: download::Caps::from_env(),
-                ..download::Bounds::default()
-            },
+            download: download::Bounds::default(),
             max_download_failures: 8,
         }
     }
