@@ -86,8 +86,12 @@ pub fn typescript_bindings() -> String {
     declare::<ImportResult>(&cfg, &mut out);
     declare::<studio::uploads::StorageSettings>(&cfg, &mut out);
     declare::<LocalReference>(&cfg, &mut out);
-    out.truncate(out.trim_end().len());
-    out.push('\n');
+    // The commands the page may call, from the one list in `commands/names.rs`.
+    out.push_str("/** Every IPC command the app registers. */\nexport type Command =");
+    for name in crate::commands::APP_COMMANDS {
+        out.push_str(&format!("\n  | \"{name}\""));
+    }
+    out.push_str(";\n");
     out
 }
 

@@ -5,6 +5,7 @@
 
 pub mod audio;
 pub mod bindings;
+#[macro_use]
 pub mod commands;
 pub mod error;
 mod file_dialog;
@@ -16,6 +17,13 @@ mod security;
 pub mod session;
 
 use tauri::{Emitter, Manager};
+
+/// The handler of every command in `commands/names.rs`.
+macro_rules! app_handler {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        tauri::generate_handler![$(commands::$module::$name),*]
+    };
+}
 
 /// The loopback media server of this launch, once it runs.
 pub static MEDIA: std::sync::OnceLock<media_server::MediaServer> = std::sync::OnceLock::new();
@@ -73,41 +81,7 @@ pub fn run(audio: (audio::AudioOutput, String)) {
             });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app::app_info,
-            commands::library::app_quit,
-            commands::library::budget_status,
-            commands::app::connection_set,
-            commands::library::credits_summary,
-            commands::app::diagnostics_export,
-            commands::compose::draft_check,
-            commands::app::draft_load,
-            commands::app::draft_save,
-            commands::library::job_act,
-            commands::library::job_delete,
-            commands::library::job_detail,
-            commands::library::job_favourite,
-            commands::compose::job_submit,
-            commands::compose::jobs_recent,
-            commands::key::key_clear,
-            commands::key::key_save,
-            commands::key::key_status,
-            commands::key::key_test,
-            commands::library::library_export,
-            commands::library::library_import,
-            commands::library::library_page,
-            commands::library::open_url,
-            commands::app::page_notice,
-            commands::compose::reference_file,
-            commands::compose::reference_local,
-            commands::compose::reference_probe,
-            commands::compose::render_reference,
-            commands::library::reveal_render,
-            commands::settings::settings_get,
-            commands::settings::settings_save,
-            commands::settings::storage_check,
-            commands::settings::storage_secret_save,
-        ])
+        .invoke_handler(with_app_commands!(app_handler))
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
                 quit::on_close_requested(window, api);

@@ -1,7 +1,8 @@
 //! Security configuration held to an explicit allowlist.
 //!
-//! The CSP, the main window's capability and the app's command list are code: any widening
-//! has to change the lists in these tests too, so it is a reviewed change.
+//! The CSP and the main window's capability are code: widening the CSP has to change the
+//! list in these tests, and the capability must permit exactly the commands listed once in
+//! `commands/names.rs` (a reviewed file) and the core events.
 
 #[cfg(test)]
 mod tests {
@@ -29,81 +30,21 @@ mod tests {
         ("style-src", "'self'"),
     ];
 
-    /// Every permission the main window holds, exactly.
-    const PERMISSION_ALLOWLIST: &[&str] = &[
-        "allow-app-info",
-        "allow-app-quit",
-        "allow-budget-status",
-        "allow-connection-set",
-        "allow-credits-summary",
-        "allow-diagnostics-export",
-        "allow-draft-check",
-        "allow-draft-load",
-        "allow-draft-save",
-        "allow-job-act",
-        "allow-job-delete",
-        "allow-job-detail",
-        "allow-job-favourite",
-        "allow-job-submit",
-        "allow-jobs-recent",
-        "allow-key-clear",
-        "allow-key-save",
-        "allow-key-status",
-        "allow-key-test",
-        "allow-library-export",
-        "allow-library-import",
-        "allow-library-page",
-        "allow-open-url",
-        "allow-page-notice",
-        "allow-reference-file",
-        "allow-reference-local",
-        "allow-reference-probe",
-        "allow-render-reference",
-        "allow-reveal-render",
-        "allow-settings-get",
-        "allow-settings-save",
-        "allow-storage-check",
-        "allow-storage-secret-save",
-        "core:event:allow-listen",
-        "core:event:allow-unlisten",
-    ];
+    /// The core permissions the main window holds besides one `allow-*` per app command.
+    const CORE_PERMISSIONS: &[&str] = &["core:event:allow-listen", "core:event:allow-unlisten"];
 
-    /// Every IPC command the app registers, exactly.
-    const COMMAND_ALLOWLIST: &[&str] = &[
-        "app_info",
-        "app_quit",
-        "budget_status",
-        "connection_set",
-        "credits_summary",
-        "diagnostics_export",
-        "draft_check",
-        "draft_load",
-        "draft_save",
-        "job_act",
-        "job_delete",
-        "job_detail",
-        "job_favourite",
-        "job_submit",
-        "jobs_recent",
-        "key_clear",
-        "key_save",
-        "key_status",
-        "key_test",
-        "library_export",
-        "library_import",
-        "library_page",
-        "open_url",
-        "page_notice",
-        "reference_file",
-        "reference_local",
-        "reference_probe",
-        "render_reference",
-        "reveal_render",
-        "settings_get",
-        "settings_save",
-        "storage_check",
-        "storage_secret_save",
-    ];
+    /// The permissions the main window must hold: the core ones, and one per command in
+    /// `commands/names.rs` (the only list of commands).
+    fn expected_permissions() -> Vec<String> {
+        let mut all: Vec<String> = CORE_PERMISSIONS.iter().map(|p| p.to_string()).collect();
+        all.extend(
+            APP_COMMANDS
+                .iter()
+                .map(|c| format!("allow-{}", c.replace('_', "-"))),
+        );
+        all.sort();
+        all
+    }
 
     fn conf() -> Value {
         serde_json::from_str(TAURI_CONF).unwrap()
@@ -148,19 +89,25 @@ mod tests {
         let mut permissions: Vec<String> =
             serde_json::from_value(cap["permissions"].clone()).unwrap();
         permissions.sort();
-        assert_eq!(permissions, PERMISSION_ALLOWLIST);
+        assert_eq!(
+            permissions,
+            expected_permissions(),
+            "capabilities/main.json must permit exactly the core events and the commands of commands/names.rs"
+        );
     }
 
     #[test]
-    fn commands_are_exactly_the_allowlist_and_each_is_permitted() {
-        assert_eq!(APP_COMMANDS, COMMAND_ALLOWLIST);
-        for command in APP_COMMANDS {
-            let permission = format!("allow-{}", command.replace('_', "-"));
-            assert!(
-                PERMISSION_ALLOWLIST.contains(&permission.as_str()),
-                "{command} has no permission in the main capability"
-            );
-        }
+    fn commands_are_listed_once_by_name_and_each_handled() {
+        let mut sorted = APP_COMMANDS.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), APP_COMMANDS.len(), "a command listed twice");
+        assert!(
+            APP_COMMANDS
+                .iter()
+                .all(|c| c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')),
+            "{APP_COMMANDS:?}"
+        );
     }
 
     #[test]

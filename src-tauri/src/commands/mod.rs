@@ -1,11 +1,13 @@
 //! IPC commands: one-line adapters from the webview to the [`studio::Desk`], which the
 //! tests and the `seedance` command call directly.
 
+#[macro_use]
+pub mod names;
+
 pub mod app;
 pub mod compose;
 pub mod key;
 pub mod library;
-pub mod names;
 pub mod settings;
 
 pub use names::APP_COMMANDS;

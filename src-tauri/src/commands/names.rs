@@ -1,40 +1,57 @@
-// The app's own IPC commands, in one list shared by build.rs (which turns it into the
-// `allow-*` permissions of the ACL) and the security test (which holds it to an allowlist).
-// A command missing here cannot be called from the webview.
+// The app's own IPC commands, listed once. From this list come the handler the shell
+// registers (`lib.rs`), the `allow-*` permissions of the ACL (build.rs includes this file),
+// the `Command` type of the page's IPC module (`ui/src/lib/bindings.ts`), and what the
+// security test holds the main window's capability to. A command missing here is neither
+// registered nor callable from the webview.
 
-/// Every `#[tauri::command]` the shell registers.
-pub const APP_COMMANDS: &[&str] = &[
-    "app_info",
-    "app_quit",
-    "budget_status",
-    "connection_set",
-    "credits_summary",
-    "diagnostics_export",
-    "draft_check",
-    "draft_load",
-    "draft_save",
-    "job_act",
-    "job_delete",
-    "job_detail",
-    "job_favourite",
-    "job_submit",
-    "jobs_recent",
-    "key_clear",
-    "key_save",
-    "key_status",
-    "key_test",
-    "library_export",
-    "library_import",
-    "library_page",
-    "open_url",
-    "page_notice",
-    "reference_file",
-    "reference_local",
-    "reference_probe",
-    "render_reference",
-    "reveal_render",
-    "settings_get",
-    "settings_save",
-    "storage_check",
-    "storage_secret_save",
-];
+/// Calls `$then!` with the path of every `#[tauri::command]`, as `module::name` under
+/// `crate::commands`.
+macro_rules! with_app_commands {
+    ($then:ident) => {
+        $then! {
+            app::app_info,
+            library::app_quit,
+            library::budget_status,
+            app::connection_set,
+            library::credits_summary,
+            app::diagnostics_export,
+            compose::draft_check,
+            app::draft_load,
+            app::draft_save,
+            library::job_act,
+            library::job_delete,
+            library::job_detail,
+            library::job_favourite,
+            compose::job_submit,
+            compose::jobs_recent,
+            key::key_clear,
+            key::key_save,
+            key::key_status,
+            key::key_test,
+            library::library_export,
+            library::library_import,
+            library::library_page,
+            library::open_url,
+            app::page_notice,
+            compose::reference_file,
+            compose::reference_local,
+            compose::reference_probe,
+            compose::render_reference,
+            library::reveal_render,
+            settings::settings_get,
+            settings::settings_save,
+            settings::storage_check,
+            settings::storage_secret_save,
+        }
+    };
+}
+
+/// The names of the commands `with_app_commands!` lists.
+macro_rules! command_names {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        /// Every `#[tauri::command]` the shell registers, by name.
+        pub const APP_COMMANDS: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+with_app_commands!(command_names);

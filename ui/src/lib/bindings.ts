@@ -282,3 +282,39 @@ url: string, key: string,
  * The same content was in the storage already.
  */
 reused: boolean, warnings: Array<string>, };
+
+/** Every IPC command the app registers. */
+export type Command =
+  | "app_info"
+  | "app_quit"
+  | "budget_status"
+  | "connection_set"
+  | "credits_summary"
+  | "diagnostics_export"
+  | "draft_check"
+  | "draft_load"
+  | "draft_save"
+  | "job_act"
+  | "job_delete"
+  | "job_detail"
+  | "job_favourite"
+  | "job_submit"
+  | "jobs_recent"
+  | "key_clear"
+  | "key_save"
+  | "key_status"
+  | "key_test"
+  | "library_export"
+  | "library_import"
+  | "library_page"
+  | "open_url"
+  | "page_notice"
+  | "reference_file"
+  | "reference_local"
+  | "reference_probe"
+  | "render_reference"
+  | "reveal_render"
+  | "settings_get"
+  | "settings_save"
+  | "storage_check"
+  | "storage_secret_save";

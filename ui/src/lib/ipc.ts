@@ -5,6 +5,7 @@ import { listen } from "@tauri-apps/api/event";
 import type {
   AppInfo,
   BudgetStatus,
+  Command,
   ConnectionMode,
   CreditsSummary,
   Cursor,
@@ -31,6 +32,7 @@ import type {
 export type {
   AppInfo,
   BudgetStatus,
+  Command,
   ConnectionMode,
   CreditsSummary,
   Cursor,
@@ -73,7 +75,7 @@ export function toIpcError(raw: unknown): IpcError {
   return { code: "internal", message, field: null, problems: [], over_limit: null };
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(command: Command, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (raw) {
@@ -180,7 +182,8 @@ export async function referenceFile(file: File, onProgress: UploadProgress): Pro
   const bytes = new Uint8Array(await file.arrayBuffer());
   const channel = progressChannel(onProgress);
   try {
-    return await invoke<LocalReference>("reference_file", bytes, {
+    const command: Command = "reference_file";
+    return await invoke<LocalReference>(command, bytes, {
       headers: { "progress-channel": channel.toJSON() },
     });
   } catch (raw) {
