@@ -35,24 +35,30 @@ fn draft(json: serde_json::Value) -> GenerationRequest {
     serde_json::from_value(json).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn drafts_are_checked_guarded_submitted_and_followed() {
+/// The emulator for account `key`, quick renders, and a data folder whose process has
+/// that key and points Live at the emulator (what SEEDANCE_API_KEY and SEEDANCE_BASE_URL
+/// give the app), with its own keychain service `keychain`.
+async fn live_on_emulator(key: &str, keychain: &str) -> (Sandbox, tempfile::TempDir, Environment) {
     let service = Sandbox::start(Config {
-        keys: vec![KEY.into()],
+        keys: vec![key.into()],
         render_time: RenderTime::between_ms(300, 600),
         ..Config::default()
     })
     .await
     .unwrap();
     let data = tempfile::tempdir().unwrap();
-    // A key for this process, pointed at the emulator: what SEEDANCE_API_KEY and
-    // SEEDANCE_BASE_URL give the app.
     let env = Environment {
-        api_key: Some(studio::desk::ApiKey::new(KEY).unwrap()),
+        api_key: Some(studio::desk::ApiKey::new(key).unwrap()),
         base_url: Some(service.base_url()),
-        keychain_service: "io.seedancestudio.test.drafts".into(),
+        keychain_service: keychain.into(),
         ..Environment::in_folder(data.path())
     };
+    (service, data, env)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drafts_are_checked_guarded_submitted_and_followed() {
+    let (service, _data, env) = live_on_emulator(KEY, "io.seedancestudio.test.drafts").await;
     let events: Arc<Mutex<Vec<JobEvent>>> = Arc::default();
     let sink = events.clone();
     let studio = Desk::open(env, Some(Arc::new(move |e| sink.lock().unwrap().push(e))))
@@ -335,20 +341,8 @@ async fn finished(desk: &Desk, job: &str) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn uploads_are_released_when_the_render_has_finished() {
     let weed = start_weed();
-    let service = Sandbox::start(Config {
-        keys: vec![UPLOADS_KEY.into()],
-        render_time: RenderTime::between_ms(300, 600),
-        ..Config::default()
-    })
-    .await
-    .unwrap();
-    let data = tempfile::tempdir().unwrap();
-    let env = Environment {
-        api_key: Some(studio::desk::ApiKey::new(UPLOADS_KEY).unwrap()),
-        base_url: Some(service.base_url()),
-        keychain_service: "io.seedancestudio.test.desk-uploads".into(),
-        ..Environment::in_folder(data.path())
-    };
+    let (service, _data, env) =
+        live_on_emulator(UPLOADS_KEY, "io.seedancestudio.test.desk-uploads").await;
     let desk = Desk::open(env, None).await.unwrap();
     let storage_settings = StorageSettings {
         endpoint: format!("http://127.0.0.1:{}", weed.s3_port),

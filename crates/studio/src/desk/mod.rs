@@ -216,14 +216,7 @@ impl Desk {
         live: LiveKey,
     ) -> Result<ConnectionInfo, DeskError> {
         let _switching = self.switching.lock().await;
-        let old = self
-            .current
-            .write()
-            .expect("the connection slot is whole")
-            .take();
-        if let Some(old) = old {
-            self.retire(old).await;
-        }
+        self.stop_current().await;
         let settings = self.settings().await?;
         let connected = Connected::open(&self.env, mode, &settings, live.key, live.source).await?;
         let engine = Engine::start(connected.engine.clone()).await?;
@@ -243,6 +236,12 @@ impl Desk {
     /// that finished meanwhile are released first.
     pub async fn close(&self) {
         let _switching = self.switching.lock().await;
+        self.stop_current().await;
+    }
+
+    /// Takes the running connection out of its slot and retires it (the caller holds the
+    /// switching lock).
+    async fn stop_current(&self) {
         let old = self
             .current
             .write()

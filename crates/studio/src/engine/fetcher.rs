@@ -150,13 +150,7 @@ pub(super) async fn fetch_outputs(inner: &Inner, job: Job) -> Result<(), EngineE
             .bind(&job.id)
             .execute(inner.store.pool())
             .await?;
-            inner
-                .release(
-                    &job,
-                    at,
-                    Changes::default().set(Set::ErrorMessage(Some(e.to_string()))),
-                )
-                .await?;
+            inner.retry_later(&job, at, &e).await?;
         }
     }
     Ok(())

@@ -312,13 +312,7 @@ pub(super) async fn submit(inner: &Inner, mut job: Job) -> Result<(), EngineErro
             // the first request is still being handled): try again later with the same key
             // and bytes. After a day of this, a person decides (see the top of this function).
             let at = now + inner.backoff(job.attempts);
-            inner
-                .release(
-                    &job,
-                    at,
-                    Changes::default().set(Set::ErrorMessage(Some(e.to_string()))),
-                )
-                .await?;
+            inner.retry_later(&job, at, &e).await?;
         }
     }
     Ok(())

@@ -244,13 +244,7 @@ pub(super) async fn poll(inner: &Inner, job: Job) -> Result<(), EngineError> {
                 + inner
                     .backoff(job.polls + 1)
                     .max(inner.config.min_poll_interval.as_millis() as i64);
-            inner
-                .release(
-                    &job,
-                    at,
-                    Changes::default().set(Set::ErrorMessage(Some(e.to_string()))),
-                )
-                .await?;
+            inner.retry_later(&job, at, &e).await?;
         }
     }
     Ok(())

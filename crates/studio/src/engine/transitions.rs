@@ -243,6 +243,18 @@ impl Inner {
             .map(|_| ())
     }
 
+    /// Hands the job back after a failure that may pass, due again at `at`, with what
+    /// went wrong kept for the person.
+    pub(super) async fn retry_later(
+        &self,
+        job: &Job,
+        at: i64,
+        error: &impl std::fmt::Display,
+    ) -> Result<(), EngineError> {
+        let changes = Changes::default().set(Set::ErrorMessage(Some(error.to_string())));
+        self.release(job, at, changes).await
+    }
+
     pub(super) fn backoff(&self, attempts: i64) -> i64 {
         self.config
             .retry
