@@ -20,4 +20,10 @@ describe("connectionLabel", () => {
     expect(label).toContain("sample clips");
     expect(label).toContain("no credits");
   });
+
+  it("speaks the UI's language", () => {
+    const env = { mode: "live", base_url: "http://127.0.0.1:8080", base_url_from_env: true } as const;
+    expect(connectionLabel(env, "ja")).toBe("Live · 127.0.0.1:8080 （SEEDANCE_BASE_URL から）");
+    expect(connectionLabel({ ...env, mode: "sandbox" }, "ja")).not.toContain("sample clips");
+  });
 });

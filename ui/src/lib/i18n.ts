@@ -1,7 +1,10 @@
 // The UI's words in English and Japanese. The language follows the OS until Settings
 // chooses one. Every key exists in both; a test holds them to it.
 
+import { settingsEn, settingsJa } from "./locales/settings";
+
 const en = {
+  ...settingsEn,
   "nav.compose": "Compose",
   "nav.queue": "Queue",
   "nav.library": "Library",
@@ -12,6 +15,8 @@ const en = {
   "banner.dismiss": "Dismiss",
   "status.sandbox": "Sandbox · sample clips, no credits spent",
   "status.connecting": "Connecting…",
+  "status.fromEnv": "(from SEEDANCE_BASE_URL)",
+  "status.notConnected": "Not connected",
 
   "compose.title": "Compose",
   "compose.lede": "Direct the shot: subject, action, scene, camera motion, style, constraints.",
@@ -163,6 +168,16 @@ const en = {
   "detail.completed": "Completed",
   "detail.credits": "Credits",
   "detail.size": "Video size",
+  "detail.audioOn": "audio on",
+  "detail.audioOff": "audio off",
+  "detail.lensFixed": "lens fixed",
+  "detail.lensFree": "lens free",
+  "detail.media": "Media {n}",
+  "detail.kb": "{n} KB",
+  "detail.error": "Error",
+  "queue.credits": "{n} credits",
+  "queue.refunded": "{n} refunded",
+  "nav.areas": "Areas",
   "queue.inFlight": "In flight",
   "queue.finished": "Recently finished",
   "queue.budget": "Requests: {used} of {limit} in the last {secs} s",
@@ -191,6 +206,7 @@ const en = {
 export type MessageKey = keyof typeof en;
 
 const ja: Record<MessageKey, string> = {
+  ...settingsJa,
   "nav.compose": "作成",
   "nav.queue": "キュー",
   "nav.library": "ライブラリ",
@@ -201,6 +217,8 @@ const ja: Record<MessageKey, string> = {
   "banner.dismiss": "閉じる",
   "status.sandbox": "サンドボックス · サンプル映像、クレジット消費なし",
   "status.connecting": "接続中…",
+  "status.fromEnv": "（SEEDANCE_BASE_URL から）",
+  "status.notConnected": "未接続",
 
   "compose.title": "作成",
   "compose.lede": "ショットを演出: 被写体、動作、シーン、カメラワーク、スタイル、制約。",
@@ -351,6 +369,16 @@ const ja: Record<MessageKey, string> = {
   "detail.completed": "完了",
   "detail.credits": "クレジット",
   "detail.size": "動画サイズ",
+  "detail.audioOn": "音声あり",
+  "detail.audioOff": "音声なし",
+  "detail.lensFixed": "レンズ固定",
+  "detail.lensFree": "レンズ自由",
+  "detail.media": "メディア {n}",
+  "detail.kb": "{n} KB",
+  "detail.error": "エラー",
+  "queue.credits": "{n} クレジット",
+  "queue.refunded": "{n} 返金",
+  "nav.areas": "エリア",
   "queue.inFlight": "進行中",
   "queue.finished": "最近完了",
   "queue.budget": "リクエスト: 直近 {secs} 秒で {used} / {limit}",
