@@ -12,9 +12,11 @@ macro_rules! wire_enum {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+        #[cfg_attr(feature = "sqlx", derive(sqlx::Type))]
         pub enum $name {
             $(
                 #[serde(rename = $wire)]
+                #[cfg_attr(feature = "sqlx", sqlx(rename = $wire))]
                 $variant,
             )+
         }

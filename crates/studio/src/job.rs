@@ -4,6 +4,7 @@
 //! finished but its outputs died before they were fetched), failed (with the API's error and
 //! any refund), needs_attention (a person must decide; the reason says what).
 
+use seedance_api::{AspectRatio, Channel, Mode, QualityTier, Resolution};
 use serde::Serialize;
 
 /// Where a job stands.
@@ -133,11 +134,11 @@ pub struct Job {
     #[serde(skip)]
     pub idempotency_key: String,
     pub prompt: String,
-    pub mode: String,
-    pub quality_tier: String,
-    pub channel: String,
-    pub aspect_ratio: String,
-    pub resolution: String,
+    pub mode: Mode,
+    pub quality_tier: QualityTier,
+    pub channel: Channel,
+    pub aspect_ratio: AspectRatio,
+    pub resolution: Resolution,
     pub duration: i64,
     pub first_sent_at: Option<i64>,
     pub attempts: i64,

@@ -140,7 +140,7 @@ spend_guard: number | null, };
 
 export type JobState = "draft" | "queued" | "submitting" | "processing" | "downloading" | "ready" | "expired" | "failed" | "needs_attention";
 
-export type JobSummary = { id: string, state: JobState, prompt: string, task_id: string | null, mode: string, quality_tier: string, channel: string, resolution: string, aspect_ratio: string, duration: number, 
+export type JobSummary = { id: string, state: JobState, prompt: string, task_id: string | null, mode: Mode, quality_tier: QualityTier, channel: Channel, resolution: Resolution, aspect_ratio: AspectRatio, duration: number, 
 /**
  * Milliseconds since the epoch.
  */
@@ -196,7 +196,7 @@ export type Filter = {
 /**
  * Words or characters to find in prompts.
  */
-search: string | null, mode: string | null, quality_tier: string | null, state: JobState | null, 
+search: string | null, mode: Mode | null, quality_tier: QualityTier | null, state: JobState | null, 
 /**
  * Created at or after, ms since the epoch.
  */

@@ -7,7 +7,7 @@ use crate::connection::ConnectionMode;
 use crate::keychain::KeySource;
 use crate::library::{Cursor, DayCredits, RenderLink};
 use crate::{Job, JobState};
-use seedance_api::GenerationRequest;
+use seedance_api::{AspectRatio, Channel, GenerationRequest, Mode, QualityTier, Resolution};
 
 /// The API the app talks to right now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,11 +49,11 @@ pub struct JobSummary {
     pub state: JobState,
     pub prompt: String,
     pub task_id: Option<String>,
-    pub mode: String,
-    pub quality_tier: String,
-    pub channel: String,
-    pub resolution: String,
-    pub aspect_ratio: String,
+    pub mode: Mode,
+    pub quality_tier: QualityTier,
+    pub channel: Channel,
+    pub resolution: Resolution,
+    pub aspect_ratio: AspectRatio,
     pub duration: i64,
     /// Milliseconds since the epoch.
     pub created_at: i64,
@@ -80,11 +80,11 @@ impl From<&Job> for JobSummary {
             state: j.state(),
             prompt: j.prompt.clone(),
             task_id: j.task_id.clone(),
-            mode: j.mode.clone(),
-            quality_tier: j.quality_tier.clone(),
-            channel: j.channel.clone(),
-            resolution: j.resolution.clone(),
-            aspect_ratio: j.aspect_ratio.clone(),
+            mode: j.mode,
+            quality_tier: j.quality_tier,
+            channel: j.channel,
+            resolution: j.resolution,
+            aspect_ratio: j.aspect_ratio,
             duration: j.duration,
             created_at: j.created_at,
             updated_at: j.updated_at,

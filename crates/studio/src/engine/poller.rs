@@ -96,10 +96,10 @@ impl Inner {
              AND channel = ? AND completed_at IS NOT NULL AND submitted_at IS NOT NULL \
              AND state IN ('downloading','ready','expired') ORDER BY completed_at DESC LIMIT 25",
         )
-        .bind(&job.quality_tier)
-        .bind(&job.resolution)
+        .bind(job.quality_tier)
+        .bind(job.resolution)
         .bind(job.duration)
-        .bind(&job.channel)
+        .bind(job.channel)
         .fetch_all(self.store.pool())
         .await
         .unwrap_or_default();

@@ -9,6 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
+use seedance_api::{Mode, QualityTier};
 use serde::{Deserialize, Serialize};
 use sqlx::QueryBuilder;
 use sqlx::sqlite::Sqlite;
@@ -24,8 +25,8 @@ use crate::store::Store;
 pub struct Filter {
     /// Words or characters to find in prompts.
     pub search: Option<String>,
-    pub mode: Option<String>,
-    pub quality_tier: Option<String>,
+    pub mode: Option<Mode>,
+    pub quality_tier: Option<QualityTier>,
     pub state: Option<JobState>,
     /// Created at or after, ms since the epoch.
     pub from: Option<i64>,
@@ -299,10 +300,10 @@ impl Library {
             ));
         }
         if let Some(mode) = &filter.mode {
-            q.push(" AND jobs.mode = ").push_bind(mode.clone());
+            q.push(" AND jobs.mode = ").push_bind(*mode);
         }
         if let Some(tier) = &filter.quality_tier {
-            q.push(" AND jobs.quality_tier = ").push_bind(tier.clone());
+            q.push(" AND jobs.quality_tier = ").push_bind(*tier);
         }
         if let Some(state) = filter.state {
             q.push(" AND jobs.state = ").push_bind(state);

@@ -186,7 +186,7 @@ async fn filters_combine() {
     };
     assert_eq!(
         page(Filter {
-            quality_tier: Some("pro".into()),
+            quality_tier: Some(seedance_api::QualityTier::Pro),
             ..Filter::default()
         })
         .await,
@@ -194,7 +194,7 @@ async fn filters_combine() {
     );
     assert_eq!(
         page(Filter {
-            mode: Some("image-to-video".into()),
+            mode: Some(seedance_api::Mode::ImageToVideo),
             ..Filter::default()
         })
         .await,
