@@ -14,6 +14,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod args;
 mod clock;
 pub mod config;
 pub mod faults;

@@ -4,14 +4,15 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use seedance_sandbox::{Config, Sandbox, config::USAGE};
+use seedance_sandbox::Sandbox;
+use seedance_sandbox::args::{Parsed, parse};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = match Config::from_args(std::env::args().skip(1)) {
-        Ok(Some(config)) => config,
-        Ok(None) => {
-            print!("{USAGE}");
+    let config = match parse(std::env::args().skip(1)) {
+        Ok(Parsed::Run(config)) => *config,
+        Ok(Parsed::Info(text)) => {
+            print!("{text}");
             return ExitCode::SUCCESS;
         }
         Err(e) => {
