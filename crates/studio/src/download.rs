@@ -58,7 +58,9 @@ pub struct Caps {
     pub image: u64,
 }
 
-use crate::environment::{IMAGE_CAP_ENV, VIDEO_CAP_ENV};
+/// The variables that raise the caps (read by [`crate::environment`], named in refusals).
+pub const VIDEO_CAP_ENV: &str = "SEEDANCE_MAX_VIDEO_BYTES";
+pub const IMAGE_CAP_ENV: &str = "SEEDANCE_MAX_IMAGE_BYTES";
 
 impl Default for Caps {
     fn default() -> Self {

@@ -20,15 +20,13 @@ use std::time::Duration;
 use seedance_api::{ApiKey, Rate};
 use seedance_sandbox::RenderTime;
 
-use crate::download::Caps;
+use crate::download::{Caps, IMAGE_CAP_ENV, VIDEO_CAP_ENV};
 use crate::identity::{APP_IDENTIFIER, DataDirError};
 
 pub const BASE_URL_ENV: &str = "SEEDANCE_BASE_URL";
 pub const KEYCHAIN_SERVICE_ENV: &str = "SEEDANCE_KEYCHAIN_SERVICE";
 pub const RATE_ENV: &str = "SEEDANCE_RATE";
 pub const LEASE_ENV: &str = "SEEDANCE_LEASE_MS";
-pub const VIDEO_CAP_ENV: &str = "SEEDANCE_MAX_VIDEO_BYTES";
-pub const IMAGE_CAP_ENV: &str = "SEEDANCE_MAX_IMAGE_BYTES";
 pub const RENDER_MS_ENV: &str = "SEEDANCE_SANDBOX_RENDER_MS";
 
 /// How long a lease lasts unless `SEEDANCE_LEASE_MS` says otherwise. It is renewed while
