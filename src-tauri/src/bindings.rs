@@ -6,8 +6,8 @@
 use ts_rs::{Config, TS};
 
 use studio::desk::{
-    AspectRatio, Channel, GenerationRequest, LintKind, LintWarning, Mode, Problem, QualityTier,
-    Resolution,
+    AspectRatio, Channel, GenerationRequest, LintKind, LintWarning, Mode, Problem, ProblemCode,
+    QualityTier, Resolution,
 };
 use studio::estimate::{Basis, Estimate};
 use studio::keychain::KeySource;
@@ -40,6 +40,7 @@ pub fn typescript_bindings() -> String {
         "// Generated from the Rust types by src-tauri/src/bindings.rs; do not edit by hand.\n\
          // Regenerate with: UPDATE_BINDINGS=1 cargo test -p seedance-studio bindings\n\n",
     );
+    declare::<ProblemCode>(&cfg, &mut out);
     declare::<Problem>(&cfg, &mut out);
     declare::<ErrorCode>(&cfg, &mut out);
     declare::<MoneyRule>(&cfg, &mut out);
@@ -86,6 +87,13 @@ pub fn typescript_bindings() -> String {
     declare::<ImportResult>(&cfg, &mut out);
     declare::<studio::uploads::StorageSettings>(&cfg, &mut out);
     declare::<LocalReference>(&cfg, &mut out);
+    // Every rule's code, so the page can hold its translations to them.
+    out.push_str("/** Every code a problem with a request can have. */\nexport const PROBLEM_CODES: ProblemCode[] = [");
+    for code in ProblemCode::ALL {
+        let name = serde_json::to_value(code).expect("a code is a string");
+        out.push_str(&format!("\n  {name},"));
+    }
+    out.push_str("\n];\n\n");
     // The commands the page may call, from the one list in `commands/names.rs`.
     out.push_str("/** Every IPC command the app registers. */\nexport type Command =");
     for name in crate::commands::APP_COMMANDS {

@@ -168,10 +168,7 @@ impl Client {
     pub async fn submit_body(&self, body: &[u8], idempotency_key: &str) -> Result<Task, ApiError> {
         if idempotency_key.trim().is_empty() || idempotency_key.len() > 255 {
             return Err(ApiError::Invalid {
-                problems: vec![Problem {
-                    field: "Idempotency-Key".into(),
-                    message: "must be 1–255 characters".into(),
-                }],
+                problems: vec![Problem::new("Idempotency-Key", "must be 1–255 characters")],
             });
         }
         self.call(
@@ -191,10 +188,10 @@ impl Client {
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         {
             return Err(ApiError::Invalid {
-                problems: vec![Problem {
-                    field: "task id".into(),
-                    message: format!("{id:?} is not a task id (letters, digits, _ and - only)"),
-                }],
+                problems: vec![Problem::new(
+                    "task id",
+                    format!("{id:?} is not a task id (letters, digits, _ and - only)"),
+                )],
             });
         }
         self.call(

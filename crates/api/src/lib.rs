@@ -20,4 +20,4 @@ pub use types::{
     AspectRatio, Channel, ClipDuration, GenerationRequest, Mode, QualityTier, Resolution, Task,
     TaskError, TaskOutput, TaskStatus,
 };
-pub use validate::{PreparedRequest, Problem, validate};
+pub use validate::{PreparedRequest, Problem, ProblemCode, validate};

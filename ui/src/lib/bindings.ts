@@ -1,15 +1,26 @@
 // Generated from the Rust types by src-tauri/src/bindings.rs; do not edit by hand.
 // Regenerate with: UPDATE_BINDINGS=1 cargo test -p seedance-studio bindings
 
+export type ProblemCode = "prompt_length" | "resolution_needs_pro" | "seed_range" | "seed_not_on_real" | "seed_not_on_mini" | "start_frame_required" | "media_required" | "too_many_media" | "asset_url" | "not_a_url" | "no_host" | "http_only_loopback" | "not_https";
+
 export type Problem = { 
 /**
  * The request field, e.g. `prompt` or `media_urls[3]`.
  */
 field: string, 
 /**
- * What is wrong and what is allowed, for a person.
+ * What is wrong and what is allowed, for a person (in English).
  */
-message: string, };
+message: string, 
+/**
+ * The rule, for a front end that says it in another language; none for problems
+ * found outside the request table (a batch file's line, an id).
+ */
+code: ProblemCode | null, 
+/**
+ * The values the message names, by name (see [`ProblemCode`]).
+ */
+params: { [key in string]: string }, };
 
 export type ErrorCode = "setup" | "needs_key" | "invalid_input" | "offline" | "refused" | "needs_confirmation" | "over_limit" | "needs_storage" | "may_charge_twice" | "internal";
 
@@ -282,6 +293,23 @@ url: string, key: string,
  * The same content was in the storage already.
  */
 reused: boolean, warnings: Array<string>, };
+
+/** Every code a problem with a request can have. */
+export const PROBLEM_CODES: ProblemCode[] = [
+  "prompt_length",
+  "resolution_needs_pro",
+  "seed_range",
+  "seed_not_on_real",
+  "seed_not_on_mini",
+  "start_frame_required",
+  "media_required",
+  "too_many_media",
+  "asset_url",
+  "not_a_url",
+  "no_host",
+  "http_only_loopback",
+  "not_https",
+];
 
 /** Every IPC command the app registers. */
 export type Command =

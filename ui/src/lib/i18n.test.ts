@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MESSAGES, languageOf, translate } from "./i18n";
+import { PROBLEM_CODES } from "./bindings";
+import { MESSAGES, languageOf, problemIn, translate } from "./i18n";
 
 describe("i18n", () => {
   it("has every message in English and Japanese, with the same placeholders", () => {
@@ -24,5 +25,20 @@ describe("i18n", () => {
     expect(translate("en", "compose.seconds", { n: 8 })).toBe("8 s");
     expect(translate("ja", "compose.seconds", { n: 8 })).toBe("8 秒");
     expect(translate("en", "rule.4kNeedsPro")).toBe("4K needs the pro tier");
+  });
+
+  it("says every rule of the request table in both languages, with its values", () => {
+    for (const code of PROBLEM_CODES) {
+      expect(Object.keys(MESSAGES.en), code).toContain(`problem.${code}`);
+    }
+    const problem = {
+      field: "media_urls",
+      message: "takes at most 12 URLs; it has 13",
+      code: "too_many_media" as const,
+      params: { max: "12", count: "13" },
+    };
+    expect(problemIn("en", problem)).toBe("takes at most 12 URLs; it has 13");
+    expect(problemIn("ja", problem)).toBe("URL は最大 12 件です（現在 13 件）");
+    expect(problemIn("ja", { ...problem, code: null, message: "line 3: not JSON" })).toBe("line 3: not JSON");
   });
 });

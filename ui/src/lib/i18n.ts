@@ -1,10 +1,13 @@
 // The UI's words in English and Japanese. The language follows the OS until Settings
 // chooses one. Every key exists in both; a test holds them to it.
 
+import type { Problem } from "./bindings";
+import { problemsEn, problemsJa } from "./locales/problems";
 import { settingsEn, settingsJa } from "./locales/settings";
 
 const en = {
   ...settingsEn,
+  ...problemsEn,
   "nav.compose": "Compose",
   "nav.queue": "Queue",
   "nav.library": "Library",
@@ -207,6 +210,7 @@ export type MessageKey = keyof typeof en;
 
 const ja: Record<MessageKey, string> = {
   ...settingsJa,
+  ...problemsJa,
   "nav.compose": "作成",
   "nav.queue": "キュー",
   "nav.library": "ライブラリ",
@@ -418,4 +422,13 @@ export function translate(lang: Lang, key: MessageKey, vars: Record<string, stri
   return MESSAGES[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in vars ? String(vars[name]) : whole,
   );
+}
+
+/** What `problem` says in `lang`: its rule's words (with its values) when the core gave a
+ * code, else the core's own message. */
+export function problemIn(lang: Lang, problem: Problem): string {
+  if (!problem.code) return problem.message;
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(problem.params)) if (value !== undefined) vars[name] = value;
+  return translate(lang, `problem.${problem.code}` as MessageKey, vars);
 }

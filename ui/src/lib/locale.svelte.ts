@@ -1,5 +1,6 @@
 // The language the UI speaks right now: the OS language until Settings chooses one.
-import { languageOf, translate, type Lang, type MessageKey } from "./i18n";
+import type { Problem } from "./bindings";
+import { languageOf, problemIn, translate, type Lang, type MessageKey } from "./i18n";
 
 export const locale = $state<{ lang: Lang }>({
   lang: languageOf(typeof navigator === "undefined" ? undefined : navigator.language),
@@ -14,4 +15,9 @@ export function applyLanguage(setting: Lang | "system"): void {
 /** `key` in the current language; reactive wherever it is read in a template. */
 export function t(key: MessageKey, vars?: Record<string, string | number>): string {
   return translate(locale.lang, key, vars);
+}
+
+/** What `problem` says in the current language: its rule's words when it has a code. */
+export function problemText(problem: Problem): string {
+  return problemIn(locale.lang, problem);
 }

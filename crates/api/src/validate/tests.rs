@@ -173,3 +173,39 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn every_rule_says_which_it_is_with_the_values_its_message_names() {
+    let mut req = GenerationRequest::text("hi");
+    req.resolution = Resolution::K4;
+    req.channel = Channel::Real;
+    req.seed = Some(-5);
+    req.mode = Mode::MediaToVideo;
+    req.end_image_url = Some("ftp://example.com/a.png".into());
+    let problems = validate(&req, false).unwrap_err();
+    let code_of = |field: &str| -> Vec<ProblemCode> {
+        problems
+            .iter()
+            .filter(|p| p.field == field)
+            .filter_map(|p| p.code)
+            .collect()
+    };
+    assert_eq!(code_of("prompt"), [ProblemCode::PromptLength]);
+    assert_eq!(code_of("resolution"), [ProblemCode::ResolutionNeedsPro]);
+    assert_eq!(
+        code_of("seed"),
+        [ProblemCode::SeedRange, ProblemCode::SeedNotOnReal]
+    );
+    assert_eq!(code_of("media_urls"), [ProblemCode::MediaRequired]);
+    assert_eq!(code_of("end_image_url"), [ProblemCode::NotHttps]);
+    let prompt = problems.iter().find(|p| p.field == "prompt").unwrap();
+    assert_eq!(prompt.params.get("chars").map(String::as_str), Some("2"));
+    assert_eq!(prompt.params.get("min").map(String::as_str), Some("3"));
+    let seed = problems
+        .iter()
+        .find(|p| p.code == Some(ProblemCode::SeedRange))
+        .unwrap();
+    assert_eq!(seed.params.get("seed").map(String::as_str), Some("-5"));
+    // Every problem of the request table has a code.
+    assert!(problems.iter().all(|p| p.code.is_some()), "{problems:?}");
+}

@@ -40,8 +40,8 @@ pub use seedance_api::ApiKey;
 /// The request vocabulary front ends name through the desk (the wire's types).
 pub use seedance_api::lint::LintKind;
 pub use seedance_api::{
-    AspectRatio, Channel, ClipDuration, GenerationRequest, LintWarning, Mode, Problem, QualityTier,
-    Rate, Resolution, lint_prompt,
+    AspectRatio, Channel, ClipDuration, GenerationRequest, LintWarning, Mode, Problem, ProblemCode,
+    QualityTier, Rate, Resolution, lint_prompt,
 };
 
 /// Where job events go (the webview, in the app).

@@ -64,10 +64,10 @@ impl Engine {
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !valid {
             return Err(EngineError::Api(ApiError::Invalid {
-                problems: vec![seedance_api::Problem {
-                    field: "submission_id".into(),
-                    message: "must be 1 to 64 letters, digits, '-' or '_'".into(),
-                }],
+                problems: vec![seedance_api::Problem::new(
+                    "submission_id",
+                    "must be 1 to 64 letters, digits, '-' or '_'",
+                )],
             }));
         }
         if let Some(job) = self.by_submission(submission_id).await? {
