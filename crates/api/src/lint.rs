@@ -23,8 +23,12 @@ pub enum LintKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LintWarning {
+    /// Which advice, so a front end can say it in its own language.
     pub kind: LintKind,
+    /// The advice in English.
     pub message: String,
+    /// The word of the prompt it is about (for `in_app_label` and `asset_id`).
+    pub token: Option<String>,
 }
 
 // Words that say what a reference is for, in English, Japanese and Chinese. Japanese runs
@@ -161,12 +165,19 @@ pub fn lint_prompt(req: &GenerationRequest) -> Vec<LintWarning> {
     let prompt = &req.prompt;
     let lower = prompt.to_lowercase();
     let mut out = Vec::new();
-    let mut warn = |kind, message: String| out.push(LintWarning { kind, message });
+    let mut warn = |kind, message: String, token: Option<&str>| {
+        out.push(LintWarning {
+            kind,
+            message,
+            token: token.map(str::to_string),
+        })
+    };
 
     if lower.contains("asset://") {
         warn(
             LintKind::AssetUrl,
             "The prompt contains an asset:// URL. Describe the reference in words instead; pass the file itself as a reference.".into(),
+            None,
         );
     }
     for token in prompt.split(|c: char| c.is_whitespace() || ",;()[]{}\"'、。，".contains(c)) {
@@ -181,6 +192,7 @@ pub fn lint_prompt(req: &GenerationRequest) -> Vec<LintWarning> {
                 format!(
                     "\"{t}\" looks like an in-app label; the API does not know it. Say what the reference is, e.g. \"the woman in the first reference image\"."
                 ),
+                Some(t),
             );
         } else if is_asset_id(t) {
             warn(
@@ -188,6 +200,7 @@ pub fn lint_prompt(req: &GenerationRequest) -> Vec<LintWarning> {
                 format!(
                     "\"{t}\" looks like a raw asset id; the model cannot see it. Describe the asset's role in words."
                 ),
+                Some(t),
             );
         }
     }
@@ -196,18 +209,21 @@ pub fn lint_prompt(req: &GenerationRequest) -> Vec<LintWarning> {
         warn(
             LintKind::StartFrameRole,
             "A start frame is attached but the prompt does not say so: describe how the clip opens from it (e.g. \"starting from the supplied image\").".into(),
+            None,
         );
     }
     if advise_roles && req.end_image_url.is_some() && !mentions(&lower, END_WORDS) {
         warn(
             LintKind::EndFrameRole,
             "An end frame is attached but the prompt does not say so: describe how the clip should end on it.".into(),
+            None,
         );
     }
     if advise_roles && !req.media_urls.is_empty() && !mentions(&lower, MEDIA_WORDS) {
         warn(
             LintKind::MediaRole,
             "Media references are attached but the prompt does not describe their roles (character, motion, style, source video, or \"continue from the supplied previous clip\").".into(),
+            None,
         );
     }
     out
@@ -264,7 +280,46 @@ mod tests {
                 LintKind::AssetId
             ]
         );
-        assert!(lint_prompt(&req)[1].message.contains("@图片1"));
+        let warnings = lint_prompt(&req);
+        assert!(warnings[1].message.contains("@图片1"));
+        // The word each is about, for front ends that say the advice in their own words.
+        let tokens: Vec<Option<&str>> = warnings.iter().map(|w| w.token.as_deref()).collect();
+        assert_eq!(
+            tokens,
+            [
+                None,
+                Some("@图片1"),
+                Some("asset_9f8e7d"),
+                Some("123e4567-e89b-12d3-a456-426614174000")
+            ]
+        );
+    }
+
+    /// The UI's English words for each advice are the core's own (the page says advice by
+    /// its kind; this keeps the two from drifting apart).
+    #[test]
+    fn the_pages_english_advice_is_the_cores() {
+        let words = include_str!("../../../ui/src/lib/locales/problems.ts");
+        let req = GenerationRequest {
+            image_url: Some("https://a.test/s.png".into()),
+            end_image_url: Some("https://a.test/e.png".into()),
+            media_urls: vec!["https://a.test/m.mp4".into()],
+            ..GenerationRequest::text("Use asset://abc and @img1 with asset_9f8e7d")
+        };
+        let warnings = lint_prompt(&req);
+        assert_eq!(warnings.len(), 6, "every kind once: {warnings:?}");
+        for w in warnings {
+            let kind = serde_json::to_value(w.kind).unwrap();
+            let key = format!("\"lint.{}\": ", kind.as_str().unwrap());
+            let line = words
+                .lines()
+                .find(|l| l.trim_start().starts_with(&key))
+                .unwrap_or_else(|| panic!("no {key} in the page's words"));
+            let english = line.trim().trim_start_matches(&key).trim_end_matches(',');
+            let english: String = serde_json::from_str(english).expect("a JSON string");
+            let said = english.replace("{token}", w.token.as_deref().unwrap_or(""));
+            assert_eq!(said, w.message, "{key}");
+        }
     }
 
     #[test]

@@ -129,7 +129,19 @@ duration?: string, resolution?: Resolution, image_url?: string | null, end_image
 
 export type LintKind = "asset_url" | "asset_id" | "in_app_label" | "start_frame_role" | "end_frame_role" | "media_role";
 
-export type LintWarning = { kind: LintKind, message: string, };
+export type LintWarning = { 
+/**
+ * Which advice, so a front end can say it in its own language.
+ */
+kind: LintKind, 
+/**
+ * The advice in English.
+ */
+message: string, 
+/**
+ * The word of the prompt it is about (for `in_app_label` and `asset_id`).
+ */
+token: string | null, };
 
 export type Basis = { "kind": "history", job_id: string, } | { "kind": "published" } | { "kind": "scaled" };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PROBLEM_CODES } from "./bindings";
-import { MESSAGES, languageOf, problemIn, translate } from "./i18n";
+import { MESSAGES, adviceIn, languageOf, problemIn, translate } from "./i18n";
 
 describe("i18n", () => {
   it("has every message in English and Japanese, with the same placeholders", () => {
@@ -40,5 +40,13 @@ describe("i18n", () => {
     expect(problemIn("en", problem)).toBe("takes at most 12 URLs; it has 13");
     expect(problemIn("ja", problem)).toBe("URL は最大 12 件です（現在 13 件）");
     expect(problemIn("ja", { ...problem, code: null, message: "line 3: not JSON" })).toBe("line 3: not JSON");
+  });
+
+  it("gives prompt advice in both languages, with the word it is about", () => {
+    const warning = { kind: "asset_id" as const, message: "x", token: "asset_1234abcd" };
+    expect(adviceIn("en", warning)).toBe(
+      '"asset_1234abcd" looks like a raw asset id; the model cannot see it. Describe the asset\'s role in words.',
+    );
+    expect(adviceIn("ja", warning)).toContain("「asset_1234abcd」");
   });
 });

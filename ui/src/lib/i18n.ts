@@ -1,7 +1,7 @@
 // The UI's words in English and Japanese. The language follows the OS until Settings
 // chooses one. Every key exists in both; a test holds them to it.
 
-import type { Problem } from "./bindings";
+import type { LintWarning, Problem } from "./bindings";
 import { problemsEn, problemsJa } from "./locales/problems";
 import { settingsEn, settingsJa } from "./locales/settings";
 
@@ -431,4 +431,9 @@ export function problemIn(lang: Lang, problem: Problem): string {
   const vars: Record<string, string> = {};
   for (const [name, value] of Object.entries(problem.params)) if (value !== undefined) vars[name] = value;
   return translate(lang, `problem.${problem.code}` as MessageKey, vars);
+}
+
+/** What a piece of prompt advice says in `lang`, by its kind (with the word it is about). */
+export function adviceIn(lang: Lang, warning: LintWarning): string {
+  return translate(lang, `lint.${warning.kind}` as MessageKey, warning.token ? { token: warning.token } : {});
 }

@@ -1,6 +1,6 @@
 // The language the UI speaks right now: the OS language until Settings chooses one.
-import type { Problem } from "./bindings";
-import { languageOf, problemIn, translate, type Lang, type MessageKey } from "./i18n";
+import type { LintWarning, Problem } from "./bindings";
+import { adviceIn, languageOf, problemIn, translate, type Lang, type MessageKey } from "./i18n";
 
 export const locale = $state<{ lang: Lang }>({
   lang: languageOf(typeof navigator === "undefined" ? undefined : navigator.language),
@@ -20,4 +20,9 @@ export function t(key: MessageKey, vars?: Record<string, string | number>): stri
 /** What `problem` says in the current language: its rule's words when it has a code. */
 export function problemText(problem: Problem): string {
   return problemIn(locale.lang, problem);
+}
+
+/** What a piece of prompt advice says in the current language. */
+export function adviceText(warning: LintWarning): string {
+  return adviceIn(locale.lang, warning);
 }

@@ -15,7 +15,7 @@ pub const SEED_MAX: i64 = 4_294_967_295;
 
 /// Which rule of the request table a problem breaks, so a front end can say it in its
 /// own language (with the problem's `params`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemCode {

@@ -209,3 +209,56 @@ fn every_rule_says_which_it_is_with_the_values_its_message_names() {
     // Every problem of the request table has a code.
     assert!(problems.iter().all(|p| p.code.is_some()), "{problems:?}");
 }
+
+/// The UI says a problem by its code, with its values; its English words must say what
+/// the core's message says.
+#[test]
+fn the_pages_english_problems_are_the_cores() {
+    let words = include_str!("../../../../ui/src/lib/locales/problems.ts");
+    let english_for = |code: ProblemCode| -> String {
+        let name = serde_json::to_value(code).unwrap();
+        let key = format!("\"problem.{}\": ", name.as_str().unwrap());
+        let line = words
+            .lines()
+            .find(|l| l.trim_start().starts_with(&key))
+            .unwrap_or_else(|| panic!("no {key} in the page's words"));
+        serde_json::from_str(line.trim().trim_start_matches(&key).trim_end_matches(','))
+            .expect("a JSON string")
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut check = |req: &GenerationRequest, loopback: bool| {
+        for p in validate(req, loopback).unwrap_err() {
+            let code = p.code.expect("every rule has a code");
+            let mut said = english_for(code);
+            for (name, value) in &p.params {
+                said = said.replace(&format!("{{{name}}}"), value);
+            }
+            assert_eq!(said, p.message, "{code:?}");
+            seen.insert(code);
+        }
+    };
+    let mut a = GenerationRequest::text("hi");
+    a.resolution = Resolution::K4;
+    a.channel = Channel::Real;
+    a.seed = Some(-5);
+    a.mode = Mode::MediaToVideo;
+    a.image_url = Some("asset://x".into());
+    a.end_image_url = Some("ftp://example.com/a.png".into());
+    check(&a, false);
+    let mut b = GenerationRequest::text("a lighthouse in fog");
+    b.quality_tier = QualityTier::Mini;
+    b.seed = Some(3);
+    b.mode = Mode::ImageToVideo;
+    b.end_image_url = Some("not a url".into());
+    b.media_urls = vec!["http://example.com/a.mp4".into(); 13];
+    b.media_urls[0] = "https:///nohost".into();
+    check(&b, false);
+    let mut c = GenerationRequest::text("a lighthouse in fog");
+    c.media_urls = vec!["file:///tmp/a.png".into()];
+    check(&c, false);
+    let missing: Vec<_> = ProblemCode::ALL
+        .iter()
+        .filter(|c| !seen.contains(c))
+        .collect();
+    assert!(missing.is_empty(), "not exercised: {missing:?}");
+}
