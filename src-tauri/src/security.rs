@@ -97,7 +97,7 @@ mod tests {
     }
 
     #[test]
-    fn commands_are_listed_once_by_name_and_each_handled() {
+    fn commands_are_listed_once_with_plain_names() {
         let mut sorted = APP_COMMANDS.to_vec();
         sorted.sort();
         sorted.dedup();

@@ -288,11 +288,30 @@ impl Desk {
             ConnectionMode::Sandbox => true,
             ConnectionMode::Live => {
                 let (base, _) = connection::live_base_url(&self.env, &self.settings().await?);
-                url::Url::parse(&base)
-                    .ok()
-                    .and_then(|u| u.host().map(|h| seedance_api::validate::is_loopback(&h)))
-                    .unwrap_or(false)
+                url_is_loopback(&base)
             }
         })
+    }
+}
+
+/// Whether `base` is a URL whose host is this machine.
+fn url_is_loopback(base: &str) -> bool {
+    url::Url::parse(base)
+        .ok()
+        .and_then(|u| u.host().map(|h| seedance_api::validate::is_loopback(&h)))
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_is_loopback;
+
+    #[test]
+    fn loopback_hosts() {
+        assert!(url_is_loopback("http://127.0.0.1:8080"));
+        assert!(url_is_loopback("http://localhost/x"));
+        assert!(url_is_loopback("http://[::1]:9/"));
+        assert!(!url_is_loopback("https://seedance2ai.io"));
+        assert!(!url_is_loopback("not a url"));
     }
 }
