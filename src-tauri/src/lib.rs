@@ -4,7 +4,8 @@
 //! shares, and the engine below it does the work.
 
 pub mod audio;
-pub mod bindings;
+#[cfg(test)]
+mod bindings;
 #[macro_use]
 pub mod commands;
 pub mod error;

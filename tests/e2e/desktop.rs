@@ -123,12 +123,28 @@ fn start_xvfb() -> (String, Group) {
 }
 
 pub fn start_session_bus() -> (String, Group) {
-    let mut daemon = Group::spawn(
+    spawn_bus(Command::new("dbus-daemon").args(["--session", "--nofork", "--print-address=1"]))
+}
+
+/// A session bus with no service directories: nothing can be started on it, so there is
+/// no Secret Service at all (gnome-keyring's activation file would otherwise start one).
+pub fn start_bare_session_bus() -> (String, Group) {
+    let config =
+        std::env::temp_dir().join(format!("seedance-bare-bus-{}.conf", std::process::id()));
+    std::fs::write(
+        &config,
+        include_str!("../../crates/studio/tests/support/bare-bus.conf"),
+    )
+    .expect("the bus configuration is written");
+    spawn_bus(
         Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null()),
-    );
+            .arg(format!("--config-file={}", config.display()))
+            .args(["--nofork", "--print-address=1"]),
+    )
+}
+
+fn spawn_bus(command: &mut Command) -> (String, Group) {
+    let mut daemon = Group::spawn(command.stdout(Stdio::piped()).stderr(Stdio::null()));
     let stdout = daemon.0.stdout.take().expect("dbus-daemon stdout");
     let mut line = String::new();
     BufReader::new(stdout)

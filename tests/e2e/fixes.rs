@@ -544,8 +544,8 @@ async fn an_extension_keeps_the_persons_prompt_and_links_to_its_clip_both_ways()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_keychain_settings_says_so_once_in_plain_words() {
     let mut env = AppEnv::new();
-    // A session bus of its own, with no Secret Service on it.
-    let (bus, _daemon) = crate::desktop::start_session_bus();
+    // A session bus of its own, with no Secret Service on it (nor any to start).
+    let (bus, _daemon) = crate::desktop::start_bare_session_bus();
     env.set("DBUS_SESSION_BUS_ADDRESS", bus);
     let s = Session::start_with(env).await;
     open_area(&s, "settings").await;

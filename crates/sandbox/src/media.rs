@@ -124,39 +124,6 @@ impl VirtualFile {
     }
 }
 
-/// A parsed `Range: bytes=…` header against a file of `len` bytes.
-#[derive(Debug, PartialEq, Eq)]
-pub enum RangeRequest {
-    Whole,
-    /// `[start, end)`
-    Part(u64, u64),
-    Unsatisfiable,
-}
-
-pub fn parse_range(header: Option<&str>, len: u64) -> RangeRequest {
-    let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else {
-        return RangeRequest::Whole;
-    };
-    // One range only; multipart ranges are answered with the whole file.
-    if spec.contains(',') {
-        return RangeRequest::Whole;
-    }
-    let Some((a, b)) = spec.split_once('-') else {
-        return RangeRequest::Whole;
-    };
-    let (a, b) = (a.trim(), b.trim());
-    let range = match (a.parse::<u64>(), b.parse::<u64>()) {
-        (Ok(start), Ok(last)) if start <= last => Some((start, (last + 1).min(len))),
-        (Ok(start), Err(_)) if b.is_empty() => Some((start, len)),
-        (Err(_), Ok(suffix)) if a.is_empty() => Some((len.saturating_sub(suffix), len)),
-        _ => return RangeRequest::Whole,
-    };
-    match range {
-        Some((start, end)) if start < len && start < end => RangeRequest::Part(start, end),
-        _ => RangeRequest::Unsatisfiable,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,32 +179,5 @@ mod tests {
             VirtualFile::padded_mp4(mp4, Some(10)).len(),
             mp4.len() as u64
         );
-    }
-
-    #[test]
-    fn ranges() {
-        assert_eq!(parse_range(None, 100), RangeRequest::Whole);
-        assert_eq!(
-            parse_range(Some("bytes=0-9"), 100),
-            RangeRequest::Part(0, 10)
-        );
-        assert_eq!(
-            parse_range(Some("bytes=90-"), 100),
-            RangeRequest::Part(90, 100)
-        );
-        assert_eq!(
-            parse_range(Some("bytes=-10"), 100),
-            RangeRequest::Part(90, 100)
-        );
-        assert_eq!(
-            parse_range(Some("bytes=50-500"), 100),
-            RangeRequest::Part(50, 100)
-        );
-        assert_eq!(
-            parse_range(Some("bytes=100-"), 100),
-            RangeRequest::Unsatisfiable
-        );
-        assert_eq!(parse_range(Some("bytes=0-1,5-6"), 100), RangeRequest::Whole);
-        assert_eq!(parse_range(Some("items=0-1"), 100), RangeRequest::Whole);
     }
 }

@@ -325,6 +325,22 @@ async fn not_found_404_for_other_accounts_tasks_unknown_tasks_and_routes() {
         .await
         .unwrap();
     error_of(res, StatusCode::NOT_FOUND, "not_found").await;
+    // Unknown routes are in the ledger, answered before auth and never counted.
+    let ledger = sb.ledger();
+    let last: Vec<_> = ledger.requests.iter().rev().take(2).collect();
+    assert!(
+        last.iter()
+            .all(|r| r.status == 404 && !r.counted && !r.authorized)
+    );
+    assert_eq!(last[1].path, "/api/v2/whatever");
+    // The sandbox's own routes are not.
+    let res = client()
+        .get(format!("{}/__sandbox/nope", sb.base_url()))
+        .send()
+        .await
+        .unwrap();
+    error_of(res, StatusCode::NOT_FOUND, "not_found").await;
+    assert_eq!(sb.ledger().requests.len(), ledger.requests.len());
 }
 
 #[tokio::test]

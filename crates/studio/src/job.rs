@@ -158,6 +158,8 @@ pub struct Job {
     pub error_code: Option<String>,
     pub error_message: Option<String>,
     pub attention_reason: Option<String>,
+    /// Why it waits for a person, as a code with its values.
+    pub attention: Option<sqlx::types::Json<crate::attention::Attention>>,
     pub retry_of: Option<String>,
     pub expected_ms: Option<i64>,
     pub video_sha256: Option<String>,
@@ -181,7 +183,7 @@ pub const JOB_COLUMNS: &str = "id, created_at, updated_at, state, request_body, 
     quality_tier, channel, aspect_ratio, resolution, duration, first_sent_at, attempts, task_id, submitted_at, \
     completed_at, credits_used, credits_refunded, seed, video_url, last_frame_url, video_path, frame_path, \
     video_bytes, next_action_at, polls, error_code, error_message, attention_reason, retry_of, expected_ms, video_sha256, frame_sha256, favourite, \
-    extends_id, extends_from, download_failures";
+    extends_id, extends_from, download_failures, attention";
 
 /// A new, time-ordered job id: `j` + a UUIDv7 (time, then 74 random bits from the OS), so
 /// ids sort by creation and cannot be guessed.

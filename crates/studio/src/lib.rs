@@ -5,6 +5,7 @@
 //! requests go through an outbox (intent committed before the first byte is sent); polling
 //! is planned within the account's request budget, which every process on the folder shares.
 
+pub mod attention;
 pub mod budget;
 mod clock;
 pub mod composer_draft;

@@ -279,6 +279,11 @@ async fn park_as_unknown(engine: &Engine, id: &str) {
     let parked = wait_final(engine, id).await;
     assert_eq!(parked.state(), JobState::NeedsAttention);
     assert!(parked.attention_reason.unwrap().contains("still unknown"));
+    // The reason is stored as its code with its values too, for the window to translate.
+    assert_eq!(
+        parked.attention.map(|a| a.0),
+        Some(studio::attention::Attention::OutcomeUnknown { hours: 25 })
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

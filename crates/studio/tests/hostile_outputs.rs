@@ -86,10 +86,15 @@ async fn a_host_that_always_fails_asks_a_person_and_trying_again_is_not_a_new_ch
     let job = engine.submit(&request()).await.unwrap();
     let asked = wait_for_a_person(&engine, &job.id, Duration::from_secs(20)).await;
     assert!(asked.attention_reason.unwrap().contains("HTTP 500"));
+    assert!(matches!(
+        asked.attention.map(|a| a.0),
+        Some(studio::attention::Attention::DownloadsFailing { attempts: 3, error }) if error.contains("HTTP 500")
+    ));
     assert_eq!(asked.download_failures, 3);
     // Trying again: polled, downloaded again (and refused again), never sent again.
     let again = engine.resend(&job.id).await.unwrap();
     assert_eq!(again.download_failures, 0);
+    assert!(again.attention.is_none() && again.attention_reason.is_none());
     let asked = wait_for_a_person(&engine, &job.id, Duration::from_secs(20)).await;
     assert_eq!(asked.download_failures, 3);
     let ledger = sb.ledger();

@@ -10,4 +10,6 @@ pub mod key;
 pub mod library;
 pub mod settings;
 
+#[cfg(test)]
+pub use names::APP_COMMAND_PATHS;
 pub use names::APP_COMMANDS;

@@ -1,8 +1,9 @@
 // The app's own IPC commands, listed once. From this list come the handler the shell
 // registers (`lib.rs`), the `allow-*` permissions of the ACL (build.rs includes this file),
-// the `Command` type of the page's IPC module (`ui/src/lib/bindings.ts`), and what the
-// security test holds the main window's capability to. A command missing here is neither
-// registered nor callable from the webview.
+// the `Commands` map of the page's IPC module (`ui/src/lib/bindings.ts`, with each
+// command's arguments and answer read from its signature), and what the security test
+// holds the main window's capability to. A command missing here is neither registered
+// nor callable from the webview.
 
 /// Calls `$then!` with the path of every `#[tauri::command]`, as `module::name` under
 /// `crate::commands`.
@@ -55,3 +56,15 @@ macro_rules! command_names {
 }
 
 with_app_commands!(command_names);
+
+/// Where each command of `with_app_commands!` is defined, as `(module, name)`: the
+/// bindings read its signature there.
+#[cfg(test)]
+macro_rules! command_paths {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        pub const APP_COMMAND_PATHS: &[(&str, &str)] = &[$((stringify!($module), stringify!($name))),*];
+    };
+}
+
+#[cfg(test)]
+with_app_commands!(command_paths);

@@ -1,6 +1,8 @@
 // Generated from the Rust types by src-tauri/src/bindings.rs; do not edit by hand.
 // Regenerate with: UPDATE_BINDINGS=1 cargo test -p seedance-studio bindings
 
+import type { Channel as IpcChannel } from "@tauri-apps/api/core";
+
 export type ProblemCode = "prompt_length" | "resolution_needs_pro" | "seed_range" | "seed_not_on_real" | "seed_not_on_mini" | "start_frame_required" | "media_required" | "too_many_media" | "asset_url" | "not_a_url" | "no_host" | "http_only_loopback" | "not_https";
 
 export type Problem = { 
@@ -163,6 +165,8 @@ spend_guard: number | null, };
 
 export type JobState = "draft" | "queued" | "submitting" | "processing" | "downloading" | "ready" | "expired" | "failed" | "needs_attention";
 
+export type Attention = { "code": "outcome_unknown", hours: number, } | { "code": "key_refused" } | { "code": "balance_too_low" } | { "code": "redirect_refused" } | { "code": "downloads_failing", attempts: number, error: string, } | { "code": "task_unknown", task_id: string, };
+
 export type JobSummary = { id: string, state: JobState, prompt: string, task_id: string | null, mode: Mode, quality_tier: QualityTier, channel: Channel, resolution: Resolution, aspect_ratio: AspectRatio, duration: number, 
 /**
  * Milliseconds since the epoch.
@@ -179,7 +183,15 @@ has_video: boolean, has_frame: boolean, credits_used: number | null, credits_ref
 /**
  * The seed the service used (for "reuse seed").
  */
-seed: number | null, error_message: string | null, attention_reason: string | null, };
+seed: number | null, error_message: string | null, 
+/**
+ * Why it waits for a person, in English (also for records made before codes)…
+ */
+attention_reason: string | null, 
+/**
+ * …and as a code with its values, for the front end to say in its language.
+ */
+attention: Attention | null, };
 
 export type Action = "retry" | "resend" | "give_up";
 
@@ -323,38 +335,43 @@ export const PROBLEM_CODES: ProblemCode[] = [
   "not_https",
 ];
 
-/** Every IPC command the app registers. */
-export type Command =
-  | "app_info"
-  | "app_quit"
-  | "budget_status"
-  | "connection_set"
-  | "credits_summary"
-  | "diagnostics_export"
-  | "draft_check"
-  | "draft_load"
-  | "draft_save"
-  | "job_act"
-  | "job_delete"
-  | "job_detail"
-  | "job_favourite"
-  | "job_submit"
-  | "jobs_recent"
-  | "key_clear"
-  | "key_save"
-  | "key_status"
-  | "key_test"
-  | "library_export"
-  | "library_import"
-  | "library_page"
-  | "open_url"
-  | "page_notice"
-  | "reference_file"
-  | "reference_local"
-  | "reference_probe"
-  | "render_reference"
-  | "reveal_render"
-  | "settings_get"
-  | "settings_save"
-  | "storage_check"
-  | "storage_secret_save";
+/** Every IPC command the app registers, with the arguments the page sends and what it
+ * answers, from the commands' Rust signatures. */
+export interface Commands {
+  app_info: { args: Record<string, never>; returns: AppInfo };
+  app_quit: { args: Record<string, never>; returns: void };
+  budget_status: { args: Record<string, never>; returns: BudgetStatus };
+  connection_set: { args: { mode: ConnectionMode }; returns: AppInfo };
+  credits_summary: { args: Record<string, never>; returns: CreditsSummary };
+  diagnostics_export: { args: Record<string, never>; returns: string };
+  draft_check: { args: { draft: GenerationRequest; extends?: Extension | null }; returns: DraftCheck };
+  draft_load: { args: Record<string, never>; returns: unknown | null };
+  draft_save: { args: { draft: unknown }; returns: void };
+  job_act: { args: { id: string; action: Action; confirmed: boolean; acceptDoubleCharge?: boolean | null }; returns: JobSummary };
+  job_delete: { args: { id: string; confirmed: boolean }; returns: void };
+  job_detail: { args: { id: string }; returns: JobDetail };
+  job_favourite: { args: { id: string; favourite: boolean }; returns: void };
+  job_submit: { args: { draft: GenerationRequest; confirmedSpend: boolean; extends?: Extension | null; submissionId?: string | null }; returns: JobSummary };
+  jobs_recent: { args: { limit: number }; returns: Array<JobSummary> };
+  key_clear: { args: Record<string, never>; returns: KeyStatus };
+  key_save: { args: { key: string }; returns: KeyStatus };
+  key_status: { args: Record<string, never>; returns: KeyStatus };
+  key_test: { args: Record<string, never>; returns: KeyCheck };
+  library_export: { args: Record<string, never>; returns: string | null };
+  library_import: { args: Record<string, never>; returns: ImportResult | null };
+  library_page: { args: { filter: Filter; after?: Cursor | null; limit: number }; returns: LibraryPage };
+  open_url: { args: { url: string }; returns: void };
+  page_notice: { args: { area: string }; returns: string | null };
+  reference_file: { args: Uint8Array; returns: LocalReference };
+  reference_local: { args: { url: string; progress: IpcChannel<[number, number]> }; returns: LocalReference };
+  reference_probe: { args: { url: string }; returns: Probe };
+  render_reference: { args: { id: string; which: ExtendFrom; progress: IpcChannel<[number, number]> }; returns: LocalReference };
+  reveal_render: { args: { id: string }; returns: void };
+  settings_get: { args: Record<string, never>; returns: Settings };
+  settings_save: { args: { settings: Settings; hostKey?: string | null }; returns: Settings };
+  storage_check: { args: Record<string, never>; returns: void };
+  storage_secret_save: { args: { secret: string }; returns: void };
+}
+
+/** The name of every IPC command the app registers. */
+export type Command = keyof Commands;

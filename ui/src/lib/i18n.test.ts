@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PROBLEM_CODES } from "./bindings";
-import { MESSAGES, adviceIn, languageOf, problemIn, translate } from "./i18n";
+import type { JobSummary } from "./bindings";
+import { MESSAGES, adviceIn, attentionIn, languageOf, problemIn, translate } from "./i18n";
 
 describe("i18n", () => {
   it("has every message in English and Japanese, with the same placeholders", () => {
@@ -48,5 +49,21 @@ describe("i18n", () => {
       '"asset_1234abcd" looks like a raw asset id; the model cannot see it. Describe the asset\'s role in words.',
     );
     expect(adviceIn("ja", warning)).toContain("「asset_1234abcd」");
+  });
+
+  it("says why a job waits for a person in both languages, with its values and the job", () => {
+    const job = {
+      id: "j42",
+      attention_reason: "stored English",
+      attention: { code: "downloads_failing", attempts: 8, error: "HTTP 500" },
+    } as unknown as JobSummary;
+    expect(attentionIn("en", job)).toBe(
+      "The render is done, but its video could not be downloaded in 8 attempts in a row (last: HTTP 500). Try the download again (Resend in the Queue, or `seedance resume j42`); it is never charged again.",
+    );
+    expect(attentionIn("ja", job)).toContain("8 回続けて失敗しました（最後: HTTP 500）");
+    expect(attentionIn("ja", job)).toContain("seedance resume j42");
+    // A record made before codes shows the English it stored; a job without a reason, none.
+    expect(attentionIn("ja", { ...job, attention: null })).toBe("stored English");
+    expect(attentionIn("ja", { ...job, attention: null, attention_reason: null })).toBeNull();
   });
 });

@@ -1,13 +1,15 @@
 // The UI's words in English and Japanese. The language follows the OS until Settings
 // chooses one. Every key exists in both; a test holds them to it.
 
-import type { LintWarning, Problem } from "./bindings";
+import type { JobSummary, LintWarning, Problem } from "./bindings";
+import { attentionEn, attentionJa } from "./locales/attention";
 import { problemsEn, problemsJa } from "./locales/problems";
 import { settingsEn, settingsJa } from "./locales/settings";
 
 const en = {
   ...settingsEn,
   ...problemsEn,
+  ...attentionEn,
   "nav.compose": "Compose",
   "nav.queue": "Queue",
   "nav.library": "Library",
@@ -211,6 +213,7 @@ export type MessageKey = keyof typeof en;
 const ja: Record<MessageKey, string> = {
   ...settingsJa,
   ...problemsJa,
+  ...attentionJa,
   "nav.compose": "作成",
   "nav.queue": "キュー",
   "nav.library": "ライブラリ",
@@ -431,6 +434,16 @@ export function problemIn(lang: Lang, problem: Problem): string {
   const vars: Record<string, string> = {};
   for (const [name, value] of Object.entries(problem.params)) if (value !== undefined) vars[name] = value;
   return translate(lang, `problem.${problem.code}` as MessageKey, vars);
+}
+
+/** Why `job` waits for a person, in `lang`: its reason's words (with its values) when the
+ * engine gave a code, else the English it stored. */
+export function attentionIn(lang: Lang, job: JobSummary): string | null {
+  const attention = job.attention;
+  if (!attention) return job.attention_reason;
+  const vars: Record<string, string | number> = { job: job.id };
+  for (const [name, value] of Object.entries(attention)) if (name !== "code") vars[name] = value;
+  return translate(lang, `attention.${attention.code}` as MessageKey, vars);
 }
 
 /** What a piece of prompt advice says in `lang`, by its kind (with the word it is about). */

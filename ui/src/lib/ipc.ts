@@ -1,11 +1,14 @@
 // The only module that talks to the Rust side. Every IPC call goes through `call`, so
 // errors reach the views in one shape ({code, message}) and the command names live here.
+// `call` is typed by the generated `Commands` map: each wrapper's arguments and answer are
+// checked against the command's Rust signature.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
   AppInfo,
   BudgetStatus,
   Command,
+  Commands,
   ConnectionMode,
   CreditsSummary,
   Cursor,
@@ -75,9 +78,15 @@ export function toIpcError(raw: unknown): IpcError {
   return { code: "internal", message, field: null, problems: [], over_limit: null };
 }
 
-async function call<T>(command: Command, args?: Record<string, unknown>): Promise<T> {
+/** What a command takes; commands that take nothing may be called without it. */
+type Args<C extends Command> = Commands[C]["args"];
+type ArgsOf<C extends Command> = Record<string, never> extends Args<C> ? [args?: Args<C>] : [args: Args<C>];
+/** What a command answers. */
+type Answer<C extends Command> = Commands[C]["returns"];
+
+async function call<C extends Command>(command: C, ...[args]: ArgsOf<C>): Promise<Answer<C>> {
   try {
-    return await invoke<T>(command, args);
+    return await invoke<Answer<C>>(command, args as Record<string, unknown> | undefined);
   } catch (raw) {
     throw toIpcError(raw);
   }
@@ -85,51 +94,51 @@ async function call<T>(command: Command, args?: Record<string, unknown>): Promis
 
 /** Version, identifier, data folder and the API the app talks to. */
 export function appInfo(): Promise<AppInfo> {
-  return call<AppInfo>("app_info");
+  return call("app_info");
 }
 
 /** Switches between Live and Sandbox; each keeps its own history. */
 export function connectionSet(mode: ConnectionMode): Promise<AppInfo> {
-  return call<AppInfo>("connection_set", { mode });
+  return call("connection_set", { mode });
 }
 
 /** Where the Live key comes from; never the key itself. */
 export function keyStatus(): Promise<KeyStatus> {
-  return call<KeyStatus>("key_status");
+  return call("key_status");
 }
 
 /** Stores the key in the OS keychain, replacing any stored before. */
 export function keySave(key: string): Promise<KeyStatus> {
-  return call<KeyStatus>("key_save", { key });
+  return call("key_save", { key });
 }
 
 export function keyClear(): Promise<KeyStatus> {
-  return call<KeyStatus>("key_clear");
+  return call("key_clear");
 }
 
 /** Checks the Live key without spending credits. */
 export function keyTest(): Promise<KeyCheck> {
-  return call<KeyCheck>("key_test");
+  return call("key_test");
 }
 
 export function settingsGet(): Promise<Settings> {
-  return call<Settings>("settings_get");
+  return call("settings_get");
 }
 
 /** Stores the settings, or fails naming the field at fault (nothing stored). */
 /** Saves the settings; a Live host other than the service's own needs the key for it. */
 export function settingsSave(settings: Settings, hostKey: string | null = null): Promise<Settings> {
-  return call<Settings>("settings_save", { settings, hostKey });
+  return call("settings_save", { settings, hostKey });
 }
 
 /** Writes a diagnostics report (no key in it) and returns its path. */
 export function diagnosticsExport(): Promise<string> {
-  return call<string>("diagnostics_export");
+  return call("diagnostics_export");
 }
 
 /** Every problem with a draft, prompt advice and the cost estimate. */
 export function draftCheck(draft: GenerationRequest, extends_: Extension | null = null): Promise<DraftCheck> {
-  return call<DraftCheck>("draft_check", { draft, extends: extends_ });
+  return call("draft_check", { draft, extends: extends_ });
 }
 
 /** Submits a draft (continuing another render when `extends_` says which); `needs_confirmation` when it is above the spend guard. */
@@ -139,32 +148,32 @@ export function jobSubmit(
   extends_: Extension | null = null,
   submissionId: string | null = null,
 ): Promise<JobSummary> {
-  return call<JobSummary>("job_submit", { draft, confirmedSpend, extends: extends_, submissionId });
+  return call("job_submit", { draft, confirmedSpend, extends: extends_, submissionId });
 }
 
 /** The composer's draft as last saved in the profile database, if any. */
 export function draftLoad(): Promise<unknown> {
-  return call<unknown>("draft_load");
+  return call("draft_load");
 }
 
 /** Keeps the composer's draft outside the web view. */
 export function draftSave(draft: object): Promise<void> {
-  return call<void>("draft_save", { draft });
+  return call("draft_save", { draft });
 }
 
 /** What to say once after the page was reloaded because its content process ended. */
 export function pageNotice(area: string): Promise<string | null> {
-  return call<string | null>("page_notice", { area });
+  return call("page_notice", { area });
 }
 
 /** The newest jobs of the running mode. */
 export function jobsRecent(limit: number): Promise<JobSummary[]> {
-  return call<JobSummary[]>("jobs_recent", { limit });
+  return call("jobs_recent", { limit });
 }
 
 /** Checks a reference URL and returns a preview of images. */
 export function referenceProbe(url: string): Promise<Probe> {
-  return call<Probe>("reference_probe", { url });
+  return call("reference_probe", { url });
 }
 
 /** Hears the bytes sent of one upload. */
@@ -183,7 +192,8 @@ export async function referenceFile(file: File, onProgress: UploadProgress): Pro
   const channel = progressChannel(onProgress);
   try {
     const command: Command = "reference_file";
-    return await invoke<LocalReference>(command, bytes, {
+    const body: Args<typeof command> = bytes;
+    return await invoke<Answer<typeof command>>(command, body, {
       headers: { "progress-channel": channel.toJSON() },
     });
   } catch (raw) {
@@ -193,17 +203,17 @@ export async function referenceFile(file: File, onProgress: UploadProgress): Pro
 
 /** Stores the upload storage's secret access key in the OS keychain. */
 export function storageSecretSave(secret: string): Promise<void> {
-  return call<void>("storage_secret_save", { secret });
+  return call("storage_secret_save", { secret });
 }
 
 /** Uploads, fetches and deletes a probe object on the upload storage. */
 export function storageCheck(): Promise<void> {
-  return call<void>("storage_check");
+  return call("storage_check");
 }
 
 /** A dropped local file named by its `file://` URL, uploaded to the storage. */
 export function referenceLocal(url: string, onProgress: UploadProgress): Promise<LocalReference> {
-  return call<LocalReference>("reference_local", { url, progress: progressChannel(onProgress) });
+  return call("reference_local", { url, progress: progressChannel(onProgress) });
 }
 
 /** Calls `handler` with every job event (this app's and other processes'). */
@@ -212,20 +222,20 @@ export function onJobEvent(handler: (event: JobEvent) => void): Promise<() => vo
 }
 
 export function libraryPage(filter: Filter, after: Cursor | null, limit: number): Promise<LibraryPage> {
-  return call<LibraryPage>("library_page", { filter, after, limit });
+  return call("library_page", { filter, after, limit });
 }
 
 export function jobDetail(id: string): Promise<JobDetail> {
-  return call<JobDetail>("job_detail", { id });
+  return call("job_detail", { id });
 }
 
 export function jobFavourite(id: string, favourite: boolean): Promise<void> {
-  return call<void>("job_favourite", { id, favourite });
+  return call("job_favourite", { id, favourite });
 }
 
 /** Deletes a render and its files; `needs_confirmation` unless confirmed. */
 export function jobDelete(id: string, confirmed: boolean): Promise<void> {
-  return call<void>("job_delete", { id, confirmed });
+  return call("job_delete", { id, confirmed });
 }
 
 /** `retry` (a new charge: confirm), `resend` or `give_up`. */
@@ -235,37 +245,37 @@ export function jobAct(
   confirmed: boolean,
   acceptDoubleCharge = false,
 ): Promise<JobSummary> {
-  return call<JobSummary>("job_act", { id, action, confirmed, acceptDoubleCharge });
+  return call("job_act", { id, action, confirmed, acceptDoubleCharge });
 }
 
 export function creditsSummary(): Promise<CreditsSummary> {
-  return call<CreditsSummary>("credits_summary");
+  return call("credits_summary");
 }
 
 /** Asks where to save (a native dialog) and exports there; null when cancelled. */
 export function libraryExport(): Promise<string | null> {
-  return call<string | null>("library_export");
+  return call("library_export");
 }
 
 /** Asks which export to read (a native dialog) and imports it; null when cancelled. */
 export function libraryImport(): Promise<ImportResult | null> {
-  return call<ImportResult | null>("library_import");
+  return call("library_import");
 }
 
 export function budgetStatus(): Promise<BudgetStatus> {
-  return call<BudgetStatus>("budget_status");
+  return call("budget_status");
 }
 
 export function openUrl(url: string): Promise<void> {
-  return call<void>("open_url", { url });
+  return call("open_url", { url });
 }
 
 export function revealRender(id: string): Promise<void> {
-  return call<void>("reveal_render", { id });
+  return call("reveal_render", { id });
 }
 
 export function appQuit(): Promise<void> {
-  return call<void>("app_quit");
+  return call("app_quit");
 }
 
 /** Calls `handler` when closing was held back because renders are in flight. */
@@ -280,5 +290,5 @@ export function renderReference(
   which: "clip" | "frame",
   onProgress: UploadProgress = () => {},
 ): Promise<LocalReference> {
-  return call<LocalReference>("render_reference", { id, which, progress: progressChannel(onProgress) });
+  return call("render_reference", { id, which, progress: progressChannel(onProgress) });
 }

@@ -1,6 +1,6 @@
 // The language the UI speaks right now: the OS language until Settings chooses one.
-import type { LintWarning, Problem } from "./bindings";
-import { adviceIn, languageOf, problemIn, translate, type Lang, type MessageKey } from "./i18n";
+import type { JobSummary, LintWarning, Problem } from "./bindings";
+import { adviceIn, attentionIn, languageOf, problemIn, translate, type Lang, type MessageKey } from "./i18n";
 
 export const locale = $state<{ lang: Lang }>({
   lang: languageOf(typeof navigator === "undefined" ? undefined : navigator.language),
@@ -25,4 +25,9 @@ export function problemText(problem: Problem): string {
 /** What a piece of prompt advice says in the current language. */
 export function adviceText(warning: LintWarning): string {
   return adviceIn(locale.lang, warning);
+}
+
+/** Why a job waits for a person, in the current language (null when it does not). */
+export function attentionText(job: JobSummary): string | null {
+  return attentionIn(locale.lang, job);
 }

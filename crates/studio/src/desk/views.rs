@@ -70,7 +70,10 @@ pub struct JobSummary {
     /// The seed the service used (for "reuse seed").
     pub seed: Option<i64>,
     pub error_message: Option<String>,
+    /// Why it waits for a person, in English (also for records made before codes)…
     pub attention_reason: Option<String>,
+    /// …and as a code with its values, for the front end to say in its language.
+    pub attention: Option<crate::attention::Attention>,
 }
 
 impl From<&Job> for JobSummary {
@@ -98,6 +101,7 @@ impl From<&Job> for JobSummary {
             seed: j.seed,
             error_message: j.error_message.clone(),
             attention_reason: j.attention_reason.clone(),
+            attention: j.attention.as_ref().map(|a| a.0.clone()),
         }
     }
 }

@@ -27,7 +27,7 @@ impl Engine {
                     .set(Set::NextActionAt(Some(now)))
                     .set(Set::FirstSentAt(Some(now)))
                     .set(Set::DownloadFailures(Some(0)))
-                    .set(Set::AttentionReason(None)),
+                    .attention(&job, None),
             )
             .await?;
         self.inner.wake.notify_one();

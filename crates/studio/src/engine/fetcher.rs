@@ -133,11 +133,13 @@ pub(super) async fn fetch_outputs(inner: &Inner, job: Job) -> Result<(), EngineE
                             .detail("Download stopped")
                             .set(Set::DownloadFailures(Some(failures)))
                             .set(Set::ErrorMessage(Some(e.to_string())))
-                            .set(Set::AttentionReason(Some(format!(
-                                    "The render is done, but its video could not be downloaded in {failures} attempts in a row (last: {e}). Try the download again (Resend in the Queue, or `seedance resume {}`); it is never charged again.",
-                                    job.id
-                                )),
-                            )),
+                            .attention(
+                                &job,
+                                Some(Attention::DownloadsFailing {
+                                    attempts: failures,
+                                    error: e.to_string(),
+                                }),
+                            ),
                     )
                     .await?;
                 return Ok(());

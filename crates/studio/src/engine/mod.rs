@@ -32,6 +32,7 @@ use seedance_api::{
 use tokio::sync::{Notify, broadcast};
 use tokio::task::JoinSet;
 
+use crate::attention::Attention;
 use crate::budget::DbBudget;
 use crate::clock::now_ms;
 use crate::crash;

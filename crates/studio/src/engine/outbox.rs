@@ -181,10 +181,9 @@ pub(super) async fn submit(inner: &Inner, mut job: Job) -> Result<(), EngineErro
     if let Some(first) = job.first_sent_at
         && now - first > inner.config.unknown_outcome_limit.as_millis() as i64
     {
-        let reason = format!(
-            "This render was first sent {} hours ago and whether the service accepted it is still unknown. Sending it again now could charge twice if its Idempotency-Key has been forgotten. Resend it with the original key, or mark it failed.",
-            (now - first) / 3_600_000
-        );
+        let reason = Attention::OutcomeUnknown {
+            hours: (now - first) / 3_600_000,
+        };
         inner
             .transition(
                 &job,
@@ -192,7 +191,7 @@ pub(super) async fn submit(inner: &Inner, mut job: Job) -> Result<(), EngineErro
                 Changes::default()
                     .detail("Needs a decision")
                     .set(Set::ErrorCode(Some(OUTCOME_UNKNOWN.into())))
-                    .set(Set::AttentionReason(Some(reason))),
+                    .attention(&job, Some(reason)),
             )
             .await?;
         return Ok(());
@@ -285,15 +284,9 @@ pub(super) async fn submit(inner: &Inner, mut job: Job) -> Result<(), EngineErro
             | ApiError::Redirected { .. }),
         ) => {
             let what = match &e {
-                ApiError::Unauthorized { .. } => {
-                    "The API key was refused. Add a valid key, then resend this job (nothing was charged)."
-                }
-                ApiError::InsufficientCredits { .. } => {
-                    "The balance was too low. Top up, then resend this job (nothing was charged)."
-                }
-                _ => {
-                    "The service redirected somewhere the key must not go. Check the base URL, then resend."
-                }
+                ApiError::Unauthorized { .. } => Attention::KeyRefused,
+                ApiError::InsufficientCredits { .. } => Attention::BalanceTooLow,
+                _ => Attention::RedirectRefused,
             };
             inner
                 .transition(
@@ -303,7 +296,7 @@ pub(super) async fn submit(inner: &Inner, mut job: Job) -> Result<(), EngineErro
                         .detail("Needs a decision")
                         .set(Set::ErrorCode(e.code().map(str::to_string)))
                         .set(Set::ErrorMessage(Some(e.to_string())))
-                        .set(Set::AttentionReason(Some(what.into()))),
+                        .attention(&job, Some(what)),
                 )
                 .await?;
         }

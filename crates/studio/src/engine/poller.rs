@@ -236,7 +236,16 @@ pub(super) async fn poll(inner: &Inner, job: Job) -> Result<(), EngineError> {
         },
         Err(ApiError::NotFound { .. }) => {
             inner
-                .transition(&job, JobState::NeedsAttention, Changes::default().detail("Needs a decision").set(Set::AttentionReason(Some(format!("The service no longer knows task {task_id}. Poll again, or mark the job failed.")))))
+                .transition(
+                    &job,
+                    JobState::NeedsAttention,
+                    Changes::default().detail("Needs a decision").attention(
+                        &job,
+                        Some(Attention::TaskUnknown {
+                            task_id: task_id.to_string(),
+                        }),
+                    ),
+                )
                 .await?;
         }
         Err(e) => {

@@ -19,6 +19,7 @@ pub(super) struct Changes {
 pub(super) enum Set {
     Attempts(Option<i64>),
     AttentionReason(Option<String>),
+    Attention(Option<sqlx::types::Json<Attention>>),
     CompletedAt(Option<i64>),
     CreditsRefunded(Option<i64>),
     CreditsUsed(Option<i64>),
@@ -45,6 +46,7 @@ impl Set {
         match self {
             Self::Attempts(_) => "attempts",
             Self::AttentionReason(_) => "attention_reason",
+            Self::Attention(_) => "attention",
             Self::CompletedAt(_) => "completed_at",
             Self::CreditsRefunded(_) => "credits_refunded",
             Self::CreditsUsed(_) => "credits_used",
@@ -93,6 +95,7 @@ impl Set {
             | Self::VideoPath(v)
             | Self::VideoSha256(v)
             | Self::VideoUrl(v) => q.bind(v),
+            Self::Attention(v) => q.bind(v),
         }
     }
 }
@@ -105,6 +108,13 @@ impl Changes {
     pub(super) fn set(mut self, set: Set) -> Self {
         self.sets.push(set);
         self
+    }
+    /// Why the job now waits for a person (or, with `None`, no longer does): the code
+    /// with its values, and its English words.
+    pub(super) fn attention(self, job: &Job, attention: Option<Attention>) -> Self {
+        let reason = attention.as_ref().map(|a| a.message(&job.id));
+        self.set(Set::AttentionReason(reason))
+            .set(Set::Attention(attention.map(sqlx::types::Json)))
     }
     pub(super) fn keep_lease(mut self) -> Self {
         self.keep_lease = true;

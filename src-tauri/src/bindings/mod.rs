@@ -2,6 +2,10 @@
 //!
 //! `ui/src/lib/bindings.ts` is committed; the test below fails when it drifts from the
 //! Rust types, and `UPDATE_BINDINGS=1 cargo test -p seedance-studio bindings` rewrites it.
+//! The types come from ts-rs; the commands' arguments and answers from their signatures
+//! (`signatures.rs`), so the page's IPC module is type-checked against the Rust side.
+
+mod signatures;
 
 use ts_rs::{Config, TS};
 
@@ -38,7 +42,8 @@ pub fn typescript_bindings() -> String {
     let cfg = Config::new().with_large_int("number");
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs; do not edit by hand.\n\
-         // Regenerate with: UPDATE_BINDINGS=1 cargo test -p seedance-studio bindings\n\n",
+         // Regenerate with: UPDATE_BINDINGS=1 cargo test -p seedance-studio bindings\n\n\
+         import type { Channel as IpcChannel } from \"@tauri-apps/api/core\";\n\n",
     );
     declare::<ProblemCode>(&cfg, &mut out);
     declare::<Problem>(&cfg, &mut out);
@@ -68,6 +73,7 @@ pub fn typescript_bindings() -> String {
     declare::<Estimate>(&cfg, &mut out);
     declare::<DraftCheck>(&cfg, &mut out);
     declare::<JobState>(&cfg, &mut out);
+    declare::<studio::attention::Attention>(&cfg, &mut out);
     declare::<JobSummary>(&cfg, &mut out);
     declare::<Action>(&cfg, &mut out);
     declare::<studio::StateChange>(&cfg, &mut out);
@@ -94,12 +100,9 @@ pub fn typescript_bindings() -> String {
         out.push_str(&format!("\n  {name},"));
     }
     out.push_str("\n];\n\n");
-    // The commands the page may call, from the one list in `commands/names.rs`.
-    out.push_str("/** Every IPC command the app registers. */\nexport type Command =");
-    for name in crate::commands::APP_COMMANDS {
-        out.push_str(&format!("\n  | \"{name}\""));
-    }
-    out.push_str(";\n");
+    // The commands the page may call, from the one list in `commands/names.rs`, each
+    // with its arguments and answer as its Rust signature gives them.
+    out.push_str(&signatures::typescript_commands());
     out
 }
 
