@@ -100,11 +100,61 @@ pub enum Command {
     Export { file: PathBuf },
     /// Add the renders of an export that are not in the library yet.
     Import { file: PathBuf },
+    /// Projects: a storyboard of shots, rendered within a credit budget.
+    #[command(subcommand)]
+    Project(ProjectCommand),
     /// Run the built-in emulator in the foreground (Ctrl-C stops it).
     Sandbox {
         #[arg(long)]
         port: Option<u16>,
     },
+}
+
+/// PROJECT is a project's id or its exact name.
+#[derive(Debug, Subcommand)]
+pub enum ProjectCommand {
+    /// Create a project from a storyboard file (.md, .csv or .json); every problem is
+    /// listed and nothing is created when there is one.
+    Import {
+        file: PathBuf,
+        /// The project's name (instead of the file's `# Name`, or a CSV's file name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Every project, newest first.
+    List,
+    /// A project's shots with their status and takes.
+    Show { project: String },
+    /// What rendering every shot would cost, against the budget (nothing is sent).
+    Estimate {
+        project: String,
+        /// Takes per shot to have in the end (those that are there count).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10))]
+        takes: u32,
+    },
+    /// Set the project's credit budget (`none` removes it).
+    Budget {
+        project: String,
+        #[arg(value_parser = parse_budget)]
+        credits: Budget,
+    },
+    /// Write the project as a storyboard file (.md, .csv or .json, by its extension).
+    Export { project: String, file: PathBuf },
+    /// Delete the project; its renders stay in the Library.
+    Delete { project: String },
+}
+
+/// A budget argument: credits, or none.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget(pub Option<u64>);
+
+fn parse_budget(v: &str) -> Result<Budget, String> {
+    if v.eq_ignore_ascii_case("none") {
+        return Ok(Budget(None));
+    }
+    v.parse()
+        .map(|c| Budget(Some(c)))
+        .map_err(|_| format!("{v:?} is not a whole number of credits (or `none`)"))
 }
 
 #[derive(Debug, Subcommand)]

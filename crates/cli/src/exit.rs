@@ -38,6 +38,9 @@ pub struct CliError {
     /// `interrupted`.
     pub code: &'static str,
     pub message: String,
+    /// The input at fault, when one is (`name`, `project`, `file`, a request field).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
     /// Every problem with the input, by field, when the input was refused.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<Problem>,
@@ -77,6 +80,7 @@ impl CliError {
             exit: Exit::Interrupted,
             code: "interrupted",
             message: studio::logging::scrub(&message.to_string()).into_owned(),
+            field: None,
             problems: Vec::new(),
             over_limit: None,
         }
@@ -104,6 +108,7 @@ impl From<DeskError> for CliError {
             exit,
             code: code_of(e.kind),
             message: e.message,
+            field: e.field,
             problems: e.problems,
             over_limit: e.over_limit,
         }

@@ -121,6 +121,7 @@ async fn dispatch(
         } => commands::jobs::list(desk, mode, search, status, limit, json).await,
         Command::Export { file } => commands::library::export(desk, mode, &file, json).await,
         Command::Import { file } => commands::library::import(desk, mode, &file, json).await,
+        Command::Project(p) => commands::project::run(desk, mode, p, json).await,
         Command::Sandbox { .. } => unreachable!("handled above"),
     }
 }

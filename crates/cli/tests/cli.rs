@@ -236,7 +236,7 @@ async fn invalid_input_lists_every_problem_and_sends_nothing() {
         serde_json::json!({"prompt": "a red kite over dunes", "duration": "10"})
     );
     assert_eq!(dry["estimate"]["credits"], 60);
-    assert_eq!(dry["estimate"]["basis"]["kind"], "scaled");
+    assert_eq!(dry["estimate"]["basis"]["kind"], "rates");
     // Without --mode, the mode follows the references.
     let (_, dry) = env
         .json(&[
@@ -892,3 +892,6 @@ async fn the_key_goes_in_from_stdin_and_lives_in_the_keychain() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(secret_tool::lookup_api_key(&service), None);
 }
+
+#[path = "cli/projects.rs"]
+mod projects;

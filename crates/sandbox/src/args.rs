@@ -36,6 +36,10 @@ struct Args {
     /// Share of renders that fail and are refunded, 0..1.
     #[arg(long, value_name = "P", value_parser = probability)]
     fail_rate: Option<f64>,
+    /// Charge FACTOR times the real per-second rates (e.g. 1.5, as accounts without an
+    /// annual plan are said to pay; default 1).
+    #[arg(long, value_name = "FACTOR", value_parser = price_factor)]
+    price_factor: Option<u32>,
     /// Pad output videos to N bytes (a valid MP4 with a `free` box).
     #[arg(long, value_name = "N")]
     video_bytes: Option<u64>,
@@ -97,6 +101,16 @@ fn number<T: std::str::FromStr>(v: &str) -> Result<T, String> {
     v.trim()
         .parse()
         .map_err(|_| format!("a whole number, got {v:?}"))
+}
+
+/// A price factor from 0.1 to 10, kept in thousandths.
+fn price_factor(v: &str) -> Result<u32, String> {
+    match v.parse::<f64>() {
+        Ok(f) if (0.1..=10.0).contains(&f) => Ok((f * 1000.0).round() as u32),
+        _ => Err(format!(
+            "must be a number from 0.1 to 10, like 1.5; got {v:?}"
+        )),
+    }
 }
 
 fn probability(v: &str) -> Result<f64, String> {
@@ -187,6 +201,9 @@ impl Args {
         }
         if let Some(p) = self.fail_rate {
             config.fail_rate = p;
+        }
+        if let Some(permille) = self.price_factor {
+            config.price_permille = permille;
         }
         config.video_bytes = self.video_bytes;
         config.state_dir = self.state;
@@ -311,9 +328,12 @@ mod tests {
             "0.7:4096",
             "--script",
             "post:lost",
+            "--price-factor",
+            "1.5",
         ])
         .unwrap();
         assert_eq!(c.port, 8123);
+        assert_eq!(c.price_permille, 1500);
         assert_eq!(c.keys, ["sk_a", "sk_b"]);
         assert_eq!(c.credits, 90);
         assert_eq!(c.render_time.min, Duration::from_millis(100));
@@ -356,6 +376,7 @@ mod tests {
             (&["--rate", "30"][..], "N/SECS"),
             (&["--rate", "0/60"][..], "above zero"),
             (&["--fail-rate", "2"][..], "between 0 and 1"),
+            (&["--price-factor", "0"][..], "from 0.1 to 10"),
             (&["--render-ms", "9:1"][..], "above MAX"),
             (&["--fault-slow", "0.5"][..], "P:MS"),
             (&["--bogus", "1"][..], "--bogus"),

@@ -43,6 +43,9 @@ pub struct Config {
     pub rate_window: Duration,
     /// Share of renders that fail (and are refunded).
     pub fail_rate: f64,
+    /// Every price at this many thousandths of the real rates (1000: the rates; accounts
+    /// without an annual plan are said to pay 1500).
+    pub price_permille: u32,
     /// Pad every output video to this many bytes (a valid MP4 with a `free` box).
     pub video_bytes: Option<u64>,
     /// Keep accounts, tasks and idempotency records here, across restarts.
@@ -75,6 +78,7 @@ impl Default for Config {
             rate_limit: 30,
             rate_window: Duration::from_secs(60),
             fail_rate: 0.0,
+            price_permille: 1000,
             video_bytes: None,
             state_dir: None,
             output_ttl: None,

@@ -43,8 +43,11 @@ fn arg(name: &str, default: f64) -> f64 {
 
 /// The render time the sandbox's by-settings model gives, without jitter (for history).
 fn model_ms(min: u64, max: u64, tier: QualityTier, res: Resolution, secs: u8) -> f64 {
-    let (lo, hi) = (cost("mini", "720p", 4) as f64, cost("pro", "4k", 15) as f64);
-    let w = (cost(tier.as_str(), res.as_str(), u32::from(secs)) as f64 - lo) / (hi - lo);
+    let (lo, hi) = (
+        cost("mini", "720p", 4, 1000) as f64,
+        cost("pro", "4k", 15, 1000) as f64,
+    );
+    let w = (cost(tier.as_str(), res.as_str(), u32::from(secs), 1000) as f64 - lo) / (hi - lo);
     min as f64 + (max - min) as f64 * w
 }
 

@@ -30,6 +30,7 @@ pub mod logging;
 pub mod outbound;
 pub mod preview;
 pub mod private;
+pub mod project;
 pub mod random;
 pub mod references;
 pub mod render_files;

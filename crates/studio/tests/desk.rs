@@ -83,7 +83,7 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
             && fields.contains(&"resolution"),
         "{fields:?}"
     );
-    assert_eq!(check.estimate.basis, Basis::Scaled);
+    assert_eq!(check.estimate.basis, Basis::Rates { observed: false });
     assert_eq!(check.spend_guard, Some(300));
     let err = studio
         .submit(
@@ -122,7 +122,7 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
     assert_eq!(err.kind, ErrorKind::OverLimit);
     assert_eq!(err.over_limit.map(|o| o.rule), Some(MoneyRule::SpendGuard));
     assert!(
-        err.message.contains("720") && err.message.contains("300"),
+        err.message.contains("960") && err.message.contains("300"),
         "{}",
         err.message
     );
@@ -199,12 +199,12 @@ async fn drafts_are_checked_guarded_submitted_and_followed() {
         "one submission, one charge"
     );
     assert_eq!(recent[0].id, job.id);
-    assert_eq!(recent[0].credits_used, Some(720));
+    assert_eq!(recent[0].credits_used, Some(960));
     assert!(recent[0].seed.is_some());
 
     // The next estimate for the same settings comes from that render.
     let again = studio.check(&big, None).await.unwrap();
-    assert_eq!(again.estimate.credits, 720);
+    assert_eq!(again.estimate.credits, 960);
     assert!(matches!(again.estimate.basis, Basis::History { .. }));
 
     // Extend takes the output URL while the service serves it...

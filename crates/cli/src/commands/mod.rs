@@ -4,4 +4,5 @@ pub mod generate;
 pub mod jobs;
 pub mod key;
 pub mod library;
+pub mod project;
 pub mod sandbox;

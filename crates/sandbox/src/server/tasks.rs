@@ -136,6 +136,7 @@ fn create_task(
         &generation.quality_tier,
         &generation.resolution,
         generation.duration,
+        shared.config.price_permille,
     );
     let balance = store.balances.get(account).copied().unwrap_or(0);
     if price > balance {
@@ -154,8 +155,17 @@ fn create_task(
         let (min, max) = (render.min.as_millis() as u64, render.max.as_millis() as u64);
         let render_ms = if render.by_settings {
             // Cheapest (mini, 720p, 4 s) at MIN, dearest (pro, 4k, 15 s) at MAX.
-            let (lo, hi) = (cost("mini", "720p", 4) as f64, cost("pro", "4k", 15) as f64);
-            let weight = (price as f64 - lo) / (hi - lo);
+            let (lo, hi) = (
+                cost("mini", "720p", 4, 1000) as f64,
+                cost("pro", "4k", 15, 1000) as f64,
+            );
+            let at_rates = cost(
+                &generation.quality_tier,
+                &generation.resolution,
+                generation.duration,
+                1000,
+            );
+            let weight = (at_rates as f64 - lo) / (hi - lo);
             let base = min as f64 + (max - min) as f64 * weight.clamp(0.0, 1.0);
             (base * (0.9 + rng.f64() * 0.2)) as u64
         } else {

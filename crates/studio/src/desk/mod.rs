@@ -13,6 +13,7 @@
 mod account;
 mod error;
 mod library;
+mod projects;
 mod references;
 mod submit;
 mod uploads;
@@ -29,6 +30,9 @@ use crate::{Engine, JobEvent, Store};
 
 pub use error::{DeskError, ErrorKind, MoneyRule, OverLimit};
 pub use library::{Action, Asset, Media};
+pub use projects::{
+    ProjectEstimate, ProjectSummary, ProjectView, ShotEstimate, ShotStatus, ShotView, TakeView,
+};
 pub use references::{LocalReference, RenderSource};
 pub use submit::{DraftCheck, SubmitOptions};
 pub use views::{
