@@ -1,5 +1,6 @@
 //! The desk as Tauri manages it: started in the background as the window opens (a locked
-//! keychain can take seconds to answer); IPC commands wait for the same start.
+//! keychain can take seconds to answer), with the project renders that are on driven
+//! while the app is open; IPC commands wait for the same start.
 
 use std::sync::Arc;
 
@@ -34,7 +35,12 @@ impl AppState {
                 let env = self.env.clone().map_err(studio::DeskError::from)?;
                 let desk = Desk::open(env, Some(self.sink.clone())).await?;
                 desk.start().await;
-                Ok(Arc::new(desk))
+                let desk = Arc::new(desk);
+                // Project renders that are on go on while the app is open, whichever
+                // process started them.
+                let driver = desk.clone();
+                tauri::async_runtime::spawn(async move { driver.drive_projects().await });
+                Ok(desk)
             })
             .await
             .clone()

@@ -72,6 +72,9 @@ pub enum Command {
         /// Only jobs in this state.
         #[arg(long, value_parser = parse_state)]
         status: Option<JobState>,
+        /// Only the takes of this project (its id or exact name).
+        #[arg(long)]
+        project: Option<String>,
         #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=500))]
         limit: u32,
     },
@@ -137,6 +140,43 @@ pub enum ProjectCommand {
         project: String,
         #[arg(value_parser = parse_budget)]
         credits: Budget,
+    },
+    /// Render the project: the estimate first (over the budget: exit 6, nothing sent);
+    /// unchained shots go out at once, chained ones as soon as the take they follow is
+    /// ready. Without --wait it returns once what can go now was accepted; the app, or
+    /// this command again, sends the rest.
+    Render {
+        project: String,
+        /// Takes per shot to have in the end (those that are there count: never paid twice).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10))]
+        takes: u32,
+        /// Render the first shot alone; a later render without it renders the rest.
+        #[arg(long)]
+        canary: bool,
+        /// At most N takes in flight at once (default: as many as the request budget allows).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+        concurrency: Option<u32>,
+        /// Paid attempts per take before the shot needs a person.
+        #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=10))]
+        max_attempts: u32,
+        /// Render even though the estimate is above the spend guard (Settings); it never
+        /// passes the project's budget.
+        #[arg(long)]
+        yes: bool,
+        /// Follow the render until nothing more happens without a person.
+        #[arg(long)]
+        wait: bool,
+        #[command(flatten)]
+        waiting: Waiting,
+    },
+    /// Send nothing more for the project; what is in flight finishes.
+    Stop { project: String },
+    /// Pick the take shot SHOT (its index, 1 for the first) uses; the shots chained from it
+    /// become stale (their takes are kept; render again for fresh ones).
+    Select {
+        project: String,
+        shot: u32,
+        job: String,
     },
     /// Write the project as a storyboard file (.md, .csv or .json, by its extension).
     Export { project: String, file: PathBuf },

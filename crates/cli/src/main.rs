@@ -117,8 +117,9 @@ async fn dispatch(
         Command::List {
             search,
             status,
+            project,
             limit,
-        } => commands::jobs::list(desk, mode, search, status, limit, json).await,
+        } => commands::jobs::list(desk, mode, search, status, project, limit, json).await,
         Command::Export { file } => commands::library::export(desk, mode, &file, json).await,
         Command::Import { file } => commands::library::import(desk, mode, &file, json).await,
         Command::Project(p) => commands::project::run(desk, mode, p, json).await,

@@ -145,7 +145,7 @@ message: string,
  */
 token: string | null, };
 
-export type Basis = { "kind": "history", job_id: string, } | { "kind": "published" } | { "kind": "scaled" };
+export type Basis = { "kind": "history", job_id: string, } | { "kind": "account", factor_permille: number, job_id: string, } | { "kind": "rates", observed: boolean, } | { "kind": "published" };
 
 export type Estimate = { credits: number, basis: Basis, };
 
@@ -239,7 +239,11 @@ from: number | null,
 /**
  * Created before, ms since the epoch.
  */
-until: number | null, favourites_only: boolean, };
+until: number | null, favourites_only: boolean, 
+/**
+ * Only the takes of this project (its id or exact name).
+ */
+project: string | null, };
 
 export type Cursor = { created_at: number, id: string, };
 

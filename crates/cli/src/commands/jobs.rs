@@ -27,12 +27,14 @@ pub async fn list(
     mode: ConnectionMode,
     search: Option<String>,
     state: Option<JobState>,
+    project: Option<String>,
     limit: u32,
     json: bool,
 ) -> Result<Exit, CliError> {
     let filter = Filter {
         search,
         state,
+        project,
         ..Filter::default()
     };
     let jobs = desk.list_in(mode, &filter, limit).await?;

@@ -3,13 +3,18 @@
 
 use std::path::Path;
 
-use serde_json::json;
-use studio::desk::{ProjectView, ShotView};
-use studio::{ConnectionMode, Desk};
+use std::collections::HashMap;
+use std::time::Duration;
 
-use crate::args::ProjectCommand;
+use serde_json::json;
+use studio::desk::{ProjectView, ShotStatus, ShotView};
+use studio::project::records::RenderAsk;
+use studio::{ConnectionMode, Desk, JobState};
+
+use crate::args::{ProjectCommand, Waiting};
 use crate::exit::{CliError, Exit};
-use crate::output::print_json;
+use crate::follow::{follow_jobs, on_engine};
+use crate::output::{Progress, print_json};
 
 pub async fn run(
     desk: &Desk,
@@ -83,6 +88,38 @@ pub async fn run(
                 }
             }
         }
+        ProjectCommand::Render {
+            project,
+            takes,
+            canary,
+            concurrency,
+            max_attempts,
+            yes,
+            wait,
+            waiting,
+        } => {
+            let ask = RenderAsk {
+                takes,
+                canary,
+                max_attempts,
+                concurrency,
+            };
+            return render(desk, mode, &project, ask, yes, wait, waiting, json).await;
+        }
+        ProjectCommand::Stop { project } => {
+            let project = on_engine(desk, mode, async |_| {
+                Ok(desk.project_stop(&project).await?)
+            })
+            .await?;
+            show(&project, json, None);
+        }
+        ProjectCommand::Select { project, shot, job } => {
+            let project = on_engine(desk, mode, async |_| {
+                Ok(desk.project_select(&project, shot, &job).await?)
+            })
+            .await?;
+            show(&project, json, None);
+        }
         ProjectCommand::Export { project, file } => {
             desk.project_export_in(mode, &project, &file).await?;
             if json {
@@ -104,6 +141,111 @@ pub async fn run(
         }
     }
     Ok(Exit::Success)
+}
+
+/// `project render`: the estimate and the first takes, then (with `--wait`) the render
+/// driven here until nothing more happens without a person.
+#[allow(clippy::too_many_arguments)]
+async fn render(
+    desk: &Desk,
+    mode: ConnectionMode,
+    reference: &str,
+    ask: RenderAsk,
+    yes: bool,
+    wait: bool,
+    waiting: Waiting,
+    json: bool,
+) -> Result<Exit, CliError> {
+    on_engine(desk, mode, async |engine| {
+        let started = desk.project_render(reference, ask, yes).await?;
+        eprintln!(
+            "{}: estimated {} credits; {} take(s) sent",
+            started.project.name, started.estimate.estimated_credits, started.sent
+        );
+        let id = started.project.id.clone();
+        let project = if wait {
+            drive(desk, engine, &id, waiting).await?
+        } else {
+            // What went out is followed until the service has it; chained shots go
+            // out when the take they follow is ready (the app, or this again, sends them).
+            let sending: Vec<String> = started
+                .project
+                .shots
+                .iter()
+                .flat_map(|s| &s.takes)
+                .filter(|t| matches!(t.status, Some(JobState::Queued | JobState::Submitting)))
+                .map(|t| t.job_id.clone())
+                .collect();
+            follow_jobs(engine, &sending, false, waiting).await?;
+            desk.project_show(&id).await?
+        };
+        show(&project, json, None);
+        let failed = project.shots.iter().any(|s| s.status == ShotStatus::Failed);
+        Ok(if failed {
+            Exit::JobFailed
+        } else {
+            Exit::Success
+        })
+    })
+    .await
+}
+
+/// Drives a project's render until it is settled, saying each shot's changes on stderr.
+async fn drive(
+    desk: &Desk,
+    engine: &studio::Engine,
+    id: &str,
+    waiting: Waiting,
+) -> Result<ProjectView, CliError> {
+    let deadline = waiting
+        .timeout
+        .map(|t| tokio::time::Instant::now() + Duration::from_secs(t));
+    let mut events = engine.subscribe();
+    let mut seen: HashMap<u32, ShotStatus> = HashMap::new();
+    let mut progress = Progress::new();
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        let outlook = desk.project_step(id).await?;
+        let project = desk.project_show(id).await?;
+        for shot in &project.shots {
+            if seen.insert(shot.index, shot.status) != Some(shot.status) {
+                let status = serde_json::to_value(shot.status).expect("a status serialises");
+                progress.note(&format!(
+                    "shot {} ({}): {}",
+                    shot.index,
+                    shot.title,
+                    status.as_str().unwrap_or_default()
+                ));
+            }
+        }
+        if outlook.settled() {
+            progress.finish();
+            return Ok(project);
+        }
+        let until_deadline = async {
+            match deadline {
+                Some(d) => tokio::time::sleep_until(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = async { while let Ok(e) = events.recv().await { if e.is_change() { break; } } } => {}
+            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+            _ = &mut ctrl_c => {
+                progress.finish();
+                return Err(CliError::interrupted(
+                    "Interrupted. The render is safe: `seedance project render` again (or the app) goes on without paying twice.",
+                ));
+            }
+            _ = until_deadline => {
+                progress.finish();
+                return Err(CliError::interrupted(
+                    "Timed out while waiting. The render is safe: `seedance project render` again (or the app) goes on without paying twice.",
+                ));
+            }
+        }
+    }
 }
 
 fn show(project: &ProjectView, json: bool, imported_from: Option<&Path>) {

@@ -215,6 +215,28 @@ impl From<crate::EngineError> for DeskError {
             E::NoSuchJob(_) | E::WrongState { .. } => Self::invalid("job", err),
             E::MayChargeTwice(_) => Self::new(ErrorKind::MayChargeTwice, err),
             E::NeedsConfirmation => Self::needs_confirmation(err),
+            E::Project(refusal) => refusal.into(),
+        }
+    }
+}
+
+impl From<crate::project::records::Refusal> for DeskError {
+    fn from(refusal: crate::project::records::Refusal) -> Self {
+        use crate::project::records::Refusal as R;
+        match refusal {
+            R::OverBudget {
+                estimated,
+                committed,
+                budget,
+            } => Self::over_limit(
+                OverLimit {
+                    rule: MoneyRule::ProjectBudget,
+                    estimated_credits: committed + estimated,
+                    limit: budget,
+                },
+                refusal,
+            ),
+            R::Stopped | R::Gone => Self::invalid("project", refusal),
         }
     }
 }

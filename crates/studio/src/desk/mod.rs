@@ -13,6 +13,7 @@
 mod account;
 mod error;
 mod library;
+mod project_render;
 mod projects;
 mod references;
 mod submit;
@@ -30,6 +31,7 @@ use crate::{Engine, JobEvent, Store};
 
 pub use error::{DeskError, ErrorKind, MoneyRule, OverLimit};
 pub use library::{Action, Asset, Media};
+pub use project_render::RenderStart;
 pub use projects::{
     ProjectEstimate, ProjectSummary, ProjectView, ShotEstimate, ShotStatus, ShotView, TakeView,
 };

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::connection::ConnectionMode;
 use crate::estimate;
 use crate::job::JobState;
+use crate::project::plan;
 use crate::project::records::{self, Project, RecordError, Shot, Take};
 use crate::project::storyboard::{self, Format};
 use crate::project::{Chain, Settings};
@@ -48,6 +49,8 @@ pub struct TakeView {
     pub selected: bool,
     pub rating: Option<i64>,
     pub rejected: bool,
+    /// Made from a take of the shot before that is no longer the selected one.
+    pub stale: bool,
     pub video_path: Option<String>,
     pub credits_used: Option<i64>,
 }
@@ -83,6 +86,8 @@ pub struct ProjectView {
     pub spent: u64,
     pub defaults: Settings,
     pub created_at: i64,
+    /// Its render is on (asked for, not stopped).
+    pub rendering: bool,
     pub shots: Vec<ShotView>,
 }
 
@@ -123,41 +128,71 @@ pub struct ProjectEstimate {
     pub shots: Vec<ShotEstimate>,
 }
 
-/// The take a shot uses: the one a person picked, else its first ready take.
-fn selected<'a>(shot: &Shot, takes: &[&'a Take]) -> Option<&'a Take> {
-    if let Some(picked) = &shot.selected_job
-        && let Some(take) = takes.iter().find(|t| &t.job_id == picked)
-    {
-        return Some(take);
-    }
-    takes
-        .iter()
-        .find(|t| !t.rejected && t.state == Some(JobState::Ready))
-        .copied()
+/// What is known of each shot: its takes, the take it is chained from, the takes made
+/// from that one, and the take it uses.
+struct Facts<'a> {
+    shot: &'a Shot,
+    own: Vec<&'a Take>,
+    source: Option<String>,
+    current: Vec<&'a Take>,
+    chosen: Option<&'a Take>,
 }
 
-fn status_of(shot: &Shot, takes: &[&Take], chosen: Option<&Take>) -> ShotStatus {
-    let any = |states: &[JobState]| {
-        takes
-            .iter()
-            .any(|t| t.state.is_some_and(|s| states.contains(&s)))
-    };
-    if shot.stale {
-        ShotStatus::Stale
-    } else if chosen.is_some_and(|t| t.state == Some(JobState::Ready)) {
+fn facts<'a>(shots: &'a [Shot], takes: &'a [Take]) -> Vec<Facts<'a>> {
+    let mut out: Vec<Facts<'a>> = Vec::new();
+    for shot in shots {
+        let own: Vec<&Take> = takes.iter().filter(|t| t.shot_id == shot.id).collect();
+        let source = match shot.chain {
+            Chain::None => None,
+            _ => out
+                .last()
+                .and_then(|prev| prev.chosen)
+                .filter(|t| t.state == Some(JobState::Ready))
+                .map(|t| t.job_id.clone()),
+        };
+        let current = plan::current(shot, &own, source.as_deref());
+        let chosen = plan::selected(shot, &current);
+        out.push(Facts {
+            shot,
+            own,
+            source,
+            current,
+            chosen,
+        });
+    }
+    out
+}
+
+fn in_state(takes: &[&Take], states: &[JobState]) -> bool {
+    takes
+        .iter()
+        .any(|t| t.state.is_some_and(|s| states.contains(&s)))
+}
+
+fn status_of(f: &Facts<'_>, rendering: bool) -> ShotStatus {
+    let chained = f.shot.chain != Chain::None;
+    if f.chosen.is_some_and(|t| t.state == Some(JobState::Ready)) {
         ShotStatus::Ready
-    } else if any(&[JobState::Processing, JobState::Downloading]) {
+    } else if in_state(&f.current, &[JobState::Processing, JobState::Downloading]) {
         ShotStatus::Rendering
-    } else if any(&[JobState::Draft, JobState::Queued, JobState::Submitting]) {
+    } else if in_state(
+        &f.current,
+        &[JobState::Draft, JobState::Queued, JobState::Submitting],
+    ) {
         ShotStatus::Queued
-    } else if takes.is_empty() {
+    } else if chained && f.current.is_empty() && !f.own.is_empty() {
+        ShotStatus::Stale
+    } else if chained && f.source.is_none() && rendering {
+        ShotStatus::Waiting
+    } else if f.current.is_empty() {
         ShotStatus::Draft
     } else {
         ShotStatus::Failed
     }
 }
 
-/// Takes that count towards "N takes": every one that is not failed, given up or rejected.
+/// Takes that count towards "N takes": made from the current source, and standing (in
+/// flight, or ready and not rejected).
 fn counts(take: &Take) -> bool {
     !take.rejected
         && !matches!(
@@ -166,38 +201,38 @@ fn counts(take: &Take) -> bool {
         )
 }
 
-async fn view(store: &Store, project: &Project) -> Result<ProjectView, DeskError> {
+pub(super) async fn view(store: &Store, project: &Project) -> Result<ProjectView, DeskError> {
     let shots = records::shots(store, &project.id).await?;
     let takes = records::takes(store, &project.id).await?;
-    let shots = shots
+    let shots = facts(&shots, &takes)
         .iter()
-        .map(|shot| {
-            let own: Vec<&Take> = takes.iter().filter(|t| t.shot_id == shot.id).collect();
-            let chosen = selected(shot, &own);
-            ShotView {
-                index: shot.position as u32,
-                title: shot.title.clone(),
-                prompt: shot.prompt.clone(),
-                chain: shot.chain,
-                settings: shot.settings.0.clone(),
-                seed: shot.seed,
-                image: shot.image.clone(),
-                end_image: shot.end_image.clone(),
-                media: shot.media.0.clone(),
-                status: status_of(shot, &own, chosen),
-                takes: own
-                    .iter()
-                    .map(|t| TakeView {
-                        job_id: t.job_id.clone(),
-                        status: t.state,
-                        selected: chosen.is_some_and(|c| c.job_id == t.job_id),
-                        rating: t.rating,
-                        rejected: t.rejected,
-                        video_path: t.video_path.clone(),
-                        credits_used: t.credits_used,
-                    })
-                    .collect(),
-            }
+        .map(|f| ShotView {
+            index: f.shot.position as u32,
+            title: f.shot.title.clone(),
+            prompt: f.shot.prompt.clone(),
+            chain: f.shot.chain,
+            settings: f.shot.settings.0.clone(),
+            seed: f.shot.seed,
+            image: f.shot.image.clone(),
+            end_image: f.shot.end_image.clone(),
+            media: f.shot.media.0.clone(),
+            status: status_of(f, project.rendering()),
+            takes: f
+                .own
+                .iter()
+                .map(|t| TakeView {
+                    job_id: t.job_id.clone(),
+                    status: t.state,
+                    selected: f.chosen.is_some_and(|c| c.job_id == t.job_id),
+                    rating: t.rating,
+                    rejected: t.rejected,
+                    stale: f.shot.chain != Chain::None
+                        && t.source_job.is_some()
+                        && t.source_job != f.source,
+                    video_path: t.video_path.clone(),
+                    credits_used: t.credits_used,
+                })
+                .collect(),
         })
         .collect();
     Ok(ProjectView {
@@ -208,13 +243,14 @@ async fn view(store: &Store, project: &Project) -> Result<ProjectView, DeskError
         spent: records::spent(store, &project.id).await?,
         defaults: project.defaults.0.clone(),
         created_at: project.created_at,
+        rendering: project.rendering(),
         shots,
     })
 }
 
 /// The project `reference` names in `store` (its id or exact name), or an error saying how
 /// to find one.
-async fn find(store: &Store, reference: &str) -> Result<Project, DeskError> {
+pub(super) async fn find(store: &Store, reference: &str) -> Result<Project, DeskError> {
     records::find(store, reference).await?.ok_or_else(|| {
         DeskError::invalid(
             "project",
@@ -222,6 +258,45 @@ async fn find(store: &Store, reference: &str) -> Result<Project, DeskError> {
                 "No project {reference:?} in this history (an id like p…, or the exact name; `seedance project list` shows them; add --sandbox for the Sandbox history)"
             ),
         )
+    })
+}
+
+/// What rendering `project` up to `takes` takes per shot would cost (the first shot alone
+/// for a `canary`), against its budget.
+pub(super) async fn estimate_of(
+    store: &Store,
+    project: &Project,
+    takes: u32,
+    canary: bool,
+) -> Result<ProjectEstimate, DeskError> {
+    let shots_of = records::shots(store, &project.id).await?;
+    let all_takes = records::takes(store, &project.id).await?;
+    let mut shots = Vec::new();
+    for f in facts(&shots_of, &all_takes) {
+        if canary && f.shot.position > 1 {
+            break;
+        }
+        let have = f.current.iter().filter(|t| counts(t)).count() as u32;
+        let needed = takes.saturating_sub(have);
+        // What a chain brings does not change the price: a stand-in will do.
+        let stand_in = (f.shot.chain != Chain::None).then_some("https://chained.invalid/take");
+        let request = f.shot.plan().request(&project.defaults.0, stand_in);
+        let per_take = estimate::estimate(store, &request).await?;
+        shots.push(ShotEstimate {
+            index: f.shot.position as u32,
+            takes: needed,
+            estimated_credits: per_take.credits * u64::from(needed),
+            per_take,
+        });
+    }
+    let spent = records::spent(store, &project.id).await?;
+    let budget = project.budget.map(|b| b.max(0) as u64);
+    Ok(ProjectEstimate {
+        budget,
+        spent,
+        estimated_credits: shots.iter().map(|s| s.estimated_credits).sum(),
+        remaining: budget.map(|b| b as i64 - spent as i64),
+        shots,
     })
 }
 
@@ -310,34 +385,7 @@ impl Desk {
     ) -> Result<ProjectEstimate, DeskError> {
         let store = self.history(mode).await?;
         let project = find(&store, reference).await?;
-        let all_takes = records::takes(&store, &project.id).await?;
-        let mut shots = Vec::new();
-        for shot in records::shots(&store, &project.id).await? {
-            let have = all_takes
-                .iter()
-                .filter(|t| t.shot_id == shot.id && counts(t))
-                .count() as u32;
-            let needed = takes.saturating_sub(have);
-            // What a chain brings does not change the price: a stand-in will do.
-            let stand_in = (shot.chain != Chain::None).then_some("https://chained.invalid/take");
-            let request = shot.plan().request(&project.defaults.0, stand_in);
-            let per_take = estimate::estimate(&store, &request).await?;
-            shots.push(ShotEstimate {
-                index: shot.position as u32,
-                takes: needed,
-                estimated_credits: per_take.credits * u64::from(needed),
-                per_take,
-            });
-        }
-        let spent = records::spent(&store, &project.id).await?;
-        let budget = project.budget.map(|b| b.max(0) as u64);
-        Ok(ProjectEstimate {
-            budget,
-            spent,
-            estimated_credits: shots.iter().map(|s| s.estimated_credits).sum(),
-            remaining: budget.map(|b| b as i64 - spent as i64),
-            shots,
-        })
+        estimate_of(&store, &project, takes, false).await
     }
 
     /// Writes a project as a storyboard file, in the form its extension says.

@@ -88,6 +88,7 @@ impl Desk {
                     extends: options.extends,
                     submission_id: options.submission_id,
                     uploads: &uploads,
+                    take: None,
                 },
             )
             .await?;
@@ -196,6 +197,7 @@ impl Desk {
                     &request,
                     Submission {
                         uploads: &uploads,
+                        take: None,
                         ..Submission::default()
                     },
                 )
@@ -208,7 +210,7 @@ impl Desk {
 
 /// The money rules in order: the caller's hard limit, then the person's spend guard
 /// (which a confirmation passes).
-fn spend_rules(
+pub(super) fn spend_rules(
     settings: &Settings,
     credits: u64,
     max_credits: Option<u64>,

@@ -125,6 +125,9 @@ pub enum EngineError {
     },
     #[error("Retrying starts a new render and spends credits again: confirm to go ahead")]
     NeedsConfirmation,
+    /// A project's take refused (over its budget, or its render stopped): nothing stored.
+    #[error(transparent)]
+    Project(#[from] crate::project::records::Refusal),
 }
 
 struct Inner {
@@ -161,6 +164,9 @@ pub struct Submission<'a> {
     /// Storage objects the request references, recorded with the job (one transaction) so
     /// they can be deleted once it has finished.
     pub uploads: &'a [String],
+    /// The project shot it is a take of: checked against the project's budget and recorded
+    /// in the job's own transaction.
+    pub take: Option<&'a crate::project::records::TakeOf>,
 }
 
 impl Engine {

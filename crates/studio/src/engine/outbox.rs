@@ -152,6 +152,12 @@ impl Engine {
         .bind(how.submission_id)
         .execute(&mut *tx)
         .await?;
+        if let Some(take) = how.take
+            && let Err(refused) = crate::project::records::hold(&mut tx, take, &id, now).await?
+        {
+            // Dropping the transaction takes the job back: nothing is stored or sent.
+            return Err(refused.into());
+        }
         for key in how.uploads {
             sqlx::query("INSERT OR IGNORE INTO job_uploads (job_id, key) VALUES (?, ?)")
                 .bind(&id)

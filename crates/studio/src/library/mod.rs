@@ -33,6 +33,8 @@ pub struct Filter {
     /// Created before, ms since the epoch.
     pub until: Option<i64>,
     pub favourites_only: bool,
+    /// Only the takes of this project (its id or exact name).
+    pub project: Option<String>,
 }
 
 /// Where the next page starts: after this (created_at, id).
@@ -316,6 +318,13 @@ impl Library {
         }
         if filter.favourites_only {
             q.push(" AND jobs.favourite = 1");
+        }
+        if let Some(project) = &filter.project {
+            q.push(" AND jobs.id IN (SELECT t.job_id FROM takes t JOIN projects p ON p.id = t.project_id WHERE p.id = ")
+                .push_bind(project.clone())
+                .push(" OR p.name = ")
+                .push_bind(project.clone())
+                .push(")");
         }
         match (after, fts.is_some()) {
             (Some(after), true) => {

@@ -29,8 +29,23 @@ pub struct Project {
     pub defaults: Json<Settings>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Takes per shot its render asks for (0: never rendered).
+    pub render_takes: i64,
+    /// `canary` (the first shot alone) or `all`.
+    pub render_scope: String,
+    /// Paid attempts per take before the shot needs a person.
+    pub render_max_attempts: i64,
+    /// Takes in flight at once (`None`: as many as the request budget allows).
+    pub render_concurrency: Option<i64>,
     /// A person stopped its render: nothing more is sent until it is rendered again.
     pub stopped: bool,
+}
+
+impl Project {
+    /// Whether its render is on: asked for and not stopped.
+    pub fn rendering(&self) -> bool {
+        self.render_takes > 0 && !self.stopped
+    }
 }
 
 /// A shot as stored.
@@ -49,7 +64,6 @@ pub struct Shot {
     pub end_image: Option<String>,
     pub media: Json<Vec<String>>,
     pub selected_job: Option<String>,
-    pub stale: bool,
 }
 
 impl Shot {
@@ -73,6 +87,10 @@ impl Shot {
 pub struct Take {
     pub job_id: String,
     pub shot_id: String,
+    pub slot: i64,
+    pub attempt: i64,
+    pub source_job: Option<String>,
+    pub estimated_credits: i64,
     pub rating: Option<i64>,
     pub rejected: bool,
     pub created_at: i64,
@@ -82,9 +100,10 @@ pub struct Take {
     pub credits_used: Option<i64>,
 }
 
-const PROJECT_COLUMNS: &str = "id, name, notes, budget, defaults, created_at, updated_at, stopped";
+const PROJECT_COLUMNS: &str = "id, name, notes, budget, defaults, created_at, updated_at, \
+     render_takes, render_scope, render_max_attempts, render_concurrency, stopped";
 const SHOT_COLUMNS: &str = "id, project_id, position, title, prompt, chain, settings, seed, image, \
-     end_image, media, selected_job, stale";
+     end_image, media, selected_job";
 
 fn new_id(prefix: &str, now: i64) -> String {
     format!("{prefix}{}", crate::random::uuid_v7(now).simple())
@@ -170,7 +189,7 @@ pub async fn shots(store: &Store, project_id: &str) -> Result<Vec<Shot>, sqlx::E
 /// A project's takes, oldest first, with their jobs where they still exist.
 pub async fn takes(store: &Store, project_id: &str) -> Result<Vec<Take>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT t.job_id, t.shot_id, t.rating, t.rejected, t.created_at, j.state, j.video_path, \
+        "SELECT t.job_id, t.shot_id, t.slot, t.attempt, t.source_job, t.estimated_credits, t.rating, t.rejected, t.created_at, j.state, j.video_path, \
          j.frame_path, j.credits_used \
          FROM takes t LEFT JOIN jobs j ON j.id = t.job_id WHERE t.project_id = ? \
          ORDER BY t.created_at, t.job_id",
@@ -229,4 +248,163 @@ pub async fn storyboard(store: &Store, project: &Project) -> Result<Storyboard, 
             .map(Shot::plan)
             .collect(),
     })
+}
+
+/// A job that is a take of a project's shot: recorded with the job, in its transaction,
+/// after the project's budget was checked in that same transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TakeOf {
+    pub project_id: String,
+    pub shot_id: String,
+    pub slot: i64,
+    pub attempt: i64,
+    /// The previous shot's take it is chained from.
+    pub source_job: Option<String>,
+    /// What it is expected to cost, held against the budget until it is charged.
+    pub estimated_credits: u64,
+}
+
+/// Why a take was not recorded (and its job not created).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error(
+        "this take would bring the project to {} credits, over its budget of {budget} ({committed} spent or held by renders in flight, {estimated} for this one): raise the budget to render it",
+        committed + estimated
+    )]
+    OverBudget {
+        estimated: u64,
+        committed: u64,
+        budget: u64,
+    },
+    #[error("the project's render was stopped: render it again to send more")]
+    Stopped,
+    #[error("the project or its shot no longer exists")]
+    Gone,
+}
+
+/// What a project has spent (the ledger) and holds for renders in flight that have not
+/// been charged yet (their estimates), read in `conn`.
+pub async fn committed(
+    conn: &mut sqlx::SqliteConnection,
+    project_id: &str,
+) -> Result<u64, sqlx::Error> {
+    let (spent, held): (i64, i64) = sqlx::query_as(
+        "SELECT \
+           (SELECT COALESCE(SUM(l.used - l.refunded), 0) FROM credit_ledger l \
+              JOIN takes t ON t.job_id = l.job_id WHERE t.project_id = ?1), \
+           (SELECT COALESCE(SUM(t.estimated_credits), 0) FROM takes t JOIN jobs j ON j.id = t.job_id \
+              WHERE t.project_id = ?1 AND j.credits_used IS NULL \
+              AND j.state IN ('queued', 'submitting', 'processing', 'downloading', 'needs_attention'))",
+    )
+    .bind(project_id)
+    .fetch_one(conn)
+    .await?;
+    Ok((spent.max(0) + held.max(0)) as u64)
+}
+
+/// Checks `take` against its project (not stopped, within budget) and records it for
+/// `job_id`, in the caller's write transaction: no other process can pass the same
+/// budget between the check and the job.
+pub async fn hold(
+    conn: &mut sqlx::SqliteConnection,
+    take: &TakeOf,
+    job_id: &str,
+    now: i64,
+) -> Result<Result<(), Refusal>, sqlx::Error> {
+    let project: Option<(Option<i64>, bool)> =
+        sqlx::query_as("SELECT budget, stopped FROM projects WHERE id = ?")
+            .bind(&take.project_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((budget, stopped)) = project else {
+        return Ok(Err(Refusal::Gone));
+    };
+    if stopped {
+        return Ok(Err(Refusal::Stopped));
+    }
+    if let Some(budget) = budget {
+        let committed = committed(&mut *conn, &take.project_id).await?;
+        let budget = budget.max(0) as u64;
+        if committed + take.estimated_credits > budget {
+            return Ok(Err(Refusal::OverBudget {
+                estimated: take.estimated_credits,
+                committed,
+                budget,
+            }));
+        }
+    }
+    sqlx::query(
+        "INSERT INTO takes (job_id, shot_id, project_id, slot, attempt, source_job, estimated_credits, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(job_id)
+    .bind(&take.shot_id)
+    .bind(&take.project_id)
+    .bind(take.slot)
+    .bind(take.attempt)
+    .bind(&take.source_job)
+    .bind(take.estimated_credits as i64)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Ok(()))
+}
+
+/// What a render of a project asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderAsk {
+    pub takes: u32,
+    pub canary: bool,
+    pub max_attempts: u32,
+    pub concurrency: Option<u32>,
+}
+
+/// Turns a project's render on with `ask` (and off its stop).
+pub async fn start_render(
+    store: &Store,
+    project_id: &str,
+    ask: RenderAsk,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE projects SET render_takes = ?, render_scope = ?, render_max_attempts = ?, \
+         render_concurrency = ?, stopped = 0, updated_at = ? WHERE id = ?",
+    )
+    .bind(i64::from(ask.takes))
+    .bind(if ask.canary { "canary" } else { "all" })
+    .bind(i64::from(ask.max_attempts))
+    .bind(ask.concurrency.map(i64::from))
+    .bind(now_ms())
+    .bind(project_id)
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
+/// Stops a project's render: nothing more is sent; what is in flight finishes.
+pub async fn stop_render(store: &Store, project_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE projects SET stopped = 1, updated_at = ? WHERE id = ?")
+        .bind(now_ms())
+        .bind(project_id)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// Picks the take a shot uses.
+pub async fn select(store: &Store, shot_id: &str, job_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE shots SET selected_job = ? WHERE id = ?")
+        .bind(job_id)
+        .bind(shot_id)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// Every project whose render is on.
+pub async fn rendering(store: &Store) -> Result<Vec<Project>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {PROJECT_COLUMNS} FROM projects WHERE render_takes > 0 AND stopped = 0 ORDER BY created_at"
+    ))
+    .fetch_all(store.pool())
+    .await
 }
