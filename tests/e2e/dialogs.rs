@@ -72,7 +72,7 @@ pub fn answer_file_dialog(display: &str, title: &str, path: Option<&Path>, save:
     }
 }
 
-fn display(s: &Session) -> String {
+pub fn display(s: &Session) -> String {
     s.env
         .var("DISPLAY")
         .expect("the session has a display")

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::harness::{AppEnv, Session};
 
-const AREAS: [&str; 4] = ["compose", "queue", "library", "settings"];
+const AREAS: [&str; 5] = ["compose", "queue", "library", "projects", "settings"];
 
 /// The number at `pointer` (e.g. `/error/0`) in a measurement.
 fn at(m: &Value, pointer: &str) -> f64 {

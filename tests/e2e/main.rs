@@ -9,6 +9,7 @@ mod harness;
 mod library;
 mod playback;
 mod privacy;
+mod projects;
 mod recovery;
 #[path = "../support/scan.rs"]
 mod scan;
@@ -19,10 +20,11 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use harness::{AppEnv, Session};
 
-const AREAS: [(&str, &str); 4] = [
+const AREAS: [(&str, &str); 5] = [
     ("compose", "Compose"),
     ("queue", "Queue"),
     ("library", "Library"),
+    ("projects", "Projects"),
     ("settings", "Settings"),
 ];
 

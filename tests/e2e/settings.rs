@@ -144,12 +144,12 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
             "reference_file" => (json!({}), false),
             "library_page" => (json!({ "filter": {}, "after": null, "limit": 10 }), true),
             // They ask where through the desktop's file dialog: cancelled here.
-            "library_export" | "library_import" => {
+            "library_export" | "library_import" | "project_import" => {
                 let display = s.env.var("DISPLAY").unwrap().to_string();
-                let title = if *command == "library_export" {
-                    "Export the library"
-                } else {
-                    "Import a library export"
+                let title = match *command {
+                    "library_export" => "Export the library",
+                    "library_import" => "Import a library export",
+                    _ => "Import a storyboard",
                 };
                 let save = *command == "library_export";
                 let answer = std::thread::spawn(move || {
@@ -165,6 +165,18 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
             "job_detail" | "job_favourite" | "reveal_render" => {
                 (json!({ "id": "j-none", "favourite": true }), false)
             }
+            // No such project: refusals are replies too.
+            "project_get" | "project_stop" => (json!({ "project": "none" }), false),
+            "project_estimate" => (json!({ "project": "none", "takes": 1 }), false),
+            "project_budget" => (json!({ "project": "none", "credits": 10 }), false),
+            "project_render" => (
+                json!({ "project": "none", "takes": 1, "canary": true, "confirmedSpend": false }),
+                false,
+            ),
+            "project_select" => (
+                json!({ "project": "none", "shot": 1, "job": "j-none" }),
+                false,
+            ),
             "job_act" => (
                 json!({ "id": "j-none", "action": "resend", "confirmed": false }),
                 false,

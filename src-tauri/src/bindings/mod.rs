@@ -93,6 +93,17 @@ pub fn typescript_bindings() -> String {
     declare::<ImportResult>(&cfg, &mut out);
     declare::<studio::uploads::StorageSettings>(&cfg, &mut out);
     declare::<LocalReference>(&cfg, &mut out);
+    declare::<studio::project::Chain>(&cfg, &mut out);
+    declare::<studio::project::Seconds>(&cfg, &mut out);
+    declare::<studio::project::Settings>(&cfg, &mut out);
+    declare::<studio::desk::ShotStatus>(&cfg, &mut out);
+    declare::<studio::desk::TakeView>(&cfg, &mut out);
+    declare::<studio::desk::ShotView>(&cfg, &mut out);
+    declare::<studio::desk::ProjectView>(&cfg, &mut out);
+    declare::<studio::desk::ProjectSummary>(&cfg, &mut out);
+    declare::<studio::desk::ShotEstimate>(&cfg, &mut out);
+    declare::<studio::desk::ProjectEstimate>(&cfg, &mut out);
+    declare::<studio::desk::RenderStart>(&cfg, &mut out);
     // Every rule's code, so the page can hold its translations to them.
     out.push_str("/** Every code a problem with a request can have. */\nexport const PROBLEM_CODES: ProblemCode[] = [");
     for code in ProblemCode::ALL {

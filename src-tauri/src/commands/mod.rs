@@ -8,6 +8,7 @@ pub mod app;
 pub mod compose;
 pub mod key;
 pub mod library;
+pub mod projects;
 pub mod settings;
 
 #[cfg(test)]

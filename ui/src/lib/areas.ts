@@ -1,12 +1,13 @@
-// The four areas of the app window and how the keyboard reaches them.
+// The areas of the app window and how the keyboard reaches them.
 
-export const AREAS = ["compose", "queue", "library", "settings"] as const;
+export const AREAS = ["compose", "queue", "library", "projects", "settings"] as const;
 export type Area = (typeof AREAS)[number];
 
 export const AREA_LABELS: Record<Area, string> = {
   compose: "Compose",
   queue: "Queue",
   library: "Library",
+  projects: "Projects",
   settings: "Settings",
 };
 

@@ -322,6 +322,72 @@ url: string, key: string,
  */
 reused: boolean, warnings: Array<string>, };
 
+export type Chain = "none" | "last-frame" | "clip";
+
+export type Seconds = number;
+
+export type ShotSettings = { tier?: QualityTier | null, channel?: Channel | null, aspect?: AspectRatio | null, resolution?: Resolution | null, 
+/**
+ * Seconds, 4 to 15 (a number, or a string as the API takes it).
+ */
+duration?: Seconds | null, audio?: boolean | null, };
+
+export type ShotStatus = "draft" | "waiting" | "queued" | "rendering" | "ready" | "failed" | "stale";
+
+export type TakeView = { job_id: string, 
+/**
+ * Where its job stands; `None` once the render was deleted from the Library.
+ */
+status: JobState | null, selected: boolean, rating: number | null, rejected: boolean, 
+/**
+ * Made from a take of the shot before that is no longer the selected one.
+ */
+stale: boolean, video_path: string | null, credits_used: number | null, };
+
+export type ShotView = { 
+/**
+ * 1 for the first.
+ */
+index: number, title: string, prompt: string, chain: Chain, 
+/**
+ * Where it differs from the project.
+ */
+settings: ShotSettings, seed: number | null, image: string | null, end_image: string | null, media: Array<string>, status: ShotStatus, takes: Array<TakeView>, };
+
+export type ProjectView = { id: string, name: string, notes: string, budget: number | null, 
+/**
+ * Credits its renders were charged, less refunds.
+ */
+spent: number, defaults: ShotSettings, created_at: number, 
+/**
+ * Its render is on (asked for, not stopped).
+ */
+rendering: boolean, shots: Array<ShotView>, };
+
+export type ProjectSummary = { id: string, name: string, budget: number | null, spent: number, shots: number, ready: number, created_at: number, };
+
+export type ShotEstimate = { index: number, 
+/**
+ * Takes still to render to have the number asked for.
+ */
+takes: number, estimated_credits: number, 
+/**
+ * What one take costs, and where the figure comes from.
+ */
+per_take: Estimate, };
+
+export type ProjectEstimate = { budget: number | null, spent: number, estimated_credits: number, 
+/**
+ * The budget less what was spent (`None` without a budget).
+ */
+remaining: number | null, shots: Array<ShotEstimate>, };
+
+export type RenderStart = { estimate: ProjectEstimate, 
+/**
+ * Takes sent at once (the rest follow as the takes they are chained from are ready).
+ */
+sent: number, project: ProjectView, };
+
 /** Every code a problem with a request can have. */
 export const PROBLEM_CODES: ProblemCode[] = [
   "prompt_length",
@@ -366,6 +432,14 @@ export interface Commands {
   library_page: { args: { filter: Filter; after?: Cursor | null; limit: number }; returns: LibraryPage };
   open_url: { args: { url: string }; returns: void };
   page_notice: { args: { area: string }; returns: string | null };
+  project_budget: { args: { project: string; credits?: number | null }; returns: ProjectView };
+  project_estimate: { args: { project: string; takes: number }; returns: ProjectEstimate };
+  project_get: { args: { project: string }; returns: ProjectView };
+  project_import: { args: Record<string, never>; returns: ProjectView | null };
+  project_render: { args: { project: string; takes: number; canary: boolean; confirmedSpend: boolean }; returns: RenderStart };
+  project_select: { args: { project: string; shot: number; job: string }; returns: ProjectView };
+  project_stop: { args: { project: string }; returns: ProjectView };
+  projects_list: { args: Record<string, never>; returns: Array<ProjectSummary> };
   reference_file: { args: Uint8Array; returns: LocalReference };
   reference_local: { args: { url: string; progress: IpcChannel<[number, number]> }; returns: LocalReference };
   reference_probe: { args: { url: string }; returns: Probe };

@@ -4,12 +4,14 @@
 import type { JobSummary, LintWarning, Problem } from "./bindings";
 import { attentionEn, attentionJa } from "./locales/attention";
 import { problemsEn, problemsJa } from "./locales/problems";
+import { projectsEn, projectsJa } from "./locales/projects";
 import { settingsEn, settingsJa } from "./locales/settings";
 
 const en = {
   ...settingsEn,
   ...problemsEn,
   ...attentionEn,
+  ...projectsEn,
   "nav.compose": "Compose",
   "nav.queue": "Queue",
   "nav.library": "Library",
@@ -216,6 +218,7 @@ const ja: Record<MessageKey, string> = {
   ...settingsJa,
   ...problemsJa,
   ...attentionJa,
+  ...projectsJa,
   "nav.compose": "作成",
   "nav.queue": "キュー",
   "nav.library": "ライブラリ",

@@ -29,6 +29,10 @@ import type {
   OverLimit,
   Probe,
   Problem,
+  ProjectEstimate,
+  ProjectSummary,
+  ProjectView,
+  RenderStart,
   Settings,
 } from "./bindings";
 
@@ -50,6 +54,10 @@ export type {
   KeyStatus,
   LibraryPage,
   Probe,
+  ProjectEstimate,
+  ProjectSummary,
+  ProjectView,
+  RenderStart,
   Settings,
 };
 
@@ -291,4 +299,45 @@ export function renderReference(
   onProgress: UploadProgress = () => {},
 ): Promise<LocalReference> {
   return call("render_reference", { id, which, progress: progressChannel(onProgress) });
+}
+
+/** Every project of the running mode, newest first. */
+export function projectsList(): Promise<ProjectSummary[]> {
+  return call("projects_list");
+}
+
+/** A project with its shots, their status and takes (`project`: its id or exact name). */
+export function projectGet(project: string): Promise<ProjectView> {
+  return call("project_get", { project });
+}
+
+/** Asks which storyboard to import (a native dialog) and imports it; null when cancelled. */
+export function projectImport(): Promise<ProjectView | null> {
+  return call("project_import");
+}
+
+/** What rendering every shot up to `takes` takes would cost, against the budget. */
+export function projectEstimate(project: string, takes: number): Promise<ProjectEstimate> {
+  return call("project_estimate", { project, takes });
+}
+
+/** Sets the project's credit budget (null: none of its own). */
+export function projectBudget(project: string, credits: number | null): Promise<ProjectView> {
+  return call("project_budget", { project, credits });
+}
+
+/** Renders the project (the first shot alone for a canary); `over_limit` past its budget,
+ * `needs_confirmation` above the spend guard unless confirmed. */
+export function projectRender(project: string, takes: number, canary: boolean, confirmedSpend: boolean): Promise<RenderStart> {
+  return call("project_render", { project, takes, canary, confirmedSpend });
+}
+
+/** Sends nothing more for the project; what is in flight finishes. */
+export function projectStop(project: string): Promise<ProjectView> {
+  return call("project_stop", { project });
+}
+
+/** Picks the take shot `shot` (1 for the first) uses. */
+export function projectSelect(project: string, shot: number, job: string): Promise<ProjectView> {
+  return call("project_select", { project, shot, job });
 }

@@ -161,6 +161,18 @@ impl Sandbox {
             .map(|t| t.done_ms)
     }
 
+    /// When a task was created and when its render finishes, in ms since the epoch: what
+    /// a benchmark measures a critical path of renders with.
+    pub fn task_times(&self, task_id: &str) -> Option<(u64, u64)> {
+        self.shared
+            .store
+            .lock()
+            .unwrap()
+            .tasks
+            .get(task_id)
+            .map(|t| (t.created_ms, t.done_ms))
+    }
+
     /// Sets the balance of the account of `key` (creating it).
     pub fn set_balance(&self, key: &str, credits: u64) {
         let mut store = self.shared.store.lock().unwrap();

@@ -194,6 +194,11 @@ impl Desk {
         self.connection().await.map(|c| c.mode)
     }
 
+    /// The mode running now, or why none is.
+    pub async fn running_mode(&self) -> Result<ConnectionMode, DeskError> {
+        Ok(self.engine().await?.mode())
+    }
+
     /// Starts `mode` for this process (stopping the one running), without remembering
     /// it as the person's choice: what the command line does for one command.
     pub async fn connect(&self, mode: ConnectionMode) -> Result<ConnectionInfo, DeskError> {
@@ -281,6 +286,9 @@ impl Desk {
     /// The history of `mode`, read without starting an engine (the command line's
     /// `status`, `list`, estimates before anything is sent).
     pub async fn history(&self, mode: ConnectionMode) -> Result<Store, DeskError> {
+        if let Some(running) = self.current().filter(|r| r.mode() == mode) {
+            return Ok(running.store().clone());
+        }
         match mode {
             ConnectionMode::Live => Ok(self.profile.clone()),
             ConnectionMode::Sandbox => Ok(Store::open(&mode.history_dir(self.data_dir())).await?),

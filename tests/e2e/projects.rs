@@ -1,0 +1,186 @@
+//! Projects in the window: a storyboard imported through the desktop's file dialog, its
+//! estimate against the budget, the canary (the first shot alone, two takes), then every
+//! shot (the chained one from the canary's last frame), every shot ready, and another take
+//! of the first shot picked, which leaves the shot chained from it stale.
+
+use std::time::Duration;
+
+use crate::dialogs::{answer_file_dialog, display};
+use crate::harness::Session;
+
+const STORYBOARD: &str = "# Glass Train
+budget: 400
+
+## Shot 1: Approach
+A glass train crosses a snowy mountain bridge at dawn, slow dolly-in.
+
+## Shot 2: Inside
+chain: last-frame
+Passengers look out at the falling snow, warm light, stable faces.
+
+## Shot 3: Harbour
+A lighthouse on a cliff in fog, slow pan.
+";
+
+async fn shot_status(s: &Session, index: u32) -> String {
+    s.css(&format!("[data-testid='shot-card'][data-index='{index}']"))
+        .await
+        .attr("data-status")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+async fn wait_status(s: &Session, index: u32, want: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let now = shot_status(s, index).await;
+        if now == want {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "shot {index} is {now}, not {want}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn set_number(s: &Session, testid: &str, value: &str) {
+    s.client
+        .execute(
+            &format!(
+                "const i = document.querySelector(\"[data-testid='{testid}']\"); i.value = '{value}'; \
+                 i.dispatchEvent(new Event('input', {{ bubbles: true }})); \
+                 i.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_storyboard_is_imported_estimated_canaried_rendered_and_a_take_picked() {
+    let s = Session::start().await;
+    s.wait_for_text("connection-mode", |t| t.starts_with("Sandbox"))
+        .await;
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("glass-train.md");
+    std::fs::write(&file, STORYBOARD).unwrap();
+
+    s.wait_for("nav-projects").await.click().await.unwrap();
+    let answer = {
+        let (d, file) = (display(&s), file.clone());
+        std::thread::spawn(move || {
+            answer_file_dialog(&d, "Import a storyboard", Some(&file), false)
+        })
+    };
+    s.wait_for("project-import").await.click().await.unwrap();
+    answer.join().unwrap();
+    s.wait_count("[data-testid='shot-card']", 3).await;
+    let chain = s.wait_for("shot-chain").await;
+    assert_eq!(
+        chain.attr("data-index").await.unwrap().as_deref(),
+        Some("2")
+    );
+    assert_eq!(
+        chain.attr("data-chain").await.unwrap().as_deref(),
+        Some("last-frame")
+    );
+    for index in 1..=3 {
+        assert_eq!(shot_status(&s, index).await, "draft");
+    }
+
+    // The estimate against the budget: three standard 5 s takes, then two a shot.
+    let estimated = |s: &Session| {
+        let s = s.client.clone();
+        async move {
+            s.find(fantoccini::Locator::Css("[data-testid='project-estimate']"))
+                .await
+                .unwrap()
+                .attr("data-estimated")
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    s.wait_for("project-estimate").await;
+    assert_eq!(estimated(&s).await, "90");
+    set_number(&s, "project-takes", "2").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while estimated(&s).await != "180" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the estimate did not follow the takes"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let budget = s.wait_for("project-budget").await;
+    assert_eq!(budget.prop("value").await.unwrap().as_deref(), Some("400"));
+    s.screenshot("projects-imported").await;
+
+    // The canary: the first shot alone, two takes.
+    s.wait_for("project-canary").await.click().await.unwrap();
+    wait_status(&s, 1, "ready").await;
+    s.wait_count(
+        "[data-testid='shot-card'][data-index='1'] [data-testid='shot-take']",
+        2,
+    )
+    .await;
+    assert_eq!(shot_status(&s, 2).await, "draft");
+    assert_eq!(shot_status(&s, 3).await, "draft");
+
+    // Approved: one take a shot for the rest; the chained shot follows the canary.
+    set_number(&s, "project-takes", "1").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    s.wait_for("project-render").await.click().await.unwrap();
+    wait_status(&s, 3, "ready").await;
+    wait_status(&s, 2, "ready").await;
+    let shots = s
+        .invoke(
+            "project_get",
+            serde_json::json!({ "project": "Glass Train" }),
+        )
+        .await;
+    let shots = &shots["ok"]["shots"];
+    let used = |i: usize| -> String {
+        shots[i]["takes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["selected"] == true)
+            .unwrap()["job_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let first = s
+        .invoke("job_detail", serde_json::json!({ "id": used(0) }))
+        .await;
+    let second = s
+        .invoke("job_detail", serde_json::json!({ "id": used(1) }))
+        .await;
+    assert_eq!(
+        second["ok"]["request"]["image_url"], first["ok"]["last_frame_url"],
+        "shot 2 starts from the canary's last frame"
+    );
+    s.screenshot("projects-rendered").await;
+
+    // Another take of the first shot picked: in use, and the chained shot is stale.
+    let other = s
+        .css("[data-testid='shot-card'][data-index='1'] [data-testid='shot-take'][data-selected='false'] [data-testid='take-select']")
+        .await;
+    other.click().await.unwrap();
+    wait_status(&s, 2, "stale").await;
+    let picked = s
+        .css("[data-testid='shot-card'][data-index='1'] [data-testid='shot-take'][data-selected='true']")
+        .await
+        .attr("data-job")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(picked, used(0));
+    assert_eq!(shot_status(&s, 3).await, "ready");
+    s.end().await;
+}
