@@ -182,5 +182,150 @@ async fn a_storyboard_is_imported_estimated_canaried_rendered_and_a_take_picked(
         .unwrap();
     assert_ne!(picked, used(0));
     assert_eq!(shot_status(&s, 3).await, "ready");
+
+    // Shot 3's take rated and rejected: a rejected take is not the one used.
+    let take = "[data-testid='shot-card'][data-index='3'] [data-testid='shot-take']";
+    s.css(&format!("{take} [data-testid='take-rate']"))
+        .await
+        .select_by_value("4")
+        .await
+        .unwrap();
+    s.css(&format!("{take} [data-testid='take-reject']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_status(&s, 3, "failed").await;
+    let judged = s
+        .invoke(
+            "project_get",
+            serde_json::json!({ "project": "Glass Train" }),
+        )
+        .await;
+    let third = &judged["ok"]["shots"][2]["takes"][0];
+    assert_eq!(
+        (&third["rating"], &third["rejected"], &third["selected"]),
+        (&4.into(), &true.into(), &false.into())
+    );
+    s.end().await;
+}
+
+async fn type_into(s: &Session, testid: &str, text: &str) {
+    let field = s.wait_for(testid).await;
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn titles(s: &Session) -> Vec<String> {
+    let cards = s
+        .client
+        .find_all(fantoccini::Locator::Css("[data-testid='shot-card'] strong"))
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    for card in cards {
+        out.push(card.text().await.unwrap());
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_project_is_planned_shot_by_shot_in_the_window() {
+    let s = Session::start().await;
+    s.wait_for("nav-projects").await.click().await.unwrap();
+    type_into(&s, "project-new-name", "Harbour").await;
+    s.wait_for("project-new").await.click().await.unwrap();
+    s.wait_for_text("project-estimate", |t| !t.is_empty()).await;
+    assert_eq!(s.count("[data-testid='shot-card']").await, 0);
+
+    // A shot with a prompt too short is refused with its problem, and nothing is added.
+    s.wait_for("shot-add").await.click().await.unwrap();
+    type_into(&s, "shot-title", "Dawn").await;
+    type_into(&s, "shot-prompt", "hi").await;
+    s.wait_for("shot-save").await.click().await.unwrap();
+    let problems = s.wait_for_text("shot-problems", |t| !t.is_empty()).await;
+    assert!(problems.contains("3–10000 characters"), "{problems}");
+    assert_eq!(s.count("[data-testid='shot-card']").await, 0);
+    type_into(
+        &s,
+        "shot-prompt",
+        "Fishing boats leave a misty harbour at dawn.",
+    )
+    .await;
+    s.wait_for("shot-save").await.click().await.unwrap();
+    s.wait_count("[data-testid='shot-card']", 1).await;
+
+    // A second shot chained from the first's last frame.
+    s.wait_for("shot-add").await.click().await.unwrap();
+    type_into(&s, "shot-title", "Gulls").await;
+    type_into(
+        &s,
+        "shot-prompt",
+        "Gulls circle above the boats, the sun breaking through.",
+    )
+    .await;
+    s.wait_for("shot-chain-select")
+        .await
+        .select_by_value("last-frame")
+        .await
+        .unwrap();
+    s.wait_for("shot-save").await.click().await.unwrap();
+    s.wait_count("[data-testid='shot-card']", 2).await;
+    let chain = s.wait_for("shot-chain").await;
+    assert_eq!(
+        chain.attr("data-index").await.unwrap().as_deref(),
+        Some("2")
+    );
+
+    // Duplicated, moved up with the keyboard's button, edited, deleted.
+    s.css("[data-testid='shot-card'][data-index='1'] [data-testid='shot-duplicate']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_count("[data-testid='shot-card']", 3).await;
+    s.css("[data-testid='shot-card'][data-index='3'] [data-testid='shot-up']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = titles(&s).await;
+        if now.len() == 3 && now[1].ends_with("Gulls") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "not moved: {now:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    s.css("[data-testid='shot-card'][data-index='3'] [data-testid='shot-edit']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    type_into(&s, "shot-title", "Dawn again").await;
+    s.wait_for("shot-save").await.click().await.unwrap();
+    s.wait_for_text("shot-card", |_| true).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !titles(&s).await[2].ends_with("Dawn again") {
+        assert!(std::time::Instant::now() < deadline, "not edited");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    s.css("[data-testid='shot-card'][data-index='1'] [data-testid='shot-delete']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_count("[data-testid='shot-card']", 2).await;
+    // Gulls is now first: nothing before it to chain from, so it stands alone.
+    let project = s
+        .invoke("project_get", serde_json::json!({ "project": "Harbour" }))
+        .await;
+    let shots = project["ok"]["shots"].as_array().unwrap();
+    let plan: Vec<(&str, &str)> = shots
+        .iter()
+        .map(|s| (s["title"].as_str().unwrap(), s["chain"].as_str().unwrap()))
+        .collect();
+    assert_eq!(plan, [("Gulls", "none"), ("Dawn again", "none")]);
     s.end().await;
 }

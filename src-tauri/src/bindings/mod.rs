@@ -96,6 +96,7 @@ pub fn typescript_bindings() -> String {
     declare::<studio::project::Chain>(&cfg, &mut out);
     declare::<studio::project::Seconds>(&cfg, &mut out);
     declare::<studio::project::Settings>(&cfg, &mut out);
+    declare::<studio::project::ShotPlan>(&cfg, &mut out);
     declare::<studio::desk::ShotStatus>(&cfg, &mut out);
     declare::<studio::desk::TakeView>(&cfg, &mut out);
     declare::<studio::desk::ShotView>(&cfg, &mut out);

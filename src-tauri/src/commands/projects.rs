@@ -4,6 +4,7 @@
 //! on the running connection's history.
 
 use studio::desk::{ProjectEstimate, ProjectSummary, ProjectView, RenderStart};
+use studio::project::ShotPlan;
 use studio::project::records::RenderAsk;
 use tauri::{AppHandle, State};
 
@@ -114,5 +115,85 @@ pub async fn project_select(
         .desk()
         .await?
         .project_select(&project, shot, &job)
+        .await?)
+}
+
+/// A new project with no shots yet.
+#[tauri::command]
+pub async fn project_new(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<ProjectView, IpcError> {
+    Ok(state.desk().await?.project_new(&name).await?)
+}
+
+/// Adds a shot as number `index` (1 for the first; past the end appends).
+#[tauri::command]
+pub async fn shot_add(
+    state: State<'_, AppState>,
+    project: String,
+    index: u32,
+    plan: ShotPlan,
+) -> Result<ProjectView, IpcError> {
+    Ok(state.desk().await?.shot_add(&project, index, &plan).await?)
+}
+
+/// Replaces what shot `index` plans (every problem listed, nothing stored when any).
+#[tauri::command]
+pub async fn shot_update(
+    state: State<'_, AppState>,
+    project: String,
+    index: u32,
+    plan: ShotPlan,
+) -> Result<ProjectView, IpcError> {
+    Ok(state
+        .desk()
+        .await?
+        .shot_update(&project, index, &plan)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn shot_duplicate(
+    state: State<'_, AppState>,
+    project: String,
+    index: u32,
+) -> Result<ProjectView, IpcError> {
+    Ok(state.desk().await?.shot_duplicate(&project, index).await?)
+}
+
+/// Moves shot `index` to `to` (dragged on the storyboard, or moved with the keyboard).
+#[tauri::command]
+pub async fn shot_move(
+    state: State<'_, AppState>,
+    project: String,
+    index: u32,
+    to: u32,
+) -> Result<ProjectView, IpcError> {
+    Ok(state.desk().await?.shot_move(&project, index, to).await?)
+}
+
+#[tauri::command]
+pub async fn shot_delete(
+    state: State<'_, AppState>,
+    project: String,
+    index: u32,
+) -> Result<ProjectView, IpcError> {
+    Ok(state.desk().await?.shot_delete(&project, index).await?)
+}
+
+/// Rates a take (1 to 5 stars, or none) and rejects it or takes that back.
+#[tauri::command]
+pub async fn take_judge(
+    state: State<'_, AppState>,
+    project: String,
+    job: String,
+    rating: Option<u8>,
+    rejected: bool,
+) -> Result<ProjectView, IpcError> {
+    Ok(state
+        .desk()
+        .await?
+        .take_judge(&project, &job, rating, rejected)
         .await?)
 }

@@ -332,6 +332,12 @@ export type ShotSettings = { tier?: QualityTier | null, channel?: Channel | null
  */
 duration?: Seconds | null, audio?: boolean | null, };
 
+export type ShotPlan = { title: string, prompt: string, chain?: Chain, seed?: number | null, settings?: ShotSettings, 
+/**
+ * A start frame (public https URL).
+ */
+image?: string | null, end_image?: string | null, media?: Array<string>, };
+
 export type ShotStatus = "draft" | "waiting" | "queued" | "rendering" | "ready" | "failed" | "stale";
 
 export type TakeView = { job_id: string, 
@@ -435,11 +441,18 @@ export interface Commands {
   project_budget: { args: { project: string; credits?: number | null }; returns: ProjectView };
   project_estimate: { args: { project: string; takes: number }; returns: ProjectEstimate };
   project_get: { args: { project: string }; returns: ProjectView };
+  project_new: { args: { name: string }; returns: ProjectView };
   project_import: { args: Record<string, never>; returns: ProjectView | null };
   project_render: { args: { project: string; takes: number; canary: boolean; confirmedSpend: boolean }; returns: RenderStart };
   project_select: { args: { project: string; shot: number; job: string }; returns: ProjectView };
   project_stop: { args: { project: string }; returns: ProjectView };
   projects_list: { args: Record<string, never>; returns: Array<ProjectSummary> };
+  shot_add: { args: { project: string; index: number; plan: ShotPlan }; returns: ProjectView };
+  shot_delete: { args: { project: string; index: number }; returns: ProjectView };
+  shot_duplicate: { args: { project: string; index: number }; returns: ProjectView };
+  shot_move: { args: { project: string; index: number; to: number }; returns: ProjectView };
+  shot_update: { args: { project: string; index: number; plan: ShotPlan }; returns: ProjectView };
+  take_judge: { args: { project: string; job: string; rating?: number | null; rejected: boolean }; returns: ProjectView };
   reference_file: { args: Uint8Array; returns: LocalReference };
   reference_local: { args: { url: string; progress: IpcChannel<[number, number]> }; returns: LocalReference };
   reference_probe: { args: { url: string }; returns: Probe };

@@ -34,6 +34,7 @@ import type {
   ProjectView,
   RenderStart,
   Settings,
+  ShotPlan,
 } from "./bindings";
 
 export type {
@@ -59,6 +60,7 @@ export type {
   ProjectView,
   RenderStart,
   Settings,
+  ShotPlan,
 };
 
 /** Turns whatever an `invoke` rejected with into an IpcError the views can show. */
@@ -340,4 +342,38 @@ export function projectStop(project: string): Promise<ProjectView> {
 /** Picks the take shot `shot` (1 for the first) uses. */
 export function projectSelect(project: string, shot: number, job: string): Promise<ProjectView> {
   return call("project_select", { project, shot, job });
+}
+
+/** A new project with no shots yet. */
+export function projectNew(name: string): Promise<ProjectView> {
+  return call("project_new", { name });
+}
+
+/** Adds a shot as number `index` (1 for the first; past the end appends). */
+export function shotAdd(project: string, index: number, plan: ShotPlan): Promise<ProjectView> {
+  return call("shot_add", { project, index, plan });
+}
+
+/** Replaces what shot `index` plans; every problem comes back at once. */
+export function shotUpdate(project: string, index: number, plan: ShotPlan): Promise<ProjectView> {
+  return call("shot_update", { project, index, plan });
+}
+
+export function shotDuplicate(project: string, index: number): Promise<ProjectView> {
+  return call("shot_duplicate", { project, index });
+}
+
+/** Moves shot `index` to `to`; the shot that ends up first stands alone. */
+export function shotMove(project: string, index: number, to: number): Promise<ProjectView> {
+  return call("shot_move", { project, index, to });
+}
+
+/** Removes a shot; its renders stay in the Library. */
+export function shotDelete(project: string, index: number): Promise<ProjectView> {
+  return call("shot_delete", { project, index });
+}
+
+/** Rates a take (1 to 5, or null) and rejects it or takes that back. */
+export function takeJudge(project: string, job: string, rating: number | null, rejected: boolean): Promise<ProjectView> {
+  return call("take_judge", { project, job, rating, rejected });
 }

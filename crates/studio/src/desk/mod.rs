@@ -13,6 +13,7 @@
 mod account;
 mod error;
 mod library;
+mod project_edit;
 mod project_render;
 mod projects;
 mod references;

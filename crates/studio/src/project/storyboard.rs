@@ -85,63 +85,73 @@ pub fn check(board: &Storyboard, lines: &[Option<usize>]) -> Vec<Problem> {
         ));
     }
     for (i, shot) in board.shots.iter().enumerate() {
-        let n = i + 1;
-        let at = match lines.get(i).copied().flatten() {
-            Some(line) => format!("line {line}: "),
-            None => String::new(),
+        let at = lines.get(i).copied().flatten();
+        problems.extend(check_shot(&board.defaults, shot, i + 1, at));
+    }
+    problems
+}
+
+/// Every problem of shot `n` (1 for the first) as a request with the project's
+/// `defaults`, found on `line` of its file (when it came from one).
+pub fn check_shot(
+    defaults: &Settings,
+    shot: &ShotPlan,
+    n: usize,
+    line: Option<usize>,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let at = match line {
+        Some(line) => format!("line {line}: "),
+        None => String::new(),
+    };
+    let field = |name: &str| format!("shots[{n}].{name}");
+    if n == 1 && shot.chain != Chain::None {
+        problems.push(Problem::new(
+            field("chain"),
+            format!("{at}the first shot has no shot before it to chain from; use chain: none"),
+        ));
+    }
+    if shot.chain == Chain::LastFrame && shot.image.is_some() {
+        problems.push(Problem::new(
+            field("image"),
+            format!("{at}chain: last-frame sets the start frame from the shot before; remove image, or the chain"),
+        ));
+    }
+    if shot.image.is_some() && !shot.media.is_empty() {
+        problems.push(Problem::new(
+            field("media"),
+            format!("{at}a shot starts from a frame (image) or takes media references, not both"),
+        ));
+    }
+    if let Some(Seconds(secs)) = shot.settings.duration.or(defaults.duration)
+        && ClipDuration::new(secs).is_none()
+    {
+        let whose = if shot.settings.duration.is_some() {
+            field("duration")
+        } else {
+            "duration".into()
         };
-        let field = |name: &str| format!("shots[{n}].{name}");
-        if i == 0 && shot.chain != Chain::None {
-            problems.push(Problem::new(
-                field("chain"),
-                format!("{at}the first shot has no shot before it to chain from; use chain: none"),
-            ));
-        }
-        if shot.chain == Chain::LastFrame && shot.image.is_some() {
-            problems.push(Problem::new(
-                field("image"),
-                format!("{at}chain: last-frame sets the start frame from the shot before; remove image, or the chain"),
-            ));
-        }
-        if shot.image.is_some() && !shot.media.is_empty() {
-            problems.push(Problem::new(
-                field("media"),
-                format!(
-                    "{at}a shot starts from a frame (image) or takes media references, not both"
-                ),
-            ));
-        }
-        if let Some(Seconds(secs)) = shot.settings.duration.or(board.defaults.duration)
-            && ClipDuration::new(secs).is_none()
-        {
-            let whose = if shot.settings.duration.is_some() {
-                field("duration")
-            } else {
-                "duration".into()
-            };
-            problems.push(Problem::new(
-                whose,
-                format!(
-                    "{at}must be {}–{} seconds; got {secs}",
-                    ClipDuration::MIN,
-                    ClipDuration::MAX
-                ),
-            ));
-        }
-        let stand_in = match shot.chain {
-            Chain::None => None,
-            Chain::LastFrame => Some("https://chained.invalid/last-frame.jpg"),
-            Chain::Clip => Some("https://chained.invalid/video.mp4"),
-        };
-        if let Err(found) = seedance_api::validate(&shot.request(&board.defaults, stand_in), false)
-        {
-            for p in found {
-                problems.push(Problem {
-                    field: field(&p.field),
-                    message: format!("{at}{}", p.message),
-                    ..p
-                });
-            }
+        problems.push(Problem::new(
+            whose,
+            format!(
+                "{at}must be {}–{} seconds; got {secs}",
+                ClipDuration::MIN,
+                ClipDuration::MAX
+            ),
+        ));
+    }
+    let stand_in = match shot.chain {
+        Chain::None => None,
+        Chain::LastFrame => Some("https://chained.invalid/last-frame.jpg"),
+        Chain::Clip => Some("https://chained.invalid/video.mp4"),
+    };
+    if let Err(found) = seedance_api::validate(&shot.request(defaults, stand_in), false) {
+        for p in found {
+            problems.push(Problem {
+                field: field(&p.field),
+                message: format!("{at}{}", p.message),
+                ..p
+            });
         }
     }
     problems
