@@ -23,6 +23,14 @@ duration: 10
 Passengers look out at the falling snow, warm light, stable faces.
 ";
 
+/// `text` written to `name` and imported as a project.
+async fn import(env: &Env, name: &str, text: &str) {
+    let (code, out) = env
+        .json(&["project", "import", &file(env, name, text), "--json"])
+        .await;
+    assert_eq!(code, 0, "{out}");
+}
+
 fn file(env: &Env, name: &str, text: &str) -> String {
     let path = env.data.path().join(name);
     std::fs::write(&path, text).unwrap();
@@ -153,8 +161,7 @@ async fn every_problem_is_listed_and_nothing_is_created() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn estimate_budget_export_and_delete() {
     let env = Env::new((100, 200)).await;
-    let md = file(&env, "glass.md", GLASS_TRAIN);
-    env.json(&["project", "import", &md, "--json"]).await;
+    import(&env, "glass.md", GLASS_TRAIN).await;
     // Standard 5 s 720p is 30 a take; pro 1080p 10 s is 240 (24 a second).
     let (code, estimate) = env
         .json(&[
@@ -328,8 +335,7 @@ fn take_of(project: &Value, index: usize) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_render_chains_in_order_within_the_budget_and_never_pays_twice() {
     let env = Env::new((300, 600)).await;
-    let md = file(&env, "chained.md", CHAINED);
-    env.json(&["project", "import", &md, "--json"]).await;
+    import(&env, "chained.md", CHAINED).await;
     let (code, project) = env
         .json(&["project", "render", "Chained", "--wait", "--json"])
         .await;
@@ -413,8 +419,7 @@ async fn a_render_chains_in_order_within_the_budget_and_never_pays_twice() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_canary_goes_alone_then_the_rest_and_another_take_makes_the_chain_stale() {
     let env = Env::new((200, 400)).await;
-    let md = file(&env, "chained.md", CHAINED);
-    env.json(&["project", "import", &md, "--json"]).await;
+    import(&env, "chained.md", CHAINED).await;
     let (code, canary) = env
         .json(&[
             "project", "render", "Chained", "--canary", "--takes", "2", "--wait", "--json",
@@ -479,8 +484,7 @@ async fn failed_takes_are_tried_as_often_as_allowed_and_stop_nothing_else() {
         ..Config::default()
     })
     .await;
-    let md = file(&env, "chained.md", CHAINED);
-    env.json(&["project", "import", &md, "--json"]).await;
+    import(&env, "chained.md", CHAINED).await;
     let (code, project) = env
         .json(&[
             "project",
@@ -505,8 +509,7 @@ async fn failed_takes_are_tried_as_often_as_allowed_and_stop_nothing_else() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stop_sends_nothing_more_and_two_processes_or_a_crash_never_pay_twice() {
     let env = Env::new((800, 1200)).await;
-    let md = file(&env, "chained.md", CHAINED);
-    env.json(&["project", "import", &md, "--json"]).await;
+    import(&env, "chained.md", CHAINED).await;
     // One take in flight at a time; stopped after the first was sent.
     let (code, _) = env
         .json(&[

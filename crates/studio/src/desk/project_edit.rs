@@ -4,6 +4,7 @@
 //! it whatever changes; its renders stay in the Library when it goes.
 
 use crate::project::ShotPlan;
+use crate::project::edits;
 use crate::project::records::{self, Project, Shot};
 use crate::project::storyboard::check_shot;
 use crate::store::Store;
@@ -23,7 +24,7 @@ impl Desk {
             return Err(DeskError::invalid("name", "a project needs a name"));
         }
         let store = self.running_store().await?;
-        let project = records::create_empty(&store, name).await?;
+        let project = edits::create_empty(&store, name).await?;
         view(&store, &project).await
     }
 
@@ -39,7 +40,7 @@ impl Desk {
         let count = records::shots(&store, &project.id).await?.len();
         let at = (index as usize).clamp(1, count + 1);
         checked(&project, plan, at)?;
-        records::insert_shot(&store, &project.id, at as i64, plan).await?;
+        edits::insert_shot(&store, &project.id, at as i64, plan).await?;
         view(&store, &project).await
     }
 
@@ -52,7 +53,7 @@ impl Desk {
     ) -> Result<ProjectView, DeskError> {
         let (store, project, shot) = self.shot_at(reference, index).await?;
         checked(&project, plan, index as usize)?;
-        records::update_shot(&store, &shot, plan).await?;
+        edits::update_shot(&store, &shot, plan).await?;
         view(&store, &project).await
     }
 
@@ -63,7 +64,7 @@ impl Desk {
         index: u32,
     ) -> Result<ProjectView, DeskError> {
         let (store, project, shot) = self.shot_at(reference, index).await?;
-        records::insert_shot(&store, &project.id, shot.position + 1, &shot.plan()).await?;
+        edits::insert_shot(&store, &project.id, shot.position + 1, &shot.plan()).await?;
         view(&store, &project).await
     }
 
@@ -75,14 +76,14 @@ impl Desk {
         to: u32,
     ) -> Result<ProjectView, DeskError> {
         let (store, project, shot) = self.shot_at(reference, index).await?;
-        records::move_shot(&store, &shot, i64::from(to)).await?;
+        edits::move_shot(&store, &shot, i64::from(to)).await?;
         view(&store, &project).await
     }
 
     /// Removes shot `index`; its renders stay in the Library.
     pub async fn shot_delete(&self, reference: &str, index: u32) -> Result<ProjectView, DeskError> {
         let (store, project, shot) = self.shot_at(reference, index).await?;
-        records::delete_shot(&store, &shot).await?;
+        edits::delete_shot(&store, &shot).await?;
         view(&store, &project).await
     }
 
@@ -104,7 +105,7 @@ impl Desk {
             .await?
             .iter()
             .any(|t| t.job_id == job);
-        if !found || !records::judge_take(&store, job, rating.map(i64::from), rejected).await? {
+        if !found || !edits::judge_take(&store, job, rating.map(i64::from), rejected).await? {
             return Err(DeskError::invalid(
                 "job",
                 format!("{job} is no take of {}", project.name),

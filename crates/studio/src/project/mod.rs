@@ -4,6 +4,7 @@
 //! `storyboard` reads and writes the files people and other tools write (Markdown, CSV,
 //! JSON), `records` keeps projects, shots and takes in the history's database.
 
+pub mod edits;
 pub mod plan;
 pub mod records;
 pub mod storyboard;
