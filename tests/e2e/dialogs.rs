@@ -72,6 +72,37 @@ pub fn answer_file_dialog(display: &str, title: &str, path: Option<&Path>, save:
     }
 }
 
+/// Presses Escape in the file dialog titled `title` once it shows, until `done` is set
+/// (the call that would open it returned without one). Says whether it found one.
+pub fn dismiss_file_dialog(
+    display: &str,
+    title: &str,
+    done: &std::sync::atomic::AtomicBool,
+) -> bool {
+    use std::sync::atomic::Ordering;
+    while !done.load(Ordering::SeqCst) {
+        let found = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", title])
+            .env("DISPLAY", display)
+            .output()
+            .expect("xdotool");
+        if let Some(id) = String::from_utf8_lossy(&found.stdout).lines().next() {
+            let focused = Command::new("xdotool")
+                .args(["windowfocus", "--sync", id])
+                .env("DISPLAY", display)
+                .output()
+                .expect("xdotool");
+            if focused.status.success() {
+                std::thread::sleep(Duration::from_millis(500));
+                xdotool(display, &["key", "--window", id, "Escape"]);
+                return true;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    false
+}
+
 pub fn display(s: &Session) -> String {
     s.env
         .var("DISPLAY")

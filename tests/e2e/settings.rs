@@ -151,11 +151,18 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
                     "library_import" => "Import a library export",
                     _ => "Import a storyboard",
                 };
-                let save = *command == "library_export";
-                let answer = std::thread::spawn(move || {
-                    crate::dialogs::answer_file_dialog(&display, title, None, save)
-                });
+                // Cancelled when it shows. A dialog asked for right after another closed
+                // sometimes does not show here (the call answers as cancelled at once):
+                // the reply is what is checked.
+                let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+                let answer = {
+                    let done = done.clone();
+                    std::thread::spawn(move || {
+                        crate::dialogs::dismiss_file_dialog(&display, title, &done)
+                    })
+                };
                 let reply = s.invoke(command, json!({})).await;
+                done.store(true, std::sync::atomic::Ordering::SeqCst);
                 answer.join().unwrap();
                 assert_eq!(reply, json!({ "ok": null }), "{command}");
                 replies.push((command, reply));
@@ -175,6 +182,17 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
             ),
             "project_select" => (
                 json!({ "project": "none", "shot": 1, "job": "j-none" }),
+                false,
+            ),
+            "project_new" => (json!({ "name": "" }), false),
+            "shot_add" | "shot_update" => (
+                json!({ "project": "none", "index": 1, "plan": { "prompt": "a quiet harbour at dawn" } }),
+                false,
+            ),
+            "shot_duplicate" | "shot_delete" => (json!({ "project": "none", "index": 1 }), false),
+            "shot_move" => (json!({ "project": "none", "index": 1, "to": 2 }), false),
+            "take_judge" => (
+                json!({ "project": "none", "job": "j-none", "rating": 3, "rejected": false }),
                 false,
             ),
             "job_act" => (
