@@ -203,6 +203,19 @@ async fn a_storyboard_is_imported_estimated_canaried_rendered_and_a_take_picked(
         )
         .await;
     let third = &judged["ok"]["shots"][2]["takes"][0];
+    // In the Library, beside a render of its own, the project's four takes are found by it.
+    s.submit(&["a red kite over golden dunes at noon"], false)
+        .await;
+    s.wait_jobs_in("ready", 5).await;
+    s.wait_for("nav-library").await.click().await.unwrap();
+    s.wait_count("[data-testid='library-item']", 5).await;
+    let id = judged["ok"]["id"].as_str().unwrap().to_string();
+    s.wait_for("library-filter-project")
+        .await
+        .select_by_value(&id)
+        .await
+        .unwrap();
+    s.wait_count("[data-testid='library-item']", 4).await;
     assert_eq!(
         (&third["rating"], &third["rejected"], &third["selected"]),
         (&4.into(), &true.into(), &false.into())

@@ -166,7 +166,11 @@ impl Desk {
                 }
             }
         }
+        let nothing_sent = sent.is_empty();
         outlook.steps = sent;
+        if project.rendering() && nothing_sent && outlook.settled() {
+            records::finish_render(&store, &project.id, project.updated_at).await?;
+        }
         Ok(outlook)
     }
 

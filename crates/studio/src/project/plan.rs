@@ -7,7 +7,9 @@
 //! another attempt while it has attempts left, else the shot needs a person. A chained shot
 //! waits for the previous shot's selected take to be ready, and its takes are made from
 //! that take (its "source"): once a person selects another, they are stale, kept, and no
-//! longer count, so rendering again makes fresh ones.
+//! longer count, so rendering again makes fresh ones. Once a render has done all it was
+//! asked, it is turned off (`records::finish_render`): a take picked or rejected later
+//! sends nothing until a person renders again.
 
 use super::Chain;
 use super::records::{Project, Shot, Take};

@@ -392,6 +392,19 @@ pub async fn start_render(
     Ok(())
 }
 
+/// Turns a project's render off once it has done all it was asked (nothing to send, in
+/// flight or waiting), so that picking or rejecting a take later sends nothing until a
+/// person renders again. Only when nothing changed since `seen` (its `updated_at` as read):
+/// a render asked for meanwhile stays on.
+pub async fn finish_render(store: &Store, project_id: &str, seen: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE projects SET render_takes = 0 WHERE id = ? AND updated_at = ?")
+        .bind(project_id)
+        .bind(seen)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
 /// Stops a project's render: nothing more is sent; what is in flight finishes.
 pub async fn stop_render(store: &Store, project_id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE projects SET stopped = 1, updated_at = ? WHERE id = ?")
