@@ -318,7 +318,6 @@ async fn a_project_is_planned_shot_by_shot_in_the_window() {
         .unwrap();
     type_into(&s, "shot-title", "Dawn again").await;
     s.wait_for("shot-save").await.click().await.unwrap();
-    s.wait_for_text("shot-card", |_| true).await;
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while !titles(&s).await[2].ends_with("Dawn again") {
         assert!(std::time::Instant::now() < deadline, "not edited");

@@ -152,13 +152,7 @@ impl Sandbox {
     /// When a task's render finishes (or finished), in ms since the epoch: for measuring how
     /// soon a client notices.
     pub fn task_done_at(&self, task_id: &str) -> Option<u64> {
-        self.shared
-            .store
-            .lock()
-            .unwrap()
-            .tasks
-            .get(task_id)
-            .map(|t| t.done_ms)
+        self.task_times(task_id).map(|(_, done)| done)
     }
 
     /// When a task was created and when its render finishes, in ms since the epoch: what

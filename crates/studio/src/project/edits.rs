@@ -2,9 +2,7 @@
 //! changed, moved and removed (positions kept dense, the first shot standing alone), and
 //! takes rated or rejected. Each change is one transaction.
 
-use sqlx::types::Json;
-
-use super::records::{Project, RecordError, Shot, create, insert_row};
+use super::records::{Project, RecordError, Shot, bind_plan, create, insert_row};
 use super::{ShotPlan, Storyboard};
 use crate::clock::now_ms;
 use crate::store::Store;
@@ -48,21 +46,14 @@ pub async fn insert_shot(
 /// Replaces what shot `shot_id` plans (its takes stay).
 pub async fn update_shot(store: &Store, shot: &Shot, plan: &ShotPlan) -> Result<(), sqlx::Error> {
     let mut tx = store.write().await?;
-    sqlx::query(
+    let query = sqlx::query(
         "UPDATE shots SET title = ?, prompt = ?, chain = ?, settings = ?, seed = ?, image = ?, \
          end_image = ?, media = ? WHERE id = ?",
-    )
-    .bind(&plan.title)
-    .bind(&plan.prompt)
-    .bind(plan.chain)
-    .bind(Json(&plan.settings))
-    .bind(plan.seed)
-    .bind(&plan.image)
-    .bind(&plan.end_image)
-    .bind(Json(&plan.media))
-    .bind(&shot.id)
-    .execute(&mut *tx)
-    .await?;
+    );
+    bind_plan(query, plan)
+        .bind(&shot.id)
+        .execute(&mut *tx)
+        .await?;
     touch(&mut tx, &shot.project_id).await?;
     tx.commit().await
 }

@@ -141,6 +141,22 @@ pub async fn create(store: &Store, board: &Storyboard) -> Result<Project, Record
     Ok(find(store, &id).await?.expect("just created"))
 }
 
+type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+/// Binds what a shot plans, in the order `title, prompt, chain, settings, seed, image,
+/// end_image, media` (every statement that writes a shot names them so).
+pub(super) fn bind_plan<'q>(query: Query<'q>, plan: &'q ShotPlan) -> Query<'q> {
+    query
+        .bind(&plan.title)
+        .bind(&plan.prompt)
+        .bind(plan.chain)
+        .bind(Json(&plan.settings))
+        .bind(plan.seed)
+        .bind(&plan.image)
+        .bind(&plan.end_image)
+        .bind(Json(&plan.media))
+}
+
 /// Writes `plan` as shot `position` of `project_id` (the caller keeps positions dense).
 pub(super) async fn insert_row(
     conn: &mut sqlx::SqliteConnection,
@@ -149,23 +165,14 @@ pub(super) async fn insert_row(
     plan: &ShotPlan,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    let query = sqlx::query(
         "INSERT INTO shots (id, project_id, position, title, prompt, chain, settings, seed, image, end_image, media) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(new_id("s", now))
     .bind(project_id)
-    .bind(position)
-    .bind(&plan.title)
-    .bind(&plan.prompt)
-    .bind(plan.chain)
-    .bind(Json(&plan.settings))
-    .bind(plan.seed)
-    .bind(&plan.image)
-    .bind(&plan.end_image)
-    .bind(Json(&plan.media))
-    .execute(conn)
-    .await?;
+    .bind(position);
+    bind_plan(query, plan).execute(conn).await?;
     Ok(())
 }
 
