@@ -2,6 +2,8 @@
 //! estimate against the budget, the canary (the first shot alone, two takes), then every
 //! shot (the chained one from the canary's last frame), every shot ready, and another take
 //! of the first shot picked, which leaves the shot chained from it stale.
+//! A project planned shot by shot, and a shot edited in the composer (director fields,
+//! settings, chain) while the person's own draft waits.
 
 use std::time::Duration;
 
@@ -339,5 +341,103 @@ async fn a_project_is_planned_shot_by_shot_in_the_window() {
         .map(|s| (s["title"].as_str().unwrap(), s["chain"].as_str().unwrap()))
         .collect();
     assert_eq!(plan, [("Gulls", "none"), ("Dawn again", "none")]);
+
+    // The person's own draft in the composer...
+    s.wait_for("nav-compose").await.click().await.unwrap();
+    type_into(
+        &s,
+        "composer-prompt",
+        "My own draft: a red kite over dunes.",
+    )
+    .await;
+    // ...is kept aside while shot 2 is edited there.
+    s.wait_for("nav-projects").await.click().await.unwrap();
+    s.css("[data-testid='shot-card'][data-index='2'] [data-testid='shot-compose']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let editing = s.wait_for("composer-shot").await;
+    assert_eq!(
+        editing.attr("data-index").await.unwrap().as_deref(),
+        Some("2")
+    );
+    let prompt = s.wait_for("composer-prompt").await;
+    assert_eq!(
+        prompt.prop("value").await.unwrap().as_deref(),
+        Some("Fishing boats leave a misty harbour at dawn.")
+    );
+    // A prompt too short: its problem, and nothing stored.
+    type_into(&s, "composer-prompt", "hi").await;
+    s.wait_for("composer-shot-save")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let problems = s
+        .wait_for_text("composer-error", |t| t.contains("3–10000 characters"))
+        .await;
+    assert!(problems.contains("prompt"), "{problems}");
+    let stored = s
+        .invoke("project_get", serde_json::json!({ "project": "Harbour" }))
+        .await;
+    assert_eq!(
+        stored["ok"]["shots"][1]["prompt"],
+        "Fishing boats leave a misty harbour at dawn."
+    );
+    // Directed, retitled, chained and at 1080p: saved, and back on the storyboard.
+    type_into(&s, "composer-shot-title", "Dawn, directed").await;
+    s.wait_for("composer-director").await.click().await.unwrap();
+    type_into(&s, "director-subject", "Fishing boats").await;
+    type_into(&s, "director-action", "leave a misty harbour at dawn").await;
+    type_into(&s, "director-camera", "slow dolly-in").await;
+    s.wait_for("composer-shot-chain")
+        .await
+        .select_by_value("last-frame")
+        .await
+        .unwrap();
+    s.css("[data-testid='composer-resolution'] [data-value='1080p']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_for("composer-shot-save")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_count("[data-testid='shot-card']", 2).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !titles(&s).await[1].ends_with("Dawn, directed") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not saved from the composer"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let project = s
+        .invoke("project_get", serde_json::json!({ "project": "Harbour" }))
+        .await;
+    let edited = &project["ok"]["shots"][1];
+    assert_eq!(edited["chain"], "last-frame");
+    assert_eq!(
+        edited["settings"],
+        serde_json::json!({ "resolution": "1080p" })
+    );
+    assert_eq!(edited["direction"]["subject"], "Fishing boats");
+    assert_eq!(edited["direction"]["camera"], "slow dolly-in");
+    let prompt = edited["prompt"].as_str().unwrap();
+    assert!(
+        prompt.starts_with("Fishing boats leave a misty harbour at dawn. Camera: slow dolly-in."),
+        "{prompt}"
+    );
+    // The composer has the person's own draft again.
+    s.wait_for("nav-compose").await.click().await.unwrap();
+    let prompt = s.wait_for("composer-prompt").await;
+    assert_eq!(
+        prompt.prop("value").await.unwrap().as_deref(),
+        Some("My own draft: a red kite over dunes.")
+    );
+    assert_eq!(s.count("[data-testid='composer-shot']").await, 0);
     s.end().await;
 }

@@ -185,7 +185,7 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
                 false,
             ),
             "project_new" => (json!({ "name": "" }), false),
-            "shot_add" | "shot_update" => (
+            "shot_add" | "shot_update" | "shot_check" => (
                 json!({ "project": "none", "index": 1, "plan": { "prompt": "a quiet harbour at dawn" } }),
                 false,
             ),

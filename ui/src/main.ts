@@ -1,6 +1,7 @@
 import { mount } from "svelte";
 import App from "./App.svelte";
-import { draft, draftHasWork, keepDraftSaved, restoreDraft } from "./lib/composer.svelte";
+import { draft, draftHasWork, keepDraftSaved, restoreDraft, savedDraft } from "./lib/composer.svelte";
+import { shotEdit } from "./lib/shotEdit.svelte";
 import { draftLoad, draftSave } from "./lib/ipc";
 import "./app.css";
 
@@ -19,8 +20,13 @@ draftLoad()
     () => {},
   )
   .finally(() =>
-    keepDraftSaved(draftSave, (message) => {
-      if (!warned) console.warn(`The draft could not be saved: ${message}`);
-      warned = true;
-    }),
+    keepDraftSaved(
+      draftSave,
+      (message) => {
+        if (!warned) console.warn(`The draft could not be saved: ${message}`);
+        warned = true;
+      },
+      // While a project's shot is in the composer, the person's own draft stays the kept one.
+      () => shotEdit.current?.kept ?? savedDraft(draft),
+    ),
   );

@@ -329,6 +329,26 @@ async fn render_from_upload(desk: &Desk, marker: &str) -> (String, String) {
     (job.id, uploaded.key)
 }
 
+/// Sets `weed` up as the desk's upload storage, and waits until it answers.
+async fn use_storage(desk: &Desk, weed: &support::weed::Weed) -> (StorageSettings, Storage) {
+    let storage_settings = StorageSettings {
+        endpoint: format!("http://127.0.0.1:{}", weed.s3_port),
+        bucket: BUCKET.into(),
+        access_key_id: ACCESS_KEY.into(),
+        ..StorageSettings::default()
+    };
+    let mut settings = desk.settings().await.unwrap();
+    settings.storage = Some(storage_settings.clone());
+    desk.save_settings(settings, None).await.unwrap();
+    desk.save_storage_secret(SECRET).await.unwrap();
+    let storage = Storage::new(&storage_settings, SECRET).unwrap();
+    wait_until("the storage to answer", async || {
+        storage.check().await.is_ok()
+    })
+    .await;
+    (storage_settings, storage)
+}
+
 async fn finished(desk: &Desk, job: &str) -> bool {
     let engine = desk.engine().await.unwrap();
     engine
@@ -344,21 +364,8 @@ async fn uploads_are_released_when_the_render_has_finished() {
     let (service, _data, env) =
         live_on_emulator(UPLOADS_KEY, "io.seedancestudio.test.desk-uploads").await;
     let desk = Desk::open(env, None).await.unwrap();
-    let storage_settings = StorageSettings {
-        endpoint: format!("http://127.0.0.1:{}", weed.s3_port),
-        bucket: BUCKET.into(),
-        access_key_id: ACCESS_KEY.into(),
-        ..StorageSettings::default()
-    };
+    let (storage_settings, storage) = use_storage(&desk, &weed).await;
     let mut settings = desk.settings().await.unwrap();
-    settings.storage = Some(storage_settings.clone());
-    desk.save_settings(settings.clone(), None).await.unwrap();
-    desk.save_storage_secret(SECRET).await.unwrap();
-    let storage = Storage::new(&storage_settings, SECRET).unwrap();
-    wait_until("the storage to answer", async || {
-        storage.check().await.is_ok()
-    })
-    .await;
 
     // A desk that keeps running (the window): released once the render is ready.
     desk.connect(ConnectionMode::Live).await.unwrap();
@@ -418,4 +425,117 @@ async fn uploads_are_released_when_the_render_has_finished() {
         4,
         "one charge per render"
     );
+}
+
+const CHAIN_KEY: &str = "sk_live_desk_chain_0123456789";
+
+/// A two-shot project whose second shot starts from the first's last frame.
+const BRIDGE: &str = "# Bridge
+
+## Shot 1: Approach
+A glass train crosses a snowy mountain bridge at dawn, slow dolly-in.
+
+## Shot 2: Inside
+chain: last-frame
+Passengers look out at the falling snow, warm light, stable faces.
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shot_chained_from_an_expired_take_says_it_needs_storage_then_goes_through_it() {
+    use studio::desk::{NeedCode, ShotStatus};
+    use studio::project::records::RenderAsk;
+
+    let weed = start_weed();
+    let service = Sandbox::start(Config {
+        keys: vec![CHAIN_KEY.into()],
+        render_time: RenderTime::between_ms(300, 600),
+        // The service's output URLs stop working soon after each render.
+        output_ttl: Some(Duration::from_secs(8)),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let desk = Desk::open(
+        Environment {
+            api_key: Some(studio::desk::ApiKey::new(CHAIN_KEY).unwrap()),
+            base_url: Some(service.base_url()),
+            keychain_service: "io.seedancestudio.test.desk-chain".into(),
+            ..Environment::in_folder(data.path())
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    desk.connect(ConnectionMode::Live).await.unwrap();
+    let board = data.path().join("bridge.md");
+    std::fs::write(&board, BRIDGE).unwrap();
+    desk.project_import_in(ConnectionMode::Live, &board, None)
+        .await
+        .unwrap();
+    let ask = |canary| RenderAsk {
+        takes: 1,
+        canary,
+        max_attempts: 2,
+        concurrency: None,
+    };
+    let charges = || service.ledger().charges.values().sum::<u32>();
+
+    // The canary renders and is downloaded; then its output URLs expire.
+    desk.project_render("Bridge", ask(true), true)
+        .await
+        .unwrap();
+    wait_until("the canary", async || {
+        desk.project_show("Bridge").await.unwrap().shots[0].status == ShotStatus::Ready
+    })
+    .await;
+    let first = desk.project_show("Bridge").await.unwrap().shots[0].takes[0]
+        .job_id
+        .clone();
+    let frame = desk.detail(&first).await.unwrap().last_frame_url.unwrap();
+    wait_until("the frame's URL to expire", async || {
+        reqwest::get(&frame).await.unwrap().status() == 404
+    })
+    .await;
+
+    // With no storage, shot 2 cannot be sent: it says what it needs, and nothing is sent.
+    let started = desk
+        .project_render("Bridge", ask(false), true)
+        .await
+        .unwrap();
+    assert_eq!(started.sent, 0);
+    let need = started.project.shots[1]
+        .needs
+        .clone()
+        .expect("shot 2 says what it needs");
+    assert_eq!(need.code, NeedCode::Storage);
+    assert_eq!(need.source_job, first);
+    assert!(need.message.contains("storage"), "{}", need.message);
+    assert_eq!(charges(), 1);
+    assert!(
+        !started.project.rendering,
+        "nothing more can happen without a person"
+    );
+
+    // With storage set up, the local copy of the frame goes through it.
+    let (storage_settings, _) = use_storage(&desk, &weed).await;
+    let started = desk
+        .project_render("Bridge", ask(false), true)
+        .await
+        .unwrap();
+    assert_eq!(started.sent, 1);
+    assert_eq!(started.project.shots[1].needs, None);
+    let second = started.project.shots[1].takes[0].job_id.clone();
+    let sent = desk.detail(&second).await.unwrap().request.unwrap();
+    let image = sent.image_url.unwrap();
+    assert!(
+        image.starts_with(&storage_settings.endpoint),
+        "the frame went through the storage: {image}"
+    );
+    wait_until("shot 2", async || {
+        desk.project_show("Bridge").await.unwrap().shots[1].status == ShotStatus::Ready
+    })
+    .await;
+    assert_eq!(charges(), 2);
+    desk.close().await;
 }

@@ -96,8 +96,11 @@ pub fn typescript_bindings() -> String {
     declare::<studio::project::Chain>(&cfg, &mut out);
     declare::<studio::project::Seconds>(&cfg, &mut out);
     declare::<studio::project::Settings>(&cfg, &mut out);
+    declare::<studio::project::Direction>(&cfg, &mut out);
     declare::<studio::project::ShotPlan>(&cfg, &mut out);
     declare::<studio::desk::ShotStatus>(&cfg, &mut out);
+    declare::<studio::desk::NeedCode>(&cfg, &mut out);
+    declare::<studio::desk::ShotNeed>(&cfg, &mut out);
     declare::<studio::desk::TakeView>(&cfg, &mut out);
     declare::<studio::desk::ShotView>(&cfg, &mut out);
     declare::<studio::desk::ProjectView>(&cfg, &mut out);

@@ -44,6 +44,7 @@ macro_rules! with_app_commands {
             projects::project_stop,
             projects::projects_list,
             projects::shot_add,
+            projects::shot_check,
             projects::shot_delete,
             projects::shot_duplicate,
             projects::shot_move,

@@ -3,7 +3,7 @@
 //! render (the canary, then the rest), stop, and picking a take. Each verb is the desk's,
 //! on the running connection's history.
 
-use studio::desk::{ProjectEstimate, ProjectSummary, ProjectView, RenderStart};
+use studio::desk::{DraftCheck, ProjectEstimate, ProjectSummary, ProjectView, RenderStart};
 use studio::project::ShotPlan;
 use studio::project::records::RenderAsk;
 use tauri::{AppHandle, State};
@@ -150,6 +150,22 @@ pub async fn shot_update(
         .desk()
         .await?
         .shot_update(&project, index, &plan)
+        .await?)
+}
+
+/// Checks a shot as the composer edits it, as shot `index` of the project: its problems,
+/// the prompt advice and the cost of one take. Nothing is stored.
+#[tauri::command]
+pub async fn shot_check(
+    state: State<'_, AppState>,
+    project: String,
+    index: u32,
+    plan: ShotPlan,
+) -> Result<DraftCheck, IpcError> {
+    Ok(state
+        .desk()
+        .await?
+        .shot_check(&project, index, &plan)
         .await?)
 }
 

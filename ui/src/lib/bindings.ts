@@ -330,15 +330,42 @@ export type ShotSettings = { tier?: QualityTier | null, channel?: Channel | null
 /**
  * Seconds, 4 to 15 (a number, or a string as the API takes it).
  */
-duration?: Seconds | null, audio?: boolean | null, };
+duration?: Seconds | null, audio?: boolean | null, 
+/**
+ * Keep the camera still (the API's `fixed_lens`).
+ */
+fixed_lens?: boolean | null, };
+
+export type ShotDirection = { subject: string, action: string, scene: string, camera: string, style: string, 
+/**
+ * Beats within the clip, in order.
+ */
+shots: Array<string>, constraints: Array<string>, extra: string, };
 
 export type ShotPlan = { title: string, prompt: string, chain?: Chain, seed?: number | null, settings?: ShotSettings, 
 /**
  * A start frame (public https URL).
  */
-image?: string | null, end_image?: string | null, media?: Array<string>, };
+image?: string | null, end_image?: string | null, media?: Array<string>, 
+/**
+ * The director's fields the prompt was built from, when it was directed in the
+ * composer (the prompt is what is sent; these are kept to direct it again).
+ */
+direction?: ShotDirection | null, };
 
 export type ShotStatus = "draft" | "waiting" | "queued" | "rendering" | "ready" | "failed" | "stale";
+
+export type NeedCode = "storage" | "local_copy" | "reference";
+
+export type ShotNeed = { code: NeedCode, 
+/**
+ * The take it is chained from.
+ */
+source_job: string, 
+/**
+ * The same in English words.
+ */
+message: string, };
 
 export type TakeView = { job_id: string, 
 /**
@@ -358,7 +385,15 @@ index: number, title: string, prompt: string, chain: Chain,
 /**
  * Where it differs from the project.
  */
-settings: ShotSettings, seed: number | null, image: string | null, end_image: string | null, media: Array<string>, status: ShotStatus, takes: Array<TakeView>, };
+settings: ShotSettings, seed: number | null, image: string | null, end_image: string | null, media: Array<string>, 
+/**
+ * The director's fields its prompt was built from, when it was directed.
+ */
+direction: ShotDirection | null, status: ShotStatus, 
+/**
+ * What it needs before it can be sent, when its last try could not be.
+ */
+needs: ShotNeed | null, takes: Array<TakeView>, };
 
 export type ProjectView = { id: string, name: string, notes: string, budget: number | null, 
 /**
@@ -448,6 +483,7 @@ export interface Commands {
   project_stop: { args: { project: string }; returns: ProjectView };
   projects_list: { args: Record<string, never>; returns: Array<ProjectSummary> };
   shot_add: { args: { project: string; index: number; plan: ShotPlan }; returns: ProjectView };
+  shot_check: { args: { project: string; index: number; plan: ShotPlan }; returns: DraftCheck };
   shot_delete: { args: { project: string; index: number }; returns: ProjectView };
   shot_duplicate: { args: { project: string; index: number }; returns: ProjectView };
   shot_move: { args: { project: string; index: number; to: number }; returns: ProjectView };

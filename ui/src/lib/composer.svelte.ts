@@ -232,19 +232,24 @@ export function loadExtension(
 /**
  * Saves the draft a moment after each change, once the kept one has been read back (so an
  * empty page never overwrites it). `save` is the store call; failures are reported once
- * through `onError` and retried with the next change.
+ * through `onError` and retried with the next change. `kept` says what is saved: the
+ * draft, or the person's own draft while the composer edits a project's shot.
  */
-export function keepDraftSaved(save: (kept: object) => Promise<void>, onError: (message: string) => void): () => void {
+export function keepDraftSaved(
+  save: (kept: object) => Promise<void>,
+  onError: (message: string) => void,
+  kept: () => object = () => savedDraft(draft),
+): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let last = "";
   return $effect.root(() => {
     $effect(() => {
-      const kept = savedDraft(draft);
-      const body = JSON.stringify(kept);
+      const saving = kept();
+      const body = JSON.stringify(saving);
       if (body === last) return;
       clearTimeout(timer);
       timer = setTimeout(() => {
-        save(kept).then(
+        save(saving).then(
           () => (last = body),
           (e: { message?: string }) => onError(e?.message ?? String(e)),
         );

@@ -359,6 +359,11 @@ export function shotUpdate(project: string, index: number, plan: ShotPlan): Prom
   return call("shot_update", { project, index, plan });
 }
 
+/** Checks a shot as the composer edits it (as shot `index` of `project`); nothing is stored. */
+export function shotCheck(project: string, index: number, plan: ShotPlan): Promise<DraftCheck> {
+  return call("shot_check", { project, index, plan });
+}
+
 export function shotDuplicate(project: string, index: number): Promise<ProjectView> {
   return call("shot_duplicate", { project, index });
 }

@@ -202,6 +202,7 @@ async fn drive(
         .map(|t| tokio::time::Instant::now() + Duration::from_secs(t));
     let mut events = engine.subscribe();
     let mut seen: HashMap<u32, ShotStatus> = HashMap::new();
+    let mut said_needs: HashMap<u32, String> = HashMap::new();
     let mut progress = Progress::new();
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
@@ -217,6 +218,13 @@ async fn drive(
                     shot.title,
                     status.as_str().unwrap_or_default()
                 ));
+            }
+            match &shot.needs {
+                Some(need) if said_needs.get(&shot.index) != Some(&need.message) => {
+                    progress.note(&format!("shot {}: {}", shot.index, need.message));
+                    said_needs.insert(shot.index, need.message.clone());
+                }
+                _ => {}
             }
         }
         if outlook.settled() {
@@ -288,6 +296,9 @@ fn print_shot(shot: &ShotView) {
         },
         status.as_str().unwrap_or_default()
     );
+    if let Some(need) = &shot.needs {
+        println!("      needs: {}", need.message);
+    }
     for take in &shot.takes {
         let state = take.status.map_or("deleted", |s| s.as_str());
         let mark = if take.selected { "*" } else { " " };

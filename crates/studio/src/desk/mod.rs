@@ -30,6 +30,7 @@ use crate::environment::Environment;
 use crate::keychain::Keychain;
 use crate::{Engine, JobEvent, Store};
 
+pub use crate::project::records::{NeedCode, ShotNeed};
 pub use error::{DeskError, ErrorKind, MoneyRule, OverLimit};
 pub use library::{Action, Asset, Media};
 pub use project_render::RenderStart;

@@ -3,6 +3,7 @@
 //! problem at once, nothing stored), and takes rated or rejected. A shot's takes stay with
 //! it whatever changes; its renders stay in the Library when it goes.
 
+use crate::estimate;
 use crate::project::ShotPlan;
 use crate::project::edits;
 use crate::project::records::{self, Project, Shot};
@@ -10,7 +11,7 @@ use crate::project::storyboard::check_shot;
 use crate::store::Store;
 
 use super::projects::{find, view};
-use super::{Desk, DeskError, ProjectView};
+use super::{Desk, DeskError, DraftCheck, ProjectView};
 
 impl Desk {
     async fn running_store(&self) -> Result<Store, DeskError> {
@@ -55,6 +56,26 @@ impl Desk {
         checked(&project, plan, index as usize)?;
         edits::update_shot(&store, &shot, plan).await?;
         view(&store, &project).await
+    }
+
+    /// Checks `plan` as shot `index` of the project (1 for the first) as the composer
+    /// edits it: every problem by field (`shots[N].…`), the prompt advice, and what one
+    /// take costs. Nothing is stored.
+    pub async fn shot_check(
+        &self,
+        reference: &str,
+        index: u32,
+        plan: &ShotPlan,
+    ) -> Result<DraftCheck, DeskError> {
+        let store = self.running_store().await?;
+        let project = find(&store, reference).await?;
+        let request = plan.request_as_planned(&project.defaults.0);
+        Ok(DraftCheck {
+            problems: check_shot(&project.defaults.0, plan, index.max(1) as usize, None),
+            lint: seedance_api::lint_prompt(&request),
+            estimate: estimate::estimate(&store, &request).await?,
+            spend_guard: None,
+        })
     }
 
     /// A copy of shot `index` (without its takes) just after it.

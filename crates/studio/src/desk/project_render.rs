@@ -15,7 +15,7 @@ use crate::estimate;
 use crate::extend::ExtendFrom;
 use crate::project::Chain;
 use crate::project::plan::{self, Outlook, Step};
-use crate::project::records::{self, Project, RenderAsk, Shot, TakeOf};
+use crate::project::records::{self, NeedCode, Project, RenderAsk, Shot, ShotNeed, TakeOf};
 
 use super::projects::{estimate_of, find, view};
 use super::submit::spend_rules;
@@ -188,7 +188,15 @@ impl Desk {
                 } else {
                     ExtendFrom::Frame
                 };
-                let reference = self.render_reference(source, which, |_, _| {}).await?;
+                let reference = match self.render_reference(source, which, |_, _| {}).await {
+                    Ok(reference) => reference,
+                    Err(e) => {
+                        let need = need_of(shot, source, &e);
+                        records::set_need(self.engine().await?.store(), &shot.id, Some(&need))
+                            .await?;
+                        return Err(e);
+                    }
+                };
                 if !reference.key.is_empty() {
                     uploads.push(reference.key);
                 }
@@ -220,6 +228,7 @@ impl Desk {
                 },
             )
             .await?;
+        records::set_need(engine.store(), &shot.id, None).await?;
         tracing::info!(project = %project.id, shot = shot.position, job = %job.id, "take sent");
         Ok(())
     }
@@ -255,5 +264,39 @@ impl Desk {
                 None => tokio::time::sleep(LOOK_AGAIN).await,
             }
         }
+    }
+}
+
+/// What `shot` needs, said from why the take it is chained from (`source`) could not be
+/// made its reference.
+fn need_of(shot: &Shot, source: &str, error: &DeskError) -> ShotNeed {
+    let before = shot.position - 1;
+    let (code, message) = match error.kind {
+        super::ErrorKind::NeedsStorage => (
+            NeedCode::Storage,
+            format!(
+                "Shot {} follows take {source} of shot {before}, whose output URL has expired; its local copy can only go through upload storage. Set up storage in Settings, then render again.",
+                shot.position
+            ),
+        ),
+        super::ErrorKind::Invalid => (
+            NeedCode::LocalCopy,
+            format!(
+                "Shot {} follows take {source} of shot {before}, whose output URL has expired and whose local copy is gone. Select or render another take of shot {before}.",
+                shot.position
+            ),
+        ),
+        _ => (
+            NeedCode::Reference,
+            format!(
+                "Shot {} follows take {source} of shot {before}, whose copy could not be sent: {}",
+                shot.position, error.message
+            ),
+        ),
+    };
+    ShotNeed {
+        code,
+        source_job: source.to_string(),
+        message,
     }
 }

@@ -11,9 +11,9 @@ use crate::connection::ConnectionMode;
 use crate::estimate;
 use crate::job::JobState;
 use crate::project::plan;
-use crate::project::records::{self, Project, RecordError, Shot, Take};
+use crate::project::records::{self, Project, RecordError, Shot, ShotNeed, Take};
 use crate::project::storyboard::{self, Format};
-use crate::project::{Chain, Settings};
+use crate::project::{Chain, Direction, Settings};
 use crate::store::Store;
 
 use super::{Desk, DeskError};
@@ -70,7 +70,11 @@ pub struct ShotView {
     pub image: Option<String>,
     pub end_image: Option<String>,
     pub media: Vec<String>,
+    /// The director's fields its prompt was built from, when it was directed.
+    pub direction: Option<Direction>,
     pub status: ShotStatus,
+    /// What it needs before it can be sent, when its last try could not be.
+    pub needs: Option<ShotNeed>,
     pub takes: Vec<TakeView>,
 }
 
@@ -216,7 +220,9 @@ pub(super) async fn view(store: &Store, project: &Project) -> Result<ProjectView
             image: f.shot.image.clone(),
             end_image: f.shot.end_image.clone(),
             media: f.shot.media.0.clone(),
+            direction: f.shot.direction.as_ref().map(|d| d.0.clone()),
             status: status_of(f, project.rendering()),
+            needs: f.shot.needs.as_ref().map(|n| n.0.clone()),
             takes: f
                 .own
                 .iter()
@@ -279,8 +285,7 @@ pub(super) async fn estimate_of(
         let have = f.current.iter().filter(|t| counts(t)).count() as u32;
         let needed = takes.saturating_sub(have);
         // What a chain brings does not change the price: a stand-in will do.
-        let stand_in = (f.shot.chain != Chain::None).then_some("https://chained.invalid/take");
-        let request = f.shot.plan().request(&project.defaults.0, stand_in);
+        let request = f.shot.plan().request_as_planned(&project.defaults.0);
         let per_take = estimate::estimate(store, &request).await?;
         shots.push(ShotEstimate {
             index: f.shot.position as u32,

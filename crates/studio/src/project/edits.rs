@@ -48,7 +48,7 @@ pub async fn update_shot(store: &Store, shot: &Shot, plan: &ShotPlan) -> Result<
     let mut tx = store.write().await?;
     let query = sqlx::query(
         "UPDATE shots SET title = ?, prompt = ?, chain = ?, settings = ?, seed = ?, image = ?, \
-         end_image = ?, media = ? WHERE id = ?",
+         end_image = ?, media = ?, direction = ?, needs = NULL WHERE id = ?",
     );
     bind_plan(query, plan)
         .bind(&shot.id)

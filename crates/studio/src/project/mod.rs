@@ -77,6 +77,9 @@ pub struct Settings {
     pub duration: Option<Seconds>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio: Option<bool>,
+    /// Keep the camera still (the API's `fixed_lens`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_lens: Option<bool>,
 }
 
 impl Settings {
@@ -89,6 +92,7 @@ impl Settings {
             resolution: self.resolution.or(base.resolution),
             duration: self.duration.or(base.duration),
             audio: self.audio.or(base.audio),
+            fixed_lens: self.fixed_lens.or(base.fixed_lens),
         }
     }
 
@@ -155,6 +159,27 @@ pub struct ShotPlan {
     pub end_image: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub media: Vec<String>,
+    /// The director's fields the prompt was built from, when it was directed in the
+    /// composer (the prompt is what is sent; these are kept to direct it again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+}
+
+/// A prompt as the composer's director mode builds it: the parts the vendor's prompt guide
+/// asks for, ordered shots within the clip, and the constraint package.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ShotDirection"))]
+#[serde(default, deny_unknown_fields)]
+pub struct Direction {
+    pub subject: String,
+    pub action: String,
+    pub scene: String,
+    pub camera: String,
+    pub style: String,
+    /// Beats within the clip, in order.
+    pub shots: Vec<String>,
+    pub constraints: Vec<String>,
+    pub extra: String,
 }
 
 impl ShotPlan {
@@ -197,13 +222,24 @@ impl ShotPlan {
                 .and_then(|d| ClipDuration::new(d.0))
                 .unwrap_or(ClipDuration::DEFAULT),
             generate_audio: s.audio.unwrap_or(true),
+            fixed_lens: s.fixed_lens.unwrap_or(false),
             seed: self.seed,
             end_image_url: self.end_image.clone(),
             image_url,
             media_urls,
             prompt,
-            ..GenerationRequest::text("")
         }
+    }
+
+    /// The request this shot would send, before the take it is chained from exists: a
+    /// stand-in URL where the chain puts it, so that it can be checked and estimated.
+    pub fn request_as_planned(&self, defaults: &Settings) -> GenerationRequest {
+        let stand_in = match self.chain {
+            Chain::None => None,
+            Chain::LastFrame => Some("https://chained.invalid/last-frame.jpg"),
+            Chain::Clip => Some("https://chained.invalid/video.mp4"),
+        };
+        self.request(defaults, stand_in)
     }
 }
 

@@ -1,11 +1,11 @@
-//! Projects, shots and takes in the history's database (migration 12): created from a
+//! Projects, shots and takes in the history's database (migrations 12, 13): created from a
 //! storyboard in one transaction, found by id or exact name, read back as a storyboard,
 //! and what a project has spent, from the credit ledger (so a render deleted from the
 //! Library still counts against its project's budget).
 
 use sqlx::types::Json;
 
-use super::{Chain, Settings, ShotPlan, Storyboard};
+use super::{Chain, Direction, Settings, ShotPlan, Storyboard};
 use crate::JobState;
 use crate::clock::now_ms;
 use crate::store::Store;
@@ -64,6 +64,35 @@ pub struct Shot {
     pub end_image: Option<String>,
     pub media: Json<Vec<String>>,
     pub selected_job: Option<String>,
+    pub direction: Option<Json<Direction>>,
+    /// What it needs before it can be sent, when its last try could not be.
+    pub needs: Option<Json<ShotNeed>>,
+}
+
+/// Why a shot could not be sent, and what would let it go: kept until it is sent, changed,
+/// or rendered again.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ShotNeed {
+    pub code: NeedCode,
+    /// The take it is chained from.
+    pub source_job: String,
+    /// The same in English words.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum NeedCode {
+    /// The take's output URL has expired: its local copy goes through upload storage,
+    /// and none is set up.
+    Storage,
+    /// The take's output URL has expired and its local copy is gone: select or render
+    /// another take of the shot before.
+    LocalCopy,
+    /// The take's copy could not be sent (the storage refused it, or it could not be read).
+    Reference,
 }
 
 impl Shot {
@@ -78,6 +107,7 @@ impl Shot {
             image: self.image.clone(),
             end_image: self.end_image.clone(),
             media: self.media.0.clone(),
+            direction: self.direction.as_ref().map(|d| d.0.clone()),
         }
     }
 }
@@ -103,7 +133,7 @@ pub struct Take {
 const PROJECT_COLUMNS: &str = "id, name, notes, budget, defaults, created_at, updated_at, \
      render_takes, render_scope, render_max_attempts, render_concurrency, stopped";
 const SHOT_COLUMNS: &str = "id, project_id, position, title, prompt, chain, settings, seed, image, \
-     end_image, media, selected_job";
+     end_image, media, selected_job, direction, needs";
 
 fn new_id(prefix: &str, now: i64) -> String {
     format!("{prefix}{}", crate::random::uuid_v7(now).simple())
@@ -144,7 +174,7 @@ pub async fn create(store: &Store, board: &Storyboard) -> Result<Project, Record
 type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
 
 /// Binds what a shot plans, in the order `title, prompt, chain, settings, seed, image,
-/// end_image, media` (every statement that writes a shot names them so).
+/// end_image, media, direction` (every statement that writes a shot names them so).
 pub(super) fn bind_plan<'q>(query: Query<'q>, plan: &'q ShotPlan) -> Query<'q> {
     query
         .bind(&plan.title)
@@ -155,6 +185,7 @@ pub(super) fn bind_plan<'q>(query: Query<'q>, plan: &'q ShotPlan) -> Query<'q> {
         .bind(&plan.image)
         .bind(&plan.end_image)
         .bind(Json(&plan.media))
+        .bind(plan.direction.as_ref().map(Json))
 }
 
 /// Writes `plan` as shot `position` of `project_id` (the caller keeps positions dense).
@@ -166,8 +197,8 @@ pub(super) async fn insert_row(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let query = sqlx::query(
-        "INSERT INTO shots (id, project_id, position, title, prompt, chain, settings, seed, image, end_image, media) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO shots (id, project_id, position, title, prompt, chain, settings, seed, image, end_image, media, direction) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(new_id("s", now))
     .bind(project_id)
@@ -396,6 +427,26 @@ pub async fn start_render(
     .bind(project_id)
     .execute(store.pool())
     .await?;
+    // Tried again from here: a shot that still cannot go says so again.
+    sqlx::query("UPDATE shots SET needs = NULL WHERE project_id = ?")
+        .bind(project_id)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// Records what shot `shot_id` needs before it can be sent (`None`: nothing, it went).
+pub async fn set_need(
+    store: &Store,
+    shot_id: &str,
+    need: Option<&ShotNeed>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE shots SET needs = ? WHERE id = ? AND needs IS NOT ?")
+        .bind(need.map(Json))
+        .bind(shot_id)
+        .bind(need.map(Json))
+        .execute(store.pool())
+        .await?;
     Ok(())
 }
 

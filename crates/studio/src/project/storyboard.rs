@@ -4,7 +4,7 @@
 //!
 //! Markdown: the level-1 heading is the project's name; `key: value` lines before the first
 //! shot set the project (`budget`, `tier`, `channel`, `aspect`, `resolution`, `duration`,
-//! `audio`) and any other text there is its notes; each level-2 heading (`Shot N: Title`)
+//! `audio`, `fixed_lens`) and any other text there is its notes; each level-2 heading (`Shot N: Title`)
 //! starts a shot, whose lines with one of those keys (but `budget`), or `chain`, `seed`,
 //! `image`, `end_image`, `media` (repeatable), set the shot, and every other line is its
 //! prompt. Keys are case-insensitive; `Style: warm` is prompt text, as `style` is no key.
@@ -140,12 +140,7 @@ pub fn check_shot(
             ),
         ));
     }
-    let stand_in = match shot.chain {
-        Chain::None => None,
-        Chain::LastFrame => Some("https://chained.invalid/last-frame.jpg"),
-        Chain::Clip => Some("https://chained.invalid/video.mp4"),
-    };
-    if let Err(found) = seedance_api::validate(&shot.request(defaults, stand_in), false) {
+    if let Err(found) = seedance_api::validate(&shot.request_as_planned(defaults), false) {
         for p in found {
             problems.push(Problem {
                 field: field(&p.field),
@@ -166,6 +161,7 @@ const PROJECT_KEYS: &[&str] = &[
     "resolution",
     "duration",
     "audio",
+    "fixed_lens",
 ];
 /// The keys that only a shot has.
 const SHOT_KEYS: &[&str] = &["chain", "seed", "image", "end_image", "media"];
@@ -246,20 +242,22 @@ fn apply_setting(settings: &mut Settings, key: &str, value: &str) -> Result<(), 
                     })?,
             ))
         }
-        "audio" => {
-            settings.audio = Some(match value.to_ascii_lowercase().as_str() {
-                "on" | "yes" | "true" => true,
-                "off" | "no" | "false" => false,
-                _ => {
-                    return Err(format!(
-                        "{value:?} is not on or off (on, off, yes, no, true, false)"
-                    ));
-                }
-            })
-        }
+        "audio" => settings.audio = Some(on_off(value)?),
+        "fixed_lens" => settings.fixed_lens = Some(on_off(value)?),
         _ => unreachable!("only setting keys come here"),
     }
     Ok(())
+}
+
+/// A switch as a person writes it.
+fn on_off(value: &str) -> Result<bool, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "on" | "yes" | "true" => Ok(true),
+        "off" | "no" | "false" => Ok(false),
+        _ => Err(format!(
+            "{value:?} is not on or off (on, off, yes, no, true, false)"
+        )),
+    }
 }
 
 /// What a shot-only key says, into `shot`.

@@ -31,7 +31,10 @@ pub fn weed_binary() -> String {
 pub fn start_weed() -> Weed {
     // A port of the range (or of its gRPC twin, 10,000 above) may be taken by chance: a
     // server that exits or stays silent is retried on another range.
-    for attempt in 0..3 {
+    // Each server a process starts (tests run side by side) gets ranges of its own.
+    static STARTED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let first = STARTED.fetch_add(3, std::sync::atomic::Ordering::SeqCst);
+    for attempt in first..first + 3 {
         if let Some(weed) = try_start_weed(attempt) {
             return weed;
         }

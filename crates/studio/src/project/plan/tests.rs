@@ -34,6 +34,8 @@ fn shot(position: i64, chain: Chain) -> Shot {
         end_image: None,
         media: Json(Vec::new()),
         selected_job: None,
+        direction: None,
+        needs: None,
     }
 }
 

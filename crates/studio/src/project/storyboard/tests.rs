@@ -1,5 +1,5 @@
 use super::*;
-use crate::project::Seconds;
+use crate::project::{Direction, Seconds};
 
 const GLASS_TRAIN: &str = "# Glass Train
 budget: 400
@@ -186,6 +186,7 @@ fn what_export_writes_import_reads_back() {
     let mut board = parse(GLASS_TRAIN, Format::Markdown, None).unwrap();
     board.shots[0].seed = Some(42);
     board.shots[0].settings.audio = Some(false);
+    board.shots[0].settings.fixed_lens = Some(true);
     board.shots[0].end_image = Some("https://a.test/end.png".into());
     board.shots.push(ShotPlan {
         title: "Away".into(),
@@ -212,5 +213,18 @@ fn what_export_writes_import_reads_back() {
             (&b.title, &b.prompt, b.chain, b.seed, &b.media)
         );
         assert_eq!(a.settings, b.settings.over(&board.defaults));
-    }
+    } // A shot directed in the composer keeps its director's fields in JSON; the other forms
+    // carry the prompt they built.
+    board.shots[0].direction = Some(Direction {
+        subject: "A glass train".into(),
+        camera: "slow dolly-in".into(),
+        shots: vec!["the bridge".into(), "the tunnel".into()],
+        constraints: vec!["no logo".into()],
+        ..Default::default()
+    });
+    let json = parse(&write(&board, Format::Json), Format::Json, None).unwrap();
+    assert_eq!(json, board);
+    let markdown = parse(&write(&board, Format::Markdown), Format::Markdown, None).unwrap();
+    assert_eq!(markdown.shots[0].direction, None);
+    assert_eq!(markdown.shots[0].prompt, board.shots[0].prompt);
 }

@@ -15,6 +15,10 @@ pub fn write(board: &Storyboard, format: Format) -> String {
     }
 }
 
+fn on_off(v: bool) -> &'static str {
+    if v { "on" } else { "off" }
+}
+
 fn setting_lines(s: &Settings) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(v) = s.tier {
@@ -33,7 +37,10 @@ fn setting_lines(s: &Settings) -> Vec<String> {
         out.push(format!("duration: {v}"));
     }
     if let Some(v) = s.audio {
-        out.push(format!("audio: {}", if v { "on" } else { "off" }));
+        out.push(format!("audio: {}", on_off(v)));
+    }
+    if let Some(v) = s.fixed_lens {
+        out.push(format!("fixed_lens: {}", on_off(v)));
     }
     out
 }
@@ -93,6 +100,7 @@ fn write_csv(board: &Storyboard) -> String {
         "resolution",
         "duration",
         "audio",
+        "fixed_lens",
         "seed",
         "image",
         "end_image",
@@ -113,7 +121,8 @@ fn write_csv(board: &Storyboard) -> String {
                 text(s.aspect.map(|v| v.to_string())),
                 text(s.resolution.map(|v| v.to_string())),
                 text(s.duration.map(|v| v.0.to_string())),
-                text(s.audio.map(|v| if v { "on".into() } else { "off".into() })),
+                text(s.audio.map(|v| on_off(v).into())),
+                text(s.fixed_lens.map(|v| on_off(v).into())),
                 text(shot.seed.map(|v| v.to_string())),
                 text(shot.image.clone()),
                 text(shot.end_image.clone()),
