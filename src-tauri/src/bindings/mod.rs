@@ -97,6 +97,9 @@ pub fn typescript_bindings() -> String {
     declare::<studio::project::Seconds>(&cfg, &mut out);
     declare::<studio::project::Settings>(&cfg, &mut out);
     declare::<studio::project::Direction>(&cfg, &mut out);
+    declare::<studio::project::cut::EditTime>(&cfg, &mut out);
+    declare::<studio::project::cut::TransitionKind>(&cfg, &mut out);
+    declare::<studio::project::Edit>(&cfg, &mut out);
     declare::<studio::project::ShotPlan>(&cfg, &mut out);
     declare::<studio::desk::ShotStatus>(&cfg, &mut out);
     declare::<studio::desk::NeedCode>(&cfg, &mut out);

@@ -342,6 +342,28 @@ export type ShotDirection = { subject: string, action: string, scene: string, ca
  */
 shots: Array<string>, constraints: Array<string>, extra: string, };
 
+export type EditTime = number;
+
+export type TransitionKind = "cut" | "crossfade";
+
+export type ShotEdit = { 
+/**
+ * Where the shot starts within its take (unset: the take's start).
+ */
+in?: EditTime | null, 
+/**
+ * Where it ends, exclusive (unset: the take's end).
+ */
+out?: EditTime | null, 
+/**
+ * Into the next shot.
+ */
+transition: TransitionKind, 
+/**
+ * A crossfade's length.
+ */
+seconds?: EditTime | null, };
+
 export type ShotPlan = { title: string, prompt: string, chain?: Chain, seed?: number | null, settings?: ShotSettings, 
 /**
  * A start frame (public https URL).
@@ -351,7 +373,12 @@ image?: string | null, end_image?: string | null, media?: Array<string>,
  * The director's fields the prompt was built from, when it was directed in the
  * composer (the prompt is what is sent; these are kept to direct it again).
  */
-direction?: ShotDirection | null, };
+direction?: ShotDirection | null, 
+/**
+ * Its edit decisions in the project's cut (in and out points, the transition into the
+ * next shot).
+ */
+edit?: ShotEdit, };
 
 export type ShotStatus = "draft" | "waiting" | "queued" | "rendering" | "ready" | "failed" | "stale";
 
@@ -393,7 +420,11 @@ direction: ShotDirection | null, status: ShotStatus,
 /**
  * What it needs before it can be sent, when its last try could not be.
  */
-needs: ShotNeed | null, takes: Array<TakeView>, };
+needs: ShotNeed | null, 
+/**
+ * Its edit decisions in the cut: in and out points, the transition into the next.
+ */
+edit: ShotEdit, takes: Array<TakeView>, };
 
 export type ProjectView = { id: string, name: string, notes: string, budget: number | null, 
 /**

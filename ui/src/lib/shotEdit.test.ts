@@ -17,6 +17,7 @@ function shot(over: Partial<ShotView> = {}): ShotView {
     direction: null,
     status: "draft",
     needs: null,
+    edit: { transition: "cut" },
     takes: [],
     ...over,
   };

@@ -1,5 +1,6 @@
 //! One module per group of commands; each returns the exit code or a [`crate::exit::CliError`].
 
+pub mod cut;
 pub mod generate;
 pub mod jobs;
 pub mod key;

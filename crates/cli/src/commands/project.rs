@@ -128,6 +128,34 @@ pub async fn run(
                 println!("Wrote {} to {}", project, file.display());
             }
         }
+        ProjectCommand::Trim {
+            project,
+            shot,
+            in_s,
+            out_s,
+        } => {
+            let project = super::cut::trim(desk, mode, &project, shot, in_s, out_s).await?;
+            show(&project, json, None);
+        }
+        ProjectCommand::Transition {
+            project,
+            shot,
+            kind,
+            seconds,
+        } => {
+            let project = desk
+                .project_transition_in(mode, &project, shot, kind, seconds)
+                .await?;
+            show(&project, json, None);
+        }
+        ProjectCommand::Assemble {
+            project,
+            out,
+            edits,
+        } => return super::cut::assemble(desk, mode, &project, &out, edits, json).await,
+        ProjectCommand::ExportEdit { project, edits } => {
+            super::cut::export_edit(desk, mode, &project, edits, json).await?
+        }
         ProjectCommand::Delete { project } => {
             let was = desk.project_delete_in(mode, &project).await?;
             if json {

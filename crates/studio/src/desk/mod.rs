@@ -11,6 +11,7 @@
 //! and a mode switch waits for nothing but itself.
 
 mod account;
+mod cut;
 mod error;
 mod library;
 mod project_edit;
@@ -31,6 +32,7 @@ use crate::keychain::Keychain;
 use crate::{Engine, JobEvent, Store};
 
 pub use crate::project::records::{NeedCode, ShotNeed};
+pub use cut::{Assembly, EditExport, EditTargets};
 pub use error::{DeskError, ErrorKind, MoneyRule, OverLimit};
 pub use library::{Action, Asset, Media};
 pub use project_render::RenderStart;

@@ -13,7 +13,7 @@ use crate::job::JobState;
 use crate::project::plan;
 use crate::project::records::{self, Project, RecordError, Shot, ShotNeed, Take};
 use crate::project::storyboard::{self, Format};
-use crate::project::{Chain, Direction, Settings};
+use crate::project::{Chain, Direction, Edit, Settings};
 use crate::store::Store;
 
 use super::{Desk, DeskError};
@@ -75,6 +75,8 @@ pub struct ShotView {
     pub status: ShotStatus,
     /// What it needs before it can be sent, when its last try could not be.
     pub needs: Option<ShotNeed>,
+    /// Its edit decisions in the cut: in and out points, the transition into the next.
+    pub edit: Edit,
     pub takes: Vec<TakeView>,
 }
 
@@ -223,6 +225,7 @@ pub(super) async fn view(store: &Store, project: &Project) -> Result<ProjectView
             direction: f.shot.direction.as_ref().map(|d| d.0.clone()),
             status: status_of(f, project.rendering()),
             needs: f.shot.needs.as_ref().map(|n| n.0.clone()),
+            edit: f.shot.edit.0,
             takes: f
                 .own
                 .iter()

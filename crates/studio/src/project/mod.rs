@@ -4,7 +4,9 @@
 //! `storyboard` reads and writes the files people and other tools write (Markdown, CSV,
 //! JSON), `records` keeps projects, shots and takes in the history's database.
 
+pub mod cut;
 pub mod edits;
+pub mod interchange;
 pub mod plan;
 pub mod records;
 pub mod storyboard;
@@ -13,6 +15,8 @@ use seedance_api::{
     AspectRatio, Channel, ClipDuration, GenerationRequest, Mode, QualityTier, Resolution,
 };
 use serde::{Deserialize, Deserializer, Serialize};
+
+pub use cut::Edit;
 
 /// The phrase a shot chained by `clip` gets at the end of its prompt, as the prompt guide
 /// asks for an extension.
@@ -163,6 +167,11 @@ pub struct ShotPlan {
     /// composer (the prompt is what is sent; these are kept to direct it again).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
+    /// Its edit decisions in the project's cut (in and out points, the transition into the
+    /// next shot).
+    #[serde(default, skip_serializing_if = "Edit::is_default")]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub edit: Edit,
 }
 
 /// A prompt as the composer's director mode builds it: the parts the vendor's prompt guide

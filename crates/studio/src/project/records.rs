@@ -1,11 +1,11 @@
-//! Projects, shots and takes in the history's database (migrations 12, 13): created from a
+//! Projects, shots and takes in the history's database (migrations 12 to 14): created from a
 //! storyboard in one transaction, found by id or exact name, read back as a storyboard,
 //! and what a project has spent, from the credit ledger (so a render deleted from the
 //! Library still counts against its project's budget).
 
 use sqlx::types::Json;
 
-use super::{Chain, Direction, Settings, ShotPlan, Storyboard};
+use super::{Chain, Direction, Edit, Settings, ShotPlan, Storyboard};
 use crate::JobState;
 use crate::clock::now_ms;
 use crate::store::Store;
@@ -67,6 +67,8 @@ pub struct Shot {
     pub direction: Option<Json<Direction>>,
     /// What it needs before it can be sent, when its last try could not be.
     pub needs: Option<Json<ShotNeed>>,
+    /// Its edit decisions in the cut.
+    pub edit: Json<Edit>,
 }
 
 /// Why a shot could not be sent, and what would let it go: kept until it is sent, changed,
@@ -108,6 +110,7 @@ impl Shot {
             end_image: self.end_image.clone(),
             media: self.media.0.clone(),
             direction: self.direction.as_ref().map(|d| d.0.clone()),
+            edit: self.edit.0,
         }
     }
 }
@@ -133,7 +136,7 @@ pub struct Take {
 const PROJECT_COLUMNS: &str = "id, name, notes, budget, defaults, created_at, updated_at, \
      render_takes, render_scope, render_max_attempts, render_concurrency, stopped";
 const SHOT_COLUMNS: &str = "id, project_id, position, title, prompt, chain, settings, seed, image, \
-     end_image, media, selected_job, direction, needs";
+     end_image, media, selected_job, direction, needs, edit";
 
 fn new_id(prefix: &str, now: i64) -> String {
     format!("{prefix}{}", crate::random::uuid_v7(now).simple())
@@ -197,13 +200,16 @@ pub(super) async fn insert_row(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let query = sqlx::query(
-        "INSERT INTO shots (id, project_id, position, title, prompt, chain, settings, seed, image, end_image, media, direction) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO shots (id, project_id, position, title, prompt, chain, settings, seed, image, end_image, media, direction, edit) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(new_id("s", now))
     .bind(project_id)
     .bind(position);
-    bind_plan(query, plan).execute(conn).await?;
+    bind_plan(query, plan)
+        .bind(Json(plan.edit))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -283,6 +289,22 @@ pub async fn delete(store: &Store, project_id: &str) -> Result<(), sqlx::Error> 
         .execute(store.pool())
         .await?;
     Ok(())
+}
+
+/// Sets a shot's edit decisions.
+pub async fn set_edit(store: &Store, shot: &Shot, edit: &Edit) -> Result<(), sqlx::Error> {
+    let mut tx = store.write().await?;
+    sqlx::query("UPDATE shots SET edit = ? WHERE id = ?")
+        .bind(Json(edit))
+        .bind(&shot.id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE projects SET updated_at = ? WHERE id = ?")
+        .bind(now_ms())
+        .bind(&shot.project_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
 }
 
 /// A project as a storyboard, for export.

@@ -36,6 +36,7 @@ fn shot(position: i64, chain: Chain) -> Shot {
         selected_job: None,
         direction: None,
         needs: None,
+        edit: Json(Default::default()),
     }
 }
 

@@ -1,0 +1,481 @@
+//! The project verbs of the cut: trim a shot (in and out points within its selected take,
+//! rounded to the take's frames), set the transition into the next shot, export the edit
+//! for other editors (OTIO, FCPXML, EDL), and assemble the selected takes into one MP4 on
+//! the project's canvas, with progress and cancellation. The media engine blocks, so it
+//! runs on tokio's blocking pool.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use serde::Serialize;
+
+use crate::connection::ConnectionMode;
+use crate::job::find_job;
+use crate::media::{self, MediaError, Piece, Progress, Transition};
+use crate::project::cut::{CutShot, EditTime, TransitionKind, canvas_of};
+use crate::project::interchange::{EditClip, EditList};
+use crate::project::records::{self, Project};
+use crate::store::Store;
+
+use super::projects::{ProjectView, find, view};
+use super::{Desk, DeskError};
+
+/// Where to write the interchange files (each optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditTargets {
+    pub otio: Option<PathBuf>,
+    pub fcpxml: Option<PathBuf>,
+    pub edl: Option<PathBuf>,
+}
+
+/// The interchange files written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EditExport {
+    pub otio: Option<String>,
+    pub fcpxml: Option<String>,
+    pub edl: Option<String>,
+}
+
+/// An assembled cut.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Assembly {
+    pub output: String,
+    pub duration_s: f64,
+    /// Joined without re-encoding.
+    pub stream_copy: bool,
+    pub width: u32,
+    pub height: u32,
+    pub otio: Option<String>,
+    pub fcpxml: Option<String>,
+    pub edl: Option<String>,
+}
+
+fn media_error(shots: &[CutShot], at: Option<usize>, e: MediaError) -> DeskError {
+    let shot = at.and_then(|n| shots.get(n - 1));
+    match (shot, e) {
+        (_, MediaError::Cancelled) => {
+            DeskError::internal("the assembly was cancelled; nothing was written")
+        }
+        (Some(s), MediaError::Missing(path)) => DeskError::invalid(
+            &format!("shots[{}]", s.index),
+            format!(
+                "shot {}'s take {} has no file at {} (restore it, or pick another take)",
+                s.index,
+                s.job_id,
+                path.display()
+            ),
+        ),
+        (Some(s), e) => DeskError::invalid(
+            &format!("shots[{}]", s.index),
+            format!("shot {}: {e}", s.index),
+        ),
+        (None, e @ (MediaError::Init(_) | MediaError::MissingElement { .. })) => {
+            DeskError::setup(e)
+        }
+        (None, e) => DeskError::internal(e),
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, DeskError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| DeskError::internal(format!("the media engine stopped: {e}")))
+}
+
+/// The selected, ready take of every shot, with its edit decisions; a shot without one
+/// is the error.
+async fn cut_of(store: &Store, project: &Project) -> Result<Vec<CutShot>, DeskError> {
+    let v = view(store, project).await?;
+    let shots = records::shots(store, &project.id).await?;
+    if v.shots.is_empty() {
+        return Err(DeskError::invalid(
+            "project",
+            format!("{} has no shots to assemble", v.name),
+        ));
+    }
+    let mut out = Vec::new();
+    for (shot, row) in v.shots.iter().zip(&shots) {
+        let field = format!("shots[{}]", shot.index);
+        let take = shot
+            .takes
+            .iter()
+            .find(|t| t.selected && t.status == Some(crate::JobState::Ready))
+            .ok_or_else(|| {
+                DeskError::invalid(
+                    &field,
+                    format!(
+                        "shot {} has no ready take to use: render it, or pick one",
+                        shot.index
+                    ),
+                )
+            })?;
+        let path = take.video_path.clone().ok_or_else(|| {
+            DeskError::invalid(
+                &field,
+                format!(
+                    "shot {}'s take {} has no downloaded video",
+                    shot.index, take.job_id
+                ),
+            )
+        })?;
+        let job = find_job(store, &take.job_id).await?;
+        let edit = row.edit.0;
+        out.push(CutShot {
+            index: shot.index,
+            title: shot.title.clone(),
+            prompt: shot.prompt.clone(),
+            job_id: take.job_id.clone(),
+            task_id: job.as_ref().and_then(|j| j.task_id.clone()),
+            seed: job.as_ref().and_then(|j| j.seed),
+            path: PathBuf::from(path),
+            in_s: edit.trim_in.map_or(0.0, EditTime::seconds),
+            out_s: edit.trim_out.map(EditTime::seconds),
+            transition: edit.transition,
+            crossfade_s: edit.crossfade_s(),
+        });
+    }
+    Ok(out)
+}
+
+/// The edit list of `shots` on the project's canvas, from what their files hold.
+fn edit_list(
+    name: &str,
+    defaults: &crate::project::Settings,
+    shots: &[CutShot],
+) -> Result<EditList, DeskError> {
+    let mut clips = Vec::new();
+    let mut canvas = None;
+    for (i, s) in shots.iter().enumerate() {
+        let probe = media::probe(&s.path).map_err(|e| media_error(shots, Some(i + 1), e))?;
+        let span =
+            media::probe::video_span(&s.path).map_err(|e| media_error(shots, Some(i + 1), e))?;
+        let canvas =
+            *canvas.get_or_insert_with(|| canvas_of(defaults, Some((probe.width, probe.height))));
+        let frames = |seconds: f64| (seconds * f64::from(canvas.fps)).round() as u64;
+        let take_frames = frames(span.seconds());
+        let in_frame = frames(s.in_s).min(take_frames.saturating_sub(1));
+        let out_frame = s
+            .out_s
+            .map_or(take_frames, frames)
+            .clamp(in_frame + 1, take_frames.max(in_frame + 1));
+        clips.push(EditClip {
+            index: s.index,
+            name: if s.title.is_empty() {
+                format!("Shot {}", s.index)
+            } else {
+                format!("Shot {}: {}", s.index, s.title)
+            },
+            path: std::path::absolute(&s.path).unwrap_or_else(|_| s.path.clone()),
+            take_frames,
+            in_frame,
+            out_frame,
+            overlap: frames(s.crossfade_s),
+            has_audio: probe.has_audio(),
+            width: probe.width,
+            height: probe.height,
+            fps_num: probe.fps_num,
+            fps_den: probe.fps_den,
+        });
+    }
+    // A crossfade is never as long as either shot it joins.
+    for i in 0..clips.len().saturating_sub(1) {
+        let longest = (clips[i].out_frame - clips[i].in_frame)
+            .min(clips[i + 1].out_frame - clips[i + 1].in_frame);
+        clips[i].overlap = clips[i].overlap.min(longest.saturating_sub(1));
+    }
+    let canvas = canvas.unwrap_or_else(|| canvas_of(defaults, None));
+    Ok(EditList {
+        name: name.to_string(),
+        fps: canvas.fps,
+        width: canvas.width,
+        height: canvas.height,
+        clips,
+    })
+}
+
+/// Writes the interchange files `targets` asks for, each whole or not at all.
+fn write_edits(list: &EditList, targets: &EditTargets) -> Result<EditExport, DeskError> {
+    let write = |target: &Option<PathBuf>,
+                 field: &str,
+                 text: &dyn Fn() -> String|
+     -> Result<Option<String>, DeskError> {
+        let Some(path) = target else { return Ok(None) };
+        let part = media::assemble::part_path(path);
+        std::fs::write(&part, text())
+            .and_then(|()| std::fs::rename(&part, path))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&part);
+                DeskError::invalid(field, format!("{}: {e}", path.display()))
+            })?;
+        Ok(Some(path.display().to_string()))
+    };
+    Ok(EditExport {
+        otio: write(&targets.otio, "otio", &|| list.otio())?,
+        fcpxml: write(&targets.fcpxml, "fcpxml", &|| list.fcpxml())?,
+        edl: write(&targets.edl, "edl", &|| list.edl())?,
+    })
+}
+
+/// What an assembled cut carries in its metadata: the project, and each shot's prompt,
+/// seed, take and task.
+fn provenance(project: &Project, shots: &[CutShot]) -> media::assemble::Provenance {
+    let comment = serde_json::json!({
+        "made_with": format!("Seedance Studio {}", env!("CARGO_PKG_VERSION")),
+        "project": {"id": project.id, "name": project.name},
+        "shots": shots.iter().map(|s| serde_json::json!({
+            "index": s.index,
+            "title": s.title,
+            "prompt": s.prompt,
+            "seed": s.seed,
+            "job_id": s.job_id,
+            "task_id": s.task_id,
+            "in_s": s.in_s,
+            "out_s": s.out_s,
+            "transition": s.transition.as_str(),
+            "crossfade_s": s.crossfade_s,
+        })).collect::<Vec<_>>(),
+    });
+    media::assemble::Provenance {
+        title: project.name.clone(),
+        comment: comment.to_string(),
+    }
+}
+
+impl Desk {
+    /// Sets shot `index`'s in and out points (seconds within its selected take; `None`
+    /// leaves that side as it is), rounded to the take's frames.
+    pub async fn project_trim_in(
+        &self,
+        mode: ConnectionMode,
+        reference: &str,
+        index: u32,
+        in_s: Option<f64>,
+        out_s: Option<f64>,
+    ) -> Result<ProjectView, DeskError> {
+        let store = self.history(mode).await?;
+        let project = find(&store, reference).await?;
+        let (shot, v) = shot_of(&store, &project, index).await?;
+        let sv = &v.shots[index as usize - 1];
+        // The take's own frames and length, when it has one to trim; else the length the
+        // shot asks for, at the service's 24 frames a second.
+        let file = sv
+            .takes
+            .iter()
+            .find(|t| t.selected && t.status == Some(crate::JobState::Ready))
+            .and_then(|t| t.video_path.clone());
+        let (fps, length) = match file {
+            Some(path) => blocking(move || {
+                let path = Path::new(&path);
+                let probe = media::probe(path)?;
+                Ok::<_, MediaError>((probe.fps(), media::probe::video_span(path)?.seconds()))
+            })
+            .await?
+            .map_err(|e| DeskError::invalid("shot", format!("shot {index}'s take: {e}")))?,
+            None => {
+                let seconds = shot
+                    .settings
+                    .0
+                    .over(&project.defaults.0)
+                    .duration
+                    .map_or(5, |d| d.0);
+                (24.0, f64::from(seconds))
+            }
+        };
+        let time = |field: &str, s: f64| {
+            EditTime::on_frames(s, fps)
+                .map_err(|e| DeskError::invalid(field, format!("{field}: {e}")))
+        };
+        let mut edit = shot.edit.0;
+        if let Some(s) = in_s {
+            edit.trim_in = Some(time("in", s)?).filter(|t| t.seconds() > 0.0);
+        }
+        if let Some(s) = out_s {
+            edit.trim_out = Some(time("out", s)?);
+        }
+        let (start, end) = (
+            edit.trim_in.map_or(0.0, EditTime::seconds),
+            edit.trim_out.map_or(length, EditTime::seconds),
+        );
+        if end > length + 0.5 / fps {
+            return Err(DeskError::invalid(
+                "out",
+                format!(
+                    "the out point ({end:.3} s) is past the end of shot {index}'s take ({length:.3} s)"
+                ),
+            ));
+        }
+        if end <= start {
+            return Err(DeskError::invalid(
+                if out_s.is_some() { "out" } else { "in" },
+                format!(
+                    "the in point ({start:.3} s) must come before the out point ({end:.3} s): at least one frame"
+                ),
+            ));
+        }
+        if edit
+            .trim_out
+            .is_some_and(|t| (t.seconds() - length).abs() < 0.5 / fps)
+        {
+            edit.trim_out = None;
+        }
+        records::set_edit(&store, &shot, &edit).await?;
+        view(&store, &find(&store, &project.id).await?).await
+    }
+
+    /// Sets how shot `index` passes into the next: a cut, or a crossfade of `seconds`
+    /// (one second when not given).
+    pub async fn project_transition_in(
+        &self,
+        mode: ConnectionMode,
+        reference: &str,
+        index: u32,
+        kind: TransitionKind,
+        seconds: Option<f64>,
+    ) -> Result<ProjectView, DeskError> {
+        let store = self.history(mode).await?;
+        let project = find(&store, reference).await?;
+        let (shot, v) = shot_of(&store, &project, index).await?;
+        if index as usize == v.shots.len() {
+            return Err(DeskError::invalid(
+                "shot",
+                format!("shot {index} is the last: a transition leads into the next shot"),
+            ));
+        }
+        let mut edit = shot.edit.0;
+        edit.transition = kind;
+        edit.seconds = match (kind, seconds) {
+            (TransitionKind::Cut, Some(_)) => {
+                return Err(DeskError::invalid(
+                    "seconds",
+                    "a cut has no length: --seconds goes with crossfade",
+                ));
+            }
+            (TransitionKind::Cut, None) => None,
+            (TransitionKind::Crossfade, None) => None,
+            (TransitionKind::Crossfade, Some(s)) if s > 0.0 && s <= 10.0 => {
+                Some(EditTime::on_frames(s, 24.0).map_err(|e| DeskError::invalid("seconds", e))?)
+            }
+            (TransitionKind::Crossfade, Some(s)) => {
+                return Err(DeskError::invalid(
+                    "seconds",
+                    format!("a crossfade lasts more than 0 and at most 10 seconds, not {s}"),
+                ));
+            }
+        };
+        records::set_edit(&store, &shot, &edit).await?;
+        view(&store, &find(&store, &project.id).await?).await
+    }
+
+    /// Writes the project's edit as interchange files, pointing at the selected takes.
+    pub async fn project_export_edit_in(
+        &self,
+        mode: ConnectionMode,
+        reference: &str,
+        targets: EditTargets,
+    ) -> Result<EditExport, DeskError> {
+        if targets == EditTargets::default() {
+            return Err(DeskError::invalid(
+                "otio",
+                "name at least one file to write: --otio, --fcpxml or --edl",
+            ));
+        }
+        let store = self.history(mode).await?;
+        let project = find(&store, reference).await?;
+        let shots = cut_of(&store, &project).await?;
+        blocking(move || {
+            let list = edit_list(&project.name, &project.defaults.0, &shots)?;
+            write_edits(&list, &targets)
+        })
+        .await?
+    }
+
+    /// Assembles the project's selected takes into `output` (an MP4), calling `progress`
+    /// as it goes; `cancel` set stops it with nothing written. The interchange files
+    /// `targets` names are written too.
+    pub async fn project_assemble_in(
+        &self,
+        mode: ConnectionMode,
+        reference: &str,
+        output: &Path,
+        targets: EditTargets,
+        progress: impl FnMut(Progress) + Send + 'static,
+        cancel: Arc<AtomicBool>,
+    ) -> Result<Assembly, DeskError> {
+        if output
+            .extension()
+            .is_none_or(|e| !e.eq_ignore_ascii_case("mp4"))
+        {
+            return Err(DeskError::invalid(
+                "out",
+                format!("{}: the cut is written as an .mp4 file", output.display()),
+            ));
+        }
+        let store = self.history(mode).await?;
+        let project = find(&store, reference).await?;
+        let shots = cut_of(&store, &project).await?;
+        let output = output.to_path_buf();
+        blocking(move || {
+            let mut progress = progress;
+            let list = edit_list(&project.name, &project.defaults.0, &shots)?;
+            let canvas = media::Canvas {
+                width: list.width,
+                height: list.height,
+                fps: list.fps,
+            };
+            let pieces: Vec<Piece> = shots
+                .iter()
+                .map(|s| Piece {
+                    path: s.path.clone(),
+                    in_s: s.in_s,
+                    out_s: s.out_s,
+                    transition: match s.transition {
+                        TransitionKind::Cut => Transition::Cut,
+                        TransitionKind::Crossfade => Transition::Crossfade(s.crossfade_s),
+                    },
+                })
+                .collect();
+            let made = media::assemble(
+                &pieces,
+                canvas,
+                &provenance(&project, &shots),
+                &output,
+                &mut progress,
+                &cancel,
+            )
+            .map_err(|(at, e)| media_error(&shots, at, e))?;
+            let edits = write_edits(&list, &targets)?;
+            Ok(Assembly {
+                output: made.output.display().to_string(),
+                duration_s: made.duration_s,
+                stream_copy: made.stream_copy,
+                width: made.width,
+                height: made.height,
+                otio: edits.otio,
+                fcpxml: edits.fcpxml,
+                edl: edits.edl,
+            })
+        })
+        .await?
+    }
+}
+
+/// Shot `index` of `project` (1 for the first), with the project's view.
+async fn shot_of(
+    store: &Store,
+    project: &Project,
+    index: u32,
+) -> Result<(records::Shot, ProjectView), DeskError> {
+    let shots = records::shots(store, &project.id).await?;
+    let shot = shots
+        .into_iter()
+        .find(|s| s.position == i64::from(index))
+        .ok_or_else(|| {
+            DeskError::invalid("shot", format!("{} has no shot {index}", project.name))
+        })?;
+    Ok((shot, view(store, project).await?))
+}
