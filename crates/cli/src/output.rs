@@ -55,6 +55,11 @@ pub struct ErrorView {
 #[derive(Debug, Serialize)]
 pub struct JobView {
     pub job_id: String,
+    /// `generation`, or `cut` for a project's assembled cut.
+    pub kind: studio::job::RenderKind,
+    /// The project a cut was assembled from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
     pub task_id: Option<String>,
     pub status: JobState,
     pub request: Option<RequestView>,
@@ -88,6 +93,8 @@ impl From<&Job> for JobView {
         };
         Self {
             job_id: j.id.clone(),
+            kind: j.kind,
+            project_id: j.project_id.clone(),
             task_id: j.task_id.clone(),
             status: j.state(),
             request,

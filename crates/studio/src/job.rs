@@ -170,6 +170,23 @@ pub struct Job {
     pub extends_from: Option<String>,
     /// Failed download attempts in a row.
     pub download_failures: i64,
+    /// A generation sent to the service, or a project's assembled cut.
+    pub kind: RenderKind,
+    /// The project a cut was assembled from.
+    pub project_id: Option<String>,
+}
+
+/// What a render in the history is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, sqlx::Type)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
+pub enum RenderKind {
+    /// A video the service generated.
+    #[default]
+    Generation,
+    /// A project's selected takes assembled into one film, here.
+    Cut,
 }
 
 impl Job {
@@ -183,7 +200,7 @@ pub const JOB_COLUMNS: &str = "id, created_at, updated_at, state, request_body, 
     quality_tier, channel, aspect_ratio, resolution, duration, first_sent_at, attempts, task_id, submitted_at, \
     completed_at, credits_used, credits_refunded, seed, video_url, last_frame_url, video_path, frame_path, \
     video_bytes, next_action_at, polls, error_code, error_message, attention_reason, retry_of, expected_ms, video_sha256, frame_sha256, favourite, \
-    extends_id, extends_from, download_failures, attention";
+    extends_id, extends_from, download_failures, attention, kind, project_id";
 
 /// A new, time-ordered job id: `j` + a UUIDv7 (time, then 74 random bits from the OS), so
 /// ids sort by creation and cannot be guessed.

@@ -84,6 +84,7 @@ pub fn typescript_bindings() -> String {
     declare::<studio::library::Cursor>(&cfg, &mut out);
     declare::<studio::library::DayCredits>(&cfg, &mut out);
     declare::<studio::budget::BudgetStatus>(&cfg, &mut out);
+    declare::<studio::job::RenderKind>(&cfg, &mut out);
     declare::<LibraryPage>(&cfg, &mut out);
     declare::<studio::library::RenderLink>(&cfg, &mut out);
     declare::<studio::extend::ExtendFrom>(&cfg, &mut out);

@@ -167,7 +167,11 @@ export type JobState = "draft" | "queued" | "submitting" | "processing" | "downl
 
 export type Attention = { "code": "outcome_unknown", hours: number, } | { "code": "key_refused" } | { "code": "balance_too_low" } | { "code": "redirect_refused" } | { "code": "downloads_failing", attempts: number, error: string, } | { "code": "task_unknown", task_id: string, };
 
-export type JobSummary = { id: string, state: JobState, prompt: string, task_id: string | null, mode: Mode, quality_tier: QualityTier, channel: Channel, resolution: Resolution, aspect_ratio: AspectRatio, duration: number, 
+export type JobSummary = { id: string, 
+/**
+ * A generation, or a project's assembled cut.
+ */
+kind: RenderKind, state: JobState, prompt: string, task_id: string | null, mode: Mode, quality_tier: QualityTier, channel: Channel, resolution: Resolution, aspect_ratio: AspectRatio, duration: number, 
 /**
  * Milliseconds since the epoch.
  */
@@ -241,7 +245,7 @@ from: number | null,
  */
 until: number | null, favourites_only: boolean, 
 /**
- * Only the takes of this project (its id or exact name).
+ * Only the takes and cuts of this project (its id or exact name).
  */
 project: string | null, };
 
@@ -266,6 +270,8 @@ limit: number, window_ms: number,
  * When a 429 pause ends (ms since the epoch), if one is in force.
  */
 paused_until: number | null, };
+
+export type RenderKind = "generation" | "cut";
 
 export type LibraryPage = { items: Array<JobSummary>, next: Cursor | null, };
 

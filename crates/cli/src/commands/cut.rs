@@ -99,6 +99,7 @@ pub async fn assemble(
     }?;
     if json {
         print_json(&json!({
+            "job_id": made.job_id,
             "output": made.output,
             "duration_s": made.duration_s,
             "stream_copy": made.stream_copy,

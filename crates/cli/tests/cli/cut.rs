@@ -237,6 +237,38 @@ async fn takes_assemble_by_copy_or_re_encode_and_the_edit_reads_back_in_other_to
         .await;
     assert_eq!(code, 0, "{made}");
     assert_eq!(made["stream_copy"], false, "{made}");
+    // The cut is a render of its project in the Library, its file the one written.
+    let (code, cut) = env
+        .json(&["show", made["job_id"].as_str().unwrap(), "--json"])
+        .await;
+    assert_eq!(code, 0, "{cut}");
+    assert_eq!(
+        (cut["kind"].as_str(), cut["status"].as_str()),
+        (Some("cut"), Some("ready")),
+        "{cut}"
+    );
+    let kept = PathBuf::from(cut["video_path"].as_str().unwrap());
+    assert!(kept.starts_with(env.data.path().join("renders")), "{cut}");
+    assert_eq!(std::fs::read(&kept).unwrap(), std::fs::read(&out).unwrap());
+    assert!(
+        cut["last_frame_path"]
+            .as_str()
+            .is_some_and(|f| Path::new(f).is_file()),
+        "{cut}"
+    );
+    let (_, listed) = env.json(&["list", "--project", "Cut", "--json"]).await;
+    let kinds: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "cut").count(), 2, "{listed}");
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "generation").count(),
+        3,
+        "{listed}"
+    );
     // 1.5 s of shot 1, 2 s of shot 2 overlapping it by 1 s, 1.5 s of shot 3.
     let expected = 1.5 + 2.0 - 1.0 + 1.5;
     let probe = media::probe(&out).unwrap();
@@ -467,7 +499,14 @@ async fn edit_decisions_are_checked_and_a_missing_take_or_a_cancel_leaves_nothin
         .unwrap();
     let part = media::assemble::part_path(&out);
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while !part.exists() {
+    // The cut is written with the renders, then named `out`.
+    let writing = || {
+        std::fs::read_dir(env.data.path().join("renders"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|d| d.path().join("video.mp4.part").exists())
+    };
+    while !writing() {
         assert!(
             std::time::Instant::now() < deadline,
             "the assembly never started writing"
@@ -484,4 +523,11 @@ async fn edit_decisions_are_checked_and_a_missing_take_or_a_cancel_leaves_nothin
     );
     assert!(String::from_utf8_lossy(&done.stderr).contains("nothing was written"));
     assert!(!out.exists() && !part.exists());
+    // Nor anything in the Library: no render folder, no render.
+    let (_, listed) = env.json(&["list", "--json"]).await;
+    assert_eq!(listed.as_array().unwrap().len(), 3, "{listed}");
+    let folders = std::fs::read_dir(env.data.path().join("renders"))
+        .unwrap()
+        .count();
+    assert_eq!(folders, 3);
 }

@@ -42,6 +42,8 @@ pub struct EditExport {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Assembly {
+    /// The cut as a render in the Library (kind `cut`).
+    pub job_id: String,
     pub output: String,
     pub duration_s: f64,
     /// Joined without re-encoding.
@@ -418,50 +420,164 @@ impl Desk {
         let store = self.history(mode).await?;
         let project = find(&store, reference).await?;
         let shots = cut_of(&store, &project).await?;
+        // The cut lives with the renders (so the window plays it and the Library keeps it);
+        // `output` is a second name for the same file.
+        let job_id = crate::job::new_job_id(crate::clock::now_ms());
+        let folder = crate::render_files::render_dir(&mode.history_dir(self.data_dir()), &job_id)
+            .map_err(DeskError::internal)?;
+        std::fs::create_dir_all(&folder)
+            .map_err(|e| DeskError::setup(format!("{}: {e}", folder.display())))?;
         let output = output.to_path_buf();
-        blocking(move || {
-            let mut progress = progress;
-            let list = edit_list(&project.name, &project.defaults.0, &shots)?;
-            let canvas = media::Canvas {
-                width: list.width,
-                height: list.height,
-                fps: list.fps,
-            };
-            let pieces: Vec<Piece> = shots
-                .iter()
-                .map(|s| Piece {
-                    path: s.path.clone(),
-                    in_s: s.in_s,
-                    out_s: s.out_s,
-                    transition: match s.transition {
-                        TransitionKind::Cut => Transition::Cut,
-                        TransitionKind::Crossfade => Transition::Crossfade(s.crossfade_s),
-                    },
-                })
-                .collect();
-            let made = media::assemble(
-                &pieces,
-                canvas,
-                &provenance(&project, &shots),
-                &output,
-                &mut progress,
-                &cancel,
-            )
-            .map_err(|(at, e)| media_error(&shots, at, e))?;
-            let edits = write_edits(&list, &targets)?;
-            Ok(Assembly {
-                output: made.output.display().to_string(),
-                duration_s: made.duration_s,
-                stream_copy: made.stream_copy,
-                width: made.width,
-                height: made.height,
-                otio: edits.otio,
-                fcpxml: edits.fcpxml,
-                edl: edits.edl,
-            })
+        let kept = folder.join(format!("{}.mp4", crate::render_files::VIDEO));
+        let (project_id, defaults) = (project.id.clone(), project.defaults.0.clone());
+        let made = blocking({
+            let (kept, output, shots, project) =
+                (kept.clone(), output.clone(), shots.clone(), project.clone());
+            move || {
+                let mut progress = progress;
+                let list = edit_list(&project.name, &project.defaults.0, &shots)?;
+                let canvas = media::Canvas {
+                    width: list.width,
+                    height: list.height,
+                    fps: list.fps,
+                };
+                let pieces: Vec<Piece> = shots
+                    .iter()
+                    .map(|s| Piece {
+                        path: s.path.clone(),
+                        in_s: s.in_s,
+                        out_s: s.out_s,
+                        transition: match s.transition {
+                            TransitionKind::Cut => Transition::Cut,
+                            TransitionKind::Crossfade => Transition::Crossfade(s.crossfade_s),
+                        },
+                    })
+                    .collect();
+                let made = media::assemble(
+                    &pieces,
+                    canvas,
+                    &provenance(&project, &shots),
+                    &kept,
+                    &mut progress,
+                    &cancel,
+                )
+                .map_err(|(at, e)| media_error(&shots, at, e))?;
+                let edits = write_edits(&list, &targets)?;
+                let kept_files = keep(&kept, &output, made.duration_s)?;
+                Ok((made, edits, kept_files))
+            }
         })
-        .await?
+        .await?;
+        let (made, edits, (frame_path, bytes, sha256)) = match made {
+            Ok(made) => made,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&folder);
+                return Err(e);
+            }
+        };
+        let titles: Vec<String> = shots
+            .iter()
+            .map(|s| {
+                if s.title.is_empty() {
+                    format!("{}.", s.index)
+                } else {
+                    format!("{}. {}", s.index, s.title)
+                }
+            })
+            .collect();
+        crate::project::cut::record(
+            &store,
+            &crate::project::cut::CutRender {
+                job_id: job_id.clone(),
+                project_id,
+                prompt: format!("The cut of {}: {}", project.name, titles.join(" · ")),
+                provenance: provenance(&project, &shots).comment,
+                defaults,
+                duration_s: made.duration_s,
+                video: kept,
+                video_bytes: bytes,
+                video_sha256: sha256,
+                frame: frame_path.clone(),
+            },
+        )
+        .await?;
+        // Its preview in the Library, from its last frame.
+        if let Some(thumb) = frame_path
+            .as_deref()
+            .and_then(|f| crate::preview::thumbnail(f).ok())
+        {
+            crate::preview::store(&store, &job_id, &thumb).await?;
+        }
+        Ok(Assembly {
+            job_id,
+            output: output.display().to_string(),
+            duration_s: made.duration_s,
+            stream_copy: made.stream_copy,
+            width: made.width,
+            height: made.height,
+            otio: edits.otio,
+            fcpxml: edits.fcpxml,
+            edl: edits.edl,
+        })
     }
+}
+
+/// Gives the assembled cut at `kept` its second name `output` (a hard link, else a copy),
+/// its last frame beside it, and returns that frame, its size and its SHA-256.
+fn keep(
+    kept: &Path,
+    output: &Path,
+    duration_s: f64,
+) -> Result<(Option<PathBuf>, u64, String), DeskError> {
+    let failed =
+        |e: std::io::Error| DeskError::invalid("out", format!("{}: {e}", output.display()));
+    if std::path::absolute(output).ok() != std::path::absolute(kept).ok() {
+        let _ = std::fs::remove_file(output);
+        if std::fs::hard_link(kept, output).is_err() {
+            let part = media::assemble::part_path(output);
+            std::fs::copy(kept, &part)
+                .and_then(|_| std::fs::rename(&part, output))
+                .map_err(|e| {
+                    let _ = std::fs::remove_file(&part);
+                    failed(e)
+                })?;
+        }
+    }
+    let frame = kept.with_file_name(format!("{}.jpg", crate::render_files::LAST_FRAME));
+    let last = media::frame_at(kept, (duration_s - 0.05).max(0.0))
+        .ok()
+        .and_then(|image| {
+            image
+                .save_with_format(&frame, image::ImageFormat::Jpeg)
+                .ok()
+        })
+        .map(|()| frame);
+    let (bytes, sha256) =
+        sha256_of(kept).map_err(|e| DeskError::internal(format!("{}: {e}", kept.display())))?;
+    Ok((last, bytes, sha256))
+}
+
+fn sha256_of(path: &Path) -> std::io::Result<(u64, String)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
+    let mut buffer = vec![0; 1 << 16];
+    let mut total = 0u64;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        digest.update(&buffer[..n]);
+    }
+    let hex = digest
+        .finish()
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok((total, hex))
 }
 
 /// Shot `index` of `project` (1 for the first), with the project's view.

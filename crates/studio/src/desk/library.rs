@@ -81,10 +81,15 @@ impl Desk {
         let (extends, extended_by) = library_of(&running).links(&job.id).await?;
         Ok(JobDetail {
             summary: JobSummary::from(&job),
-            command: request
-                .as_ref()
-                .map(|r| seedance_command(r, sandbox))
-                .unwrap_or_default(),
+            command: match job.kind {
+                crate::job::RenderKind::Cut => {
+                    super::views::assemble_command(&job.request_body, sandbox)
+                }
+                crate::job::RenderKind::Generation => request
+                    .as_ref()
+                    .map(|r| seedance_command(r, sandbox))
+                    .unwrap_or_default(),
+            },
             request,
             video_url: job.video_url,
             last_frame_url: job.last_frame_url,

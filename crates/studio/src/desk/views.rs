@@ -46,6 +46,8 @@ pub struct KeyCheck {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JobSummary {
     pub id: String,
+    /// A generation, or a project's assembled cut.
+    pub kind: crate::job::RenderKind,
     pub state: JobState,
     pub prompt: String,
     pub task_id: Option<String>,
@@ -80,6 +82,7 @@ impl From<&Job> for JobSummary {
     fn from(j: &Job) -> Self {
         Self {
             id: j.id.clone(),
+            kind: j.kind,
             state: j.state(),
             prompt: j.prompt.clone(),
             task_id: j.task_id.clone(),
@@ -199,6 +202,19 @@ pub fn seedance_command(r: &GenerationRequest, sandbox: bool) -> String {
 }
 
 /// The name offered for a new export: `seedance-library-YYYY-MM-DD.json` (UTC).
+/// The command that assembles again the cut whose provenance is `provenance` (JSON).
+pub fn assemble_command(provenance: &str, sandbox: bool) -> String {
+    let name = serde_json::from_str::<serde_json::Value>(provenance)
+        .ok()
+        .and_then(|p| p["project"]["name"].as_str().map(str::to_string))
+        .unwrap_or_default();
+    let sandbox = if sandbox { " --sandbox" } else { "" };
+    format!(
+        "seedance{sandbox} project assemble {} --out cut.mp4",
+        quoted(&name)
+    )
+}
+
 pub fn export_file_name() -> String {
     export_file_name_on(time::OffsetDateTime::now_utc().date())
 }

@@ -33,7 +33,7 @@ pub struct Filter {
     /// Created before, ms since the epoch.
     pub until: Option<i64>,
     pub favourites_only: bool,
-    /// Only the takes of this project (its id or exact name).
+    /// Only the takes and cuts of this project (its id or exact name).
     pub project: Option<String>,
 }
 
@@ -320,11 +320,16 @@ impl Library {
             q.push(" AND jobs.favourite = 1");
         }
         if let Some(project) = &filter.project {
-            q.push(" AND jobs.id IN (SELECT t.job_id FROM takes t JOIN projects p ON p.id = t.project_id WHERE p.id = ")
+            // Its takes, and the cuts assembled from it.
+            q.push(" AND (jobs.id IN (SELECT t.job_id FROM takes t JOIN projects p ON p.id = t.project_id WHERE p.id = ")
                 .push_bind(project.clone())
                 .push(" OR p.name = ")
                 .push_bind(project.clone())
-                .push(")");
+                .push(") OR jobs.project_id IN (SELECT id FROM projects WHERE id = ")
+                .push_bind(project.clone())
+                .push(" OR name = ")
+                .push_bind(project.clone())
+                .push("))");
         }
         match (after, fts.is_some()) {
             (Some(after), true) => {

@@ -168,6 +168,65 @@ pub struct CutShot {
     pub crossfade_s: f64,
 }
 
+/// An assembled cut, for the Library: a render of its project that was never sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CutRender {
+    pub job_id: String,
+    pub project_id: String,
+    /// What the Library shows and searches: the project's name and its shots.
+    pub prompt: String,
+    /// The provenance (JSON), kept as the render's body.
+    pub provenance: String,
+    pub defaults: Settings,
+    pub duration_s: f64,
+    pub video: PathBuf,
+    pub video_bytes: u64,
+    pub video_sha256: String,
+    pub frame: Option<PathBuf>,
+}
+
+/// Records `cut` as a ready render of kind `cut`, with the event that tells every window.
+pub async fn record(store: &crate::store::Store, cut: &CutRender) -> Result<(), sqlx::Error> {
+    let now = crate::clock::now_ms();
+    let s = &cut.defaults;
+    let mut tx = store.write().await?;
+    sqlx::query(
+        "INSERT INTO jobs (id, created_at, updated_at, state, request_body, idempotency_key, prompt, mode, \
+         quality_tier, channel, aspect_ratio, resolution, duration, completed_at, video_path, video_bytes, \
+         video_sha256, frame_path, kind, project_id) \
+         VALUES (?, ?, ?, 'ready', ?, ?, ?, 'text-to-video', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'cut', ?)",
+    )
+    .bind(&cut.job_id)
+    .bind(now)
+    .bind(now)
+    .bind(&cut.provenance)
+    .bind(format!("cut-{}", cut.job_id))
+    .bind(&cut.prompt)
+    .bind(s.tier.unwrap_or_default().as_str())
+    .bind(s.channel.unwrap_or_default().as_str())
+    .bind(s.aspect.unwrap_or_default().as_str())
+    .bind(s.resolution.unwrap_or_default().as_str())
+    .bind(cut.duration_s.round() as i64)
+    .bind(now)
+    .bind(cut.video.to_string_lossy())
+    .bind(cut.video_bytes as i64)
+    .bind(&cut.video_sha256)
+    .bind(cut.frame.as_ref().map(|f| f.to_string_lossy().into_owned()))
+    .bind(&cut.project_id)
+    .execute(&mut *tx)
+    .await?;
+    crate::events::record(
+        &mut tx,
+        "cut",
+        now,
+        &cut.job_id,
+        crate::JobState::Ready,
+        Some("assembled"),
+    )
+    .await?;
+    tx.commit().await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
