@@ -67,6 +67,7 @@ pub fn run(audio: (audio::AudioOutput, String)) {
                     let _ = emitter.emit("job-event", event);
                 }),
             ));
+            app.manage(commands::cut::Assembling::default());
             // Listening before the window asks where media is (binding takes no time).
             match tauri::async_runtime::block_on(media_server::start(handle.clone())) {
                 Ok(server) => {

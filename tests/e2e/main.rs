@@ -1,6 +1,7 @@
 //! End-to-end tests of the real window, driven through tauri-driver under Xvfb.
 
 mod compose;
+mod cut;
 mod desktop;
 mod dialogs;
 mod drop;

@@ -173,7 +173,17 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
                 (json!({ "id": "j-none", "favourite": true }), false)
             }
             // No such project: refusals are replies too.
-            "project_get" | "project_stop" => (json!({ "project": "none" }), false),
+            "project_get"
+            | "project_stop"
+            | "project_cut"
+            | "project_assemble"
+            | "project_export_edit" => (json!({ "project": "none" }), false),
+            "project_assemble_cancel" => (json!({}), true),
+            "project_trim" => (json!({ "project": "none", "index": 1, "inS": 0.5 }), false),
+            "project_transition" => (
+                json!({ "project": "none", "index": 1, "kind": "crossfade" }),
+                false,
+            ),
             "project_estimate" => (json!({ "project": "none", "takes": 1 }), false),
             "project_budget" => (json!({ "project": "none", "credits": 10 }), false),
             "project_render" => (

@@ -112,6 +112,11 @@ pub fn typescript_bindings() -> String {
     declare::<studio::desk::ShotEstimate>(&cfg, &mut out);
     declare::<studio::desk::ProjectEstimate>(&cfg, &mut out);
     declare::<studio::desk::RenderStart>(&cfg, &mut out);
+    declare::<studio::desk::CutShotView>(&cfg, &mut out);
+    declare::<studio::desk::CutView>(&cfg, &mut out);
+    declare::<studio::desk::Assembly>(&cfg, &mut out);
+    declare::<studio::desk::EditExport>(&cfg, &mut out);
+    declare::<studio::media::Progress>(&cfg, &mut out);
     // Every rule's code, so the page can hold its translations to them.
     out.push_str("/** Every code a problem with a request can have. */\nexport const PROBLEM_CODES: ProblemCode[] = [");
     for code in ProblemCode::ALL {

@@ -6,6 +6,7 @@ pub mod names;
 
 pub mod app;
 pub mod compose;
+pub mod cut;
 pub mod key;
 pub mod library;
 pub mod projects;

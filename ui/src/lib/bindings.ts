@@ -466,6 +466,48 @@ export type RenderStart = { estimate: ProjectEstimate,
  */
 sent: number, project: ProjectView, };
 
+export type CutShotView = { index: number, title: string, 
+/**
+ * Its selected, ready take (`None`: nothing to show yet).
+ */
+job_id: string | null, 
+/**
+ * How long that take's picture lasts.
+ */
+take_s: number | null, 
+/**
+ * The part of it the cut shows, in seconds within the take (out exclusive).
+ */
+in_s: number, out_s: number, transition: TransitionKind, 
+/**
+ * Seconds of crossfade into the next shot (0 for a cut).
+ */
+crossfade_s: number, 
+/**
+ * Where it starts in the cut.
+ */
+at_s: number, };
+
+export type CutView = { 
+/**
+ * Every shot has a ready take to use: the cut can be assembled.
+ */
+complete: boolean, duration_s: number, width: number, height: number, fps: number, shots: Array<CutShotView>, };
+
+export type Assembly = { 
+/**
+ * The cut as a render in the Library (kind `cut`).
+ */
+job_id: string, output: string, duration_s: number, 
+/**
+ * Joined without re-encoding.
+ */
+stream_copy: boolean, width: number, height: number, otio: string | null, fcpxml: string | null, edl: string | null, };
+
+export type EditExport = { otio: string | null, fcpxml: string | null, edl: string | null, };
+
+export type AssemblyProgress = { done_s: number, total_s: number, };
+
 /** Every code a problem with a request can have. */
 export const PROBLEM_CODES: ProblemCode[] = [
   "prompt_length",
@@ -510,14 +552,20 @@ export interface Commands {
   library_page: { args: { filter: Filter; after?: Cursor | null; limit: number }; returns: LibraryPage };
   open_url: { args: { url: string }; returns: void };
   page_notice: { args: { area: string }; returns: string | null };
+  project_assemble: { args: { project: string }; returns: Assembly };
+  project_assemble_cancel: { args: Record<string, never>; returns: void };
   project_budget: { args: { project: string; credits?: number | null }; returns: ProjectView };
+  project_cut: { args: { project: string }; returns: CutView };
   project_estimate: { args: { project: string; takes: number }; returns: ProjectEstimate };
+  project_export_edit: { args: { project: string }; returns: EditExport | null };
   project_get: { args: { project: string }; returns: ProjectView };
   project_new: { args: { name: string }; returns: ProjectView };
   project_import: { args: Record<string, never>; returns: ProjectView | null };
   project_render: { args: { project: string; takes: number; canary: boolean; confirmedSpend: boolean }; returns: RenderStart };
   project_select: { args: { project: string; shot: number; job: string }; returns: ProjectView };
   project_stop: { args: { project: string }; returns: ProjectView };
+  project_transition: { args: { project: string; index: number; kind: TransitionKind; seconds?: number | null }; returns: ProjectView };
+  project_trim: { args: { project: string; index: number; inS?: number | null; outS?: number | null }; returns: ProjectView };
   projects_list: { args: Record<string, never>; returns: Array<ProjectSummary> };
   shot_add: { args: { project: string; index: number; plan: ShotPlan }; returns: ProjectView };
   shot_check: { args: { project: string; index: number; plan: ShotPlan }; returns: DraftCheck };

@@ -6,6 +6,11 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
   AppInfo,
+  Assembly,
+  AssemblyProgress,
+  CutView,
+  EditExport,
+  TransitionKind,
   BudgetStatus,
   Command,
   Commands,
@@ -39,6 +44,11 @@ import type {
 
 export type {
   AppInfo,
+  Assembly,
+  AssemblyProgress,
+  CutView,
+  EditExport,
+  TransitionKind,
   BudgetStatus,
   Command,
   ConnectionMode,
@@ -301,6 +311,41 @@ export function renderReference(
   onProgress: UploadProgress = () => {},
 ): Promise<LocalReference> {
   return call("render_reference", { id, which, progress: progressChannel(onProgress) });
+}
+
+/** The project's cut as it stands: each shot's take, its trims and transition, placed. */
+export function projectCut(project: string): Promise<CutView> {
+  return call("project_cut", { project });
+}
+
+/** Sets where shot `index` starts and ends within its take (null: as it is). */
+export function projectTrim(project: string, index: number, inS: number | null, outS: number | null): Promise<ProjectView> {
+  return call("project_trim", { project, index, inS, outS });
+}
+
+/** Sets how shot `index` passes into the next (a crossfade of `seconds`, 1 when null). */
+export function projectTransition(project: string, index: number, kind: TransitionKind, seconds: number | null): Promise<ProjectView> {
+  return call("project_transition", { project, index, kind, seconds });
+}
+
+/** Assembles the cut into the Library; `onCutProgress` tells how far it is. */
+export function projectAssemble(project: string): Promise<Assembly> {
+  return call("project_assemble", { project });
+}
+
+/** Stops the assembly in progress: nothing is kept. */
+export function projectAssembleCancel(): Promise<void> {
+  return call("project_assemble_cancel");
+}
+
+/** Asks where (a native dialog) and writes the edit as OTIO, FCPXML and EDL; null when cancelled. */
+export function projectExportEdit(project: string): Promise<EditExport | null> {
+  return call("project_export_edit", { project });
+}
+
+/** How far the assembly in progress is. */
+export function onCutProgress(handler: (p: AssemblyProgress) => void): Promise<() => void> {
+  return listen<AssemblyProgress>("cut-progress", (e) => handler(e.payload));
 }
 
 /** Every project of the running mode, newest first. */

@@ -74,7 +74,7 @@ pub async fn assemble(
     let assembling = desk.project_assemble_in(
         mode,
         project,
-        out,
+        Some(out),
         targets(edits),
         move |p| {
             let done = (p.done_s * 10.0) as usize;

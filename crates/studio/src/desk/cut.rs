@@ -89,6 +89,39 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| DeskError::internal(format!("the media engine stopped: {e}")))
 }
 
+/// One shot in the window's timeline of the cut.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CutShotView {
+    pub index: u32,
+    pub title: String,
+    /// Its selected, ready take (`None`: nothing to show yet).
+    pub job_id: Option<String>,
+    /// How long that take's picture lasts.
+    pub take_s: Option<f64>,
+    /// The part of it the cut shows, in seconds within the take (out exclusive).
+    pub in_s: f64,
+    pub out_s: f64,
+    pub transition: TransitionKind,
+    /// Seconds of crossfade into the next shot (0 for a cut).
+    pub crossfade_s: f64,
+    /// Where it starts in the cut.
+    pub at_s: f64,
+}
+
+/// A project's cut as the window shows it: each shot's part of its take and where it falls.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CutView {
+    /// Every shot has a ready take to use: the cut can be assembled.
+    pub complete: bool,
+    pub duration_s: f64,
+    pub width: u32,
+    pub height: u32,
+    pub fps: u32,
+    pub shots: Vec<CutShotView>,
+}
+
 /// The selected, ready take of every shot, with its edit decisions; a shot without one
 /// is the error.
 async fn cut_of(store: &Store, project: &Project) -> Result<Vec<CutShot>, DeskError> {
@@ -373,6 +406,76 @@ impl Desk {
         view(&store, &find(&store, &project.id).await?).await
     }
 
+    /// The project's cut as it stands: each shot's take, trims and transitions, placed.
+    pub async fn project_cut_in(
+        &self,
+        mode: ConnectionMode,
+        reference: &str,
+    ) -> Result<CutView, DeskError> {
+        let store = self.history(mode).await?;
+        let project = find(&store, reference).await?;
+        let v = view(&store, &project).await?;
+        let rows = records::shots(&store, &project.id).await?;
+        let files: Vec<Option<(String, String)>> = v
+            .shots
+            .iter()
+            .map(|s| {
+                s.takes
+                    .iter()
+                    .find(|t| t.selected && t.status == Some(crate::JobState::Ready))
+                    .and_then(|t| Some((t.job_id.clone(), t.video_path.clone()?)))
+            })
+            .collect();
+        let defaults = project.defaults.0.clone();
+        blocking(move || {
+            let mut shots = Vec::new();
+            let mut first = None;
+            let mut at = 0.0;
+            for ((shot, row), file) in v.shots.iter().zip(&rows).zip(files) {
+                let edit = row.edit.0;
+                let take = file.and_then(|(job, path)| {
+                    let path = Path::new(&path);
+                    let probe = media::probe(path).ok()?;
+                    first.get_or_insert((probe.width, probe.height));
+                    Some((job, media::probe::video_span(path).ok()?.seconds()))
+                });
+                let take_s = take.as_ref().map(|t| t.1);
+                let in_s = edit.trim_in.map_or(0.0, EditTime::seconds);
+                let out_s = edit
+                    .trim_out
+                    .map(EditTime::seconds)
+                    .or(take_s)
+                    .map_or(in_s, |o| o.min(take_s.unwrap_or(o)));
+                let crossfade_s = edit.crossfade_s();
+                shots.push(CutShotView {
+                    index: shot.index,
+                    title: shot.title.clone(),
+                    job_id: take.map(|t| t.0),
+                    take_s,
+                    in_s,
+                    out_s,
+                    transition: edit.transition,
+                    crossfade_s,
+                    at_s: at,
+                });
+                at += (out_s - in_s).max(0.0);
+                if (shot.index as usize) < v.shots.len() {
+                    at -= crossfade_s.min((out_s - in_s).max(0.0));
+                }
+            }
+            let canvas = canvas_of(&defaults, first);
+            CutView {
+                complete: !shots.is_empty() && shots.iter().all(|s| s.job_id.is_some()),
+                duration_s: at.max(0.0),
+                width: canvas.width,
+                height: canvas.height,
+                fps: canvas.fps,
+                shots,
+            }
+        })
+        .await
+    }
+
     /// Writes the project's edit as interchange files, pointing at the selected takes.
     pub async fn project_export_edit_in(
         &self,
@@ -396,21 +499,22 @@ impl Desk {
         .await?
     }
 
-    /// Assembles the project's selected takes into `output` (an MP4), calling `progress`
-    /// as it goes; `cancel` set stops it with nothing written. The interchange files
-    /// `targets` names are written too.
+    /// Assembles the project's selected takes into one MP4 kept with the renders (and
+    /// named `output` too, when given), calling `progress` as it goes; `cancel` set stops
+    /// it with nothing written. The interchange files `targets` names are written too.
     pub async fn project_assemble_in(
         &self,
         mode: ConnectionMode,
         reference: &str,
-        output: &Path,
+        output: Option<&Path>,
         targets: EditTargets,
         progress: impl FnMut(Progress) + Send + 'static,
         cancel: Arc<AtomicBool>,
     ) -> Result<Assembly, DeskError> {
-        if output
-            .extension()
-            .is_none_or(|e| !e.eq_ignore_ascii_case("mp4"))
+        if let Some(output) = output
+            && output
+                .extension()
+                .is_none_or(|e| !e.eq_ignore_ascii_case("mp4"))
         {
             return Err(DeskError::invalid(
                 "out",
@@ -427,8 +531,8 @@ impl Desk {
             .map_err(DeskError::internal)?;
         std::fs::create_dir_all(&folder)
             .map_err(|e| DeskError::setup(format!("{}: {e}", folder.display())))?;
-        let output = output.to_path_buf();
         let kept = folder.join(format!("{}.mp4", crate::render_files::VIDEO));
+        let output = output.map_or_else(|| kept.clone(), Path::to_path_buf);
         let (project_id, defaults) = (project.id.clone(), project.defaults.0.clone());
         let made = blocking({
             let (kept, output, shots, project) =

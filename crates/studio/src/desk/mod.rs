@@ -32,7 +32,7 @@ use crate::keychain::Keychain;
 use crate::{Engine, JobEvent, Store};
 
 pub use crate::project::records::{NeedCode, ShotNeed};
-pub use cut::{Assembly, EditExport, EditTargets};
+pub use cut::{Assembly, CutShotView, CutView, EditExport, EditTargets};
 pub use error::{DeskError, ErrorKind, MoneyRule, OverLimit};
 pub use library::{Action, Asset, Media};
 pub use project_render::RenderStart;

@@ -43,6 +43,7 @@ pub struct Canvas {
 
 /// What an assembly is at.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AssemblyProgress"))]
 pub struct Progress {
     pub done_s: f64,
     pub total_s: f64,
@@ -175,6 +176,47 @@ pub fn assemble(
     on_progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
 ) -> Result<Assembled, (Option<usize>, MediaError)> {
+    run(
+        pieces,
+        canvas,
+        provenance,
+        output,
+        on_progress,
+        cancel,
+        true,
+    )
+}
+
+/// As [`assemble`], always re-encoding on the canvas (the benchmark's other path, and a
+/// way to normalise takes that could be joined as they are).
+pub fn assemble_re_encoded(
+    pieces: &[Piece],
+    canvas: Canvas,
+    provenance: &Provenance,
+    output: &Path,
+    on_progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+) -> Result<Assembled, (Option<usize>, MediaError)> {
+    run(
+        pieces,
+        canvas,
+        provenance,
+        output,
+        on_progress,
+        cancel,
+        false,
+    )
+}
+
+fn run(
+    pieces: &[Piece],
+    canvas: Canvas,
+    provenance: &Provenance,
+    output: &Path,
+    on_progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+    may_copy: bool,
+) -> Result<Assembled, (Option<usize>, MediaError)> {
     if pieces.is_empty() {
         return Err((
             None,
@@ -184,7 +226,7 @@ pub fn assemble(
     let placed = place(pieces).map_err(|(n, e)| (Some(n), e))?;
     let part = part_path(output);
     let _ = std::fs::remove_file(&part);
-    let copy = can_copy(&placed);
+    let copy = may_copy && can_copy(&placed);
     let written = if copy {
         super::copy::join(&placed, provenance, &part, on_progress, cancel)
     } else {
