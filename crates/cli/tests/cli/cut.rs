@@ -167,7 +167,7 @@ async fn takes_assemble_by_copy_or_re_encode_and_the_edit_reads_back_in_other_to
         (640, 360, "h264")
     );
     assert_eq!(probe.audio_codec.as_deref(), Some("aac"));
-    let picture = media::probe::video_span(&out).unwrap().seconds();
+    let picture = media::video_span(&out).unwrap().seconds();
     assert!(near(picture, 6.0, FRAME), "the picture lasts {picture} s");
     assert!(
         near(made["duration_s"].as_f64().unwrap(), 6.0, 2.0 * FRAME),
@@ -281,7 +281,7 @@ async fn takes_assemble_by_copy_or_re_encode_and_the_edit_reads_back_in_other_to
         Some("aac"),
         "silence where a take has none"
     );
-    let picture = media::probe::video_span(&out).unwrap().seconds();
+    let picture = media::video_span(&out).unwrap().seconds();
     assert!(
         near(picture, expected, FRAME),
         "the picture lasts {picture} s, not {expected}"

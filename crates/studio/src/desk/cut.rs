@@ -186,9 +186,8 @@ fn edit_list(
     let mut clips = Vec::new();
     let mut canvas = None;
     for (i, s) in shots.iter().enumerate() {
-        let probe = media::probe(&s.path).map_err(|e| media_error(shots, Some(i + 1), e))?;
-        let span =
-            media::probe::video_span(&s.path).map_err(|e| media_error(shots, Some(i + 1), e))?;
+        let streams = media::streams(&s.path).map_err(|e| media_error(shots, Some(i + 1), e))?;
+        let (probe, span) = (streams.probe(), streams.span);
         let canvas =
             *canvas.get_or_insert_with(|| canvas_of(defaults, Some((probe.width, probe.height))));
         let frames = |seconds: f64| (seconds * f64::from(canvas.fps)).round() as u64;
@@ -306,8 +305,8 @@ impl Desk {
         let (fps, length) = match file {
             Some(path) => blocking(move || {
                 let path = Path::new(&path);
-                let probe = media::probe(path)?;
-                Ok::<_, MediaError>((probe.fps(), media::probe::video_span(path)?.seconds()))
+                let streams = media::streams(path)?;
+                Ok::<_, MediaError>((streams.probe().fps(), streams.span.seconds()))
             })
             .await?
             .map_err(|e| DeskError::invalid("shot", format!("shot {index}'s take: {e}")))?,
@@ -435,9 +434,10 @@ impl Desk {
                 let edit = row.edit.0;
                 let take = file.and_then(|(job, path)| {
                     let path = Path::new(&path);
-                    let probe = media::probe(path).ok()?;
+                    let streams = media::streams(path).ok()?;
+                    let probe = streams.probe();
                     first.get_or_insert((probe.width, probe.height));
-                    Some((job, media::probe::video_span(path).ok()?.seconds()))
+                    Some((job, streams.span.seconds()))
                 });
                 let take_s = take.as_ref().map(|t| t.1);
                 let in_s = edit.trim_in.map_or(0.0, EditTime::seconds);

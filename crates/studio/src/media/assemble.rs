@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
-use super::{MediaError, Probe, probe};
+use super::{MediaError, Probe};
 
 /// How one piece passes into the next.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -102,8 +102,9 @@ pub(crate) fn place(pieces: &[Piece]) -> Result<Vec<Placed>, (usize, MediaError)
     let mut placed = Vec::with_capacity(pieces.len());
     for (i, piece) in pieces.iter().enumerate() {
         let number = i + 1;
-        let probe = probe(&piece.path).map_err(|e| (number, e))?;
-        let span = super::probe::video_span(&piece.path).map_err(|e| (number, e))?;
+        // One demuxing pass per piece: its caps and where its picture is.
+        let streams = super::streams::streams(&piece.path).map_err(|e| (number, e))?;
+        let (probe, span) = (streams.probe(), streams.span);
         let end_ns = span.length_ns();
         let in_ns = frame_ns(piece.in_s, probe.fps_num, probe.fps_den);
         let out_ns = piece
@@ -232,10 +233,13 @@ fn run(
     } else {
         super::encode::render(&placed, canvas, provenance, &part, on_progress, cancel)
     };
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&part);
-        return Err((None, e));
-    }
+    let written = match written {
+        Ok(ns) => Some(ns),
+        Err(e) => {
+            let _ = std::fs::remove_file(&part);
+            return Err((None, e));
+        }
+    };
     if cancel.load(Ordering::SeqCst) {
         let _ = std::fs::remove_file(&part);
         return Err((None, MediaError::Cancelled));
@@ -247,13 +251,18 @@ fn run(
             MediaError::Pipeline(format!("{} could not be written: {e}", output.display())),
         )
     })?;
-    let result = probe(output).map_err(|e| (None, e))?;
+    // What was written, as the pipelines made it (probing the file again costs a decode).
+    let (width, height) = if copy {
+        (placed[0].probe.width, placed[0].probe.height)
+    } else {
+        (canvas.width, canvas.height)
+    };
     Ok(Assembled {
         output: output.to_path_buf(),
-        duration_s: result.duration_s,
+        duration_s: written.unwrap_or_default() as f64 / 1e9,
         stream_copy: copy,
-        width: result.width,
-        height: result.height,
+        width,
+        height,
     })
 }
 

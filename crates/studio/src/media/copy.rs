@@ -12,13 +12,14 @@ use gstreamer as gst;
 use super::assemble::{Placed, Progress, Provenance};
 use super::{MediaError, run_to_end};
 
+/// Joins `placed` into `part`; returns how long the result's picture lasts.
 pub(crate) fn join(
     placed: &[Placed],
     provenance: &Provenance,
     part: &Path,
     on_progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
-) -> Result<(), MediaError> {
+) -> Result<u64, MediaError> {
     let pipeline = gst::Pipeline::new();
     let video = element("concat")?;
     let audio = element("concat")?;
@@ -77,7 +78,8 @@ pub(crate) fn join(
             total_s: total_ns as f64 / 1e9,
         });
         !cancel.load(Ordering::SeqCst)
-    })
+    })?;
+    Ok(total_ns)
 }
 
 /// Makes a demuxed stream end where the piece's picture ends: its segment stops there (so

@@ -21,6 +21,7 @@ use super::{MediaError, file_uri, first_element, run_to_end};
 /// x264's constant-quality setting (its scale: lower is better; 23 is ffmpeg's default).
 const QUALITY: u32 = 23;
 
+/// Renders `placed` on `canvas` into `part`; returns how long the timeline lasts.
 pub(crate) fn render(
     placed: &[Placed],
     canvas: Canvas,
@@ -28,7 +29,7 @@ pub(crate) fn render(
     part: &Path,
     on_progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
-) -> Result<(), MediaError> {
+) -> Result<u64, MediaError> {
     first_element(
         &["x264enc", "openh264enc"],
         "H.264 encoding",
@@ -144,7 +145,8 @@ pub(crate) fn render(
             total_s: total_ns as f64 / 1e9,
         });
         !cancel.load(Ordering::SeqCst)
-    })
+    })?;
+    Ok(total_ns)
 }
 
 /// Follows the frames going into the video encoder.

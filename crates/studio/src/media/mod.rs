@@ -13,6 +13,7 @@ mod copy;
 mod encode;
 pub mod frame;
 pub mod probe;
+pub mod streams;
 pub mod synth;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ use std::sync::OnceLock;
 pub use assemble::{Assembled, Canvas, Piece, Progress, Transition, assemble};
 pub use frame::frame_at;
 pub use probe::{Probe, probe};
+pub use streams::{Streams, VideoSpan, streams, video_span};
 
 use gstreamer as gst;
 

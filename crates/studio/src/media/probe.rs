@@ -108,7 +108,7 @@ pub fn probe(path: &Path) -> Result<Probe, MediaError> {
 }
 
 /// A codec's short name from its caps.
-fn codec_name(caps: &gst::Caps) -> String {
+pub(crate) fn codec_name(caps: &gst::Caps) -> String {
     let Some(s) = caps.structure(0) else {
         return "unknown".into();
     };
@@ -132,105 +132,4 @@ fn codec_name(caps: &gst::Caps) -> String {
             .trim_start_matches("x-")
             .to_string(),
     }
-}
-
-/// When the video stream of `path` starts and ends (its first frame's start, its last
-/// frame's end, in nanoseconds on the file's own timeline). Containers report their longest
-/// stream, audio usually runs a little past the picture, and encoders that reorder frames
-/// may start it a few frames in. Read by demuxing without decoding (milliseconds).
-pub fn video_span(path: &Path) -> Result<VideoSpan, MediaError> {
-    use gst::prelude::*;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    init()?;
-    let pipeline = gst::Pipeline::new();
-    let source = gst::ElementFactory::make("filesrc")
-        .property("location", path.to_string_lossy().as_ref())
-        .build()
-        .map_err(|e| MediaError::Pipeline(e.to_string()))?;
-    let parse = gst::ElementFactory::make("parsebin")
-        .build()
-        .map_err(|e| MediaError::Pipeline(e.to_string()))?;
-    pipeline
-        .add_many([&source, &parse])
-        .and_then(|()| source.link(&parse).map_err(|e| glib_bool(e.to_string())))
-        .map_err(|e| MediaError::Pipeline(e.to_string()))?;
-    let end = Arc::new(AtomicU64::new(0));
-    let start = Arc::new(AtomicU64::new(u64::MAX));
-    let (seen, first) = (end.clone(), start.clone());
-    let bin = pipeline.downgrade();
-    parse.connect_pad_added(move |_, pad| {
-        let Some(pipeline) = bin.upgrade() else {
-            return;
-        };
-        // Not waiting to preroll: one demuxer thread feeds every stream, so a sink that
-        // held its first buffer would starve the others.
-        let Ok(sink) = gst::ElementFactory::make("fakesink")
-            .property("sync", false)
-            .property("async", false)
-            .build()
-        else {
-            return;
-        };
-        let video = pad
-            .current_caps()
-            .and_then(|c| c.structure(0).map(|s| s.name().starts_with("video/")))
-            .unwrap_or(false);
-        if video {
-            let (seen, first) = (seen.clone(), first.clone());
-            pad.add_probe(gst::PadProbeType::BUFFER, move |_, info| {
-                if let Some(buffer) = info.buffer()
-                    && let Some(pts) = buffer.pts()
-                {
-                    let end = pts + buffer.duration().unwrap_or(gst::ClockTime::ZERO);
-                    seen.fetch_max(end.nseconds(), Ordering::Relaxed);
-                    first.fetch_min(pts.nseconds(), Ordering::Relaxed);
-                }
-                gst::PadProbeReturn::Ok
-            });
-        }
-        if pipeline.add(&sink).is_ok() {
-            let _ = sink.sync_state_with_parent();
-            let _ = pad.link(&sink.static_pad("sink").expect("a fakesink has a sink"));
-        }
-    });
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    super::run_to_end(&pipeline, |_| std::time::Instant::now() < deadline).map_err(|e| {
-        MediaError::Unreadable {
-            path: path.to_path_buf(),
-            message: match e {
-                MediaError::Cancelled => "reading it took over a minute".to_string(),
-                e => e.to_string(),
-            },
-        }
-    })?;
-    match (start.load(Ordering::Relaxed), end.load(Ordering::Relaxed)) {
-        (start, end) if end > start => Ok(VideoSpan {
-            start_ns: start,
-            end_ns: end,
-        }),
-        _ => Err(MediaError::NoVideo(path.to_path_buf())),
-    }
-}
-
-/// Where a file's picture starts and ends on its own timeline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct VideoSpan {
-    pub start_ns: u64,
-    pub end_ns: u64,
-}
-
-impl VideoSpan {
-    /// How long the picture lasts.
-    pub fn length_ns(&self) -> u64 {
-        self.end_ns - self.start_ns
-    }
-
-    pub fn seconds(&self) -> f64 {
-        self.length_ns() as f64 / 1e9
-    }
-}
-
-fn glib_bool(message: String) -> gst::glib::BoolError {
-    gst::glib::bool_error!("{}", message)
 }

@@ -315,3 +315,108 @@ fn xml(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clip(index: u32, in_frame: u64, out_frame: u64, overlap: u64) -> EditClip {
+        EditClip {
+            index,
+            name: format!("Shot {index}"),
+            path: PathBuf::from(format!("/renders/j{index}/video.mp4")),
+            take_frames: 48,
+            in_frame,
+            out_frame,
+            overlap,
+            has_audio: index != 2,
+            width: 640,
+            height: 360,
+            fps_num: 24,
+            fps_den: 1,
+        }
+    }
+
+    fn list() -> EditList {
+        EditList {
+            name: "Harbour <&> \"dawn\"".into(),
+            fps: 24,
+            width: 1280,
+            height: 720,
+            // 36 frames crossfading 12 into the next 48, cut into the last 24.
+            clips: vec![clip(1, 12, 48, 12), clip(2, 0, 48, 0), clip(3, 0, 24, 6)],
+        }
+    }
+
+    #[test]
+    fn a_crossfade_overlaps_and_the_last_shot_has_none() {
+        assert_eq!(list().frames(), 36 + 48 + 24 - 12);
+    }
+
+    #[test]
+    fn the_edl_holds_the_outgoing_shot_then_dissolves_into_the_incoming_one() {
+        let edl = list().edl();
+        let lines: Vec<&str> = edl.lines().collect();
+        assert_eq!(lines[0], "TITLE: Harbour <&> \"dawn\"");
+        assert_eq!(lines[1], "FCM: NON-DROP FRAME");
+        assert_eq!(
+            lines[3],
+            "001  AX       AA/V  C        00:00:00:12 00:00:01:12 00:00:00:00 00:00:01:00"
+        );
+        assert_eq!(
+            lines[7],
+            "002  AX       AA/V  C        00:00:01:12 00:00:01:12 00:00:01:00 00:00:01:00"
+        );
+        assert_eq!(
+            lines[8],
+            "002  AX       AA/V  D 012    00:00:00:00 00:00:02:00 00:00:01:00 00:00:03:00"
+        );
+        assert!(edl.contains("* TO CLIP NAME: Shot 2\n* FROM CLIP: /renders/j2/video.mp4\n"));
+        // The last shot's own crossfade leads nowhere: it plays whole.
+        assert!(edl.contains(
+            "003  AX       AA/V  C        00:00:00:00 00:00:01:00 00:00:03:00 00:00:04:00"
+        ));
+    }
+
+    #[test]
+    fn fcpxml_escapes_names_and_places_the_dissolve_across_the_edit() {
+        let xml = list().fcpxml();
+        assert!(xml.contains(r#"<project name="Harbour &lt;&amp;&gt; &quot;dawn&quot;">"#));
+        // Shot 1 shows 12..42 (6 frames of the fade after its edit point), shot 2 from 6.
+        assert!(xml.contains(
+            r#"<asset-clip ref="a1" name="Shot 1" offset="0s" start="12/24s" duration="30/24s""#
+        ));
+        assert!(xml.contains(
+            r#"<asset-clip ref="a2" name="Shot 2" offset="30/24s" start="6/24s" duration="42/24s""#
+        ));
+        assert!(
+            xml.contains(r#"<transition name="Cross Dissolve" offset="24/24s" duration="12/24s">"#)
+        );
+        assert!(xml.contains(r#"hasAudio="0""#));
+        assert!(xml.contains(r#"<sequence format="r0" duration="96/24s""#));
+    }
+
+    #[test]
+    fn otio_has_a_video_and_an_audio_track_with_the_transition() {
+        let otio: serde_json::Value = serde_json::from_str(&list().otio()).unwrap();
+        let tracks = otio["tracks"]["children"].as_array().unwrap();
+        assert_eq!(tracks.len(), 2);
+        assert_eq!(
+            (tracks[0]["kind"].as_str(), tracks[1]["kind"].as_str()),
+            (Some("Video"), Some("Audio"))
+        );
+        let video = tracks[0]["children"].as_array().unwrap();
+        let kinds: Vec<&str> = video
+            .iter()
+            .map(|c| c["OTIO_SCHEMA"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, ["Clip.2", "Transition.1", "Clip.2", "Clip.2"]);
+        assert_eq!(video[1]["in_offset"]["value"], 6.0);
+        assert_eq!(video[1]["out_offset"]["value"], 6.0);
+        assert_eq!(video[0]["source_range"]["duration"]["value"], 30.0);
+        assert_eq!(
+            video[2]["media_references"]["DEFAULT_MEDIA"]["target_url"],
+            "file:///renders/j2/video.mp4"
+        );
+    }
+}
