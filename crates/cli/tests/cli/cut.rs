@@ -1,7 +1,8 @@
 //! `seedance project trim | transition | assemble | export-edit`: a rendered project's
 //! takes replaced by real clips of different sizes and frame rates (made by the media
 //! engine), assembled by stream copy and by re-encoding, measured in the output by a real
-//! decoder, and the edit read back by OpenTimelineIO's own readers.
+//! decoder, and the edit read back by OpenTimelineIO's own readers. One file over 500
+//! lines: its two tests share the rendered project, the clips and the readers' checks.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -12,6 +12,7 @@
 
 mod account;
 mod cut;
+mod cut_parts;
 mod error;
 mod library;
 mod project_edit;
