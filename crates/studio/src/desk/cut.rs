@@ -165,7 +165,7 @@ impl Desk {
         {
             edit.trim_out = None;
         }
-        records::set_edit(&store, &shot, &edit).await?;
+        crate::project::edits::set_edit(&store, &shot, &edit).await?;
         view(&store, &find(&store, &project.id).await?).await
     }
 
@@ -209,7 +209,7 @@ impl Desk {
                 ));
             }
         };
-        records::set_edit(&store, &shot, &edit).await?;
+        crate::project::edits::set_edit(&store, &shot, &edit).await?;
         view(&store, &find(&store, &project.id).await?).await
     }
 
@@ -342,12 +342,15 @@ impl Desk {
         let kept = folder.join(format!("{}.mp4", crate::render_files::VIDEO));
         let output = output.map_or_else(|| kept.clone(), Path::to_path_buf);
         let (project_id, defaults) = (project.id.clone(), project.defaults.0.clone());
+        // Tagged on the file and kept as the render's body: made once.
+        let tags = provenance(&project, &shots);
         let made = blocking({
-            let (kept, output, shots, project) =
-                (kept.clone(), output.clone(), shots.clone(), project.clone());
+            let (kept, output, shots, tags) =
+                (kept.clone(), output.clone(), shots.clone(), tags.clone());
+            let (name, defaults) = (project.name.clone(), project.defaults.0.clone());
             move || {
                 let mut progress = progress;
-                let list = edit_list(&project.name, &project.defaults.0, &shots)?;
+                let list = edit_list(&name, &defaults, &shots)?;
                 let canvas = media::Canvas {
                     width: list.width,
                     height: list.height,
@@ -365,15 +368,8 @@ impl Desk {
                         },
                     })
                     .collect();
-                let made = media::assemble(
-                    &pieces,
-                    canvas,
-                    &provenance(&project, &shots),
-                    &kept,
-                    &mut progress,
-                    &cancel,
-                )
-                .map_err(|(at, e)| media_error(&shots, at, e))?;
+                let made = media::assemble(&pieces, canvas, &tags, &kept, &mut progress, &cancel)
+                    .map_err(|(at, e)| media_error(&shots, at, e))?;
                 let edits = write_edits(&list, &targets)?;
                 let kept_files = keep(&kept, &output, made.duration_s)?;
                 Ok((made, edits, kept_files))
@@ -403,7 +399,7 @@ impl Desk {
                 job_id: job_id.clone(),
                 project_id,
                 prompt: format!("The cut of {}: {}", project.name, titles.join(" · ")),
-                provenance: provenance(&project, &shots).comment,
+                provenance: tags.comment,
                 defaults,
                 duration_s: made.duration_s,
                 video: kept,

@@ -1,9 +1,9 @@
 //! Editing a project's storyboard in place, in the history: a new project, shots put in,
-//! changed, moved and removed (positions kept dense, the first shot standing alone), and
-//! takes rated or rejected. Each change is one transaction.
+//! changed, moved and removed (positions kept dense, the first shot standing alone), its
+//! edit decisions in the cut set, and takes rated or rejected. Each change is one transaction.
 
 use super::records::{Project, RecordError, Shot, bind_plan, create, insert_row};
-use super::{ShotPlan, Storyboard};
+use super::{Edit, ShotPlan, Storyboard};
 use crate::clock::now_ms;
 use crate::store::Store;
 
@@ -51,6 +51,18 @@ pub async fn update_shot(store: &Store, shot: &Shot, plan: &ShotPlan) -> Result<
          end_image = ?, media = ?, direction = ?, needs = NULL WHERE id = ?",
     );
     bind_plan(query, plan)
+        .bind(&shot.id)
+        .execute(&mut *tx)
+        .await?;
+    touch(&mut tx, &shot.project_id).await?;
+    tx.commit().await
+}
+
+/// Sets a shot's edit decisions in the cut (its in and out points, its transition).
+pub async fn set_edit(store: &Store, shot: &Shot, edit: &Edit) -> Result<(), sqlx::Error> {
+    let mut tx = store.write().await?;
+    sqlx::query("UPDATE shots SET edit = ? WHERE id = ?")
+        .bind(sqlx::types::Json(edit))
         .bind(&shot.id)
         .execute(&mut *tx)
         .await?;

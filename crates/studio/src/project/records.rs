@@ -291,22 +291,6 @@ pub async fn delete(store: &Store, project_id: &str) -> Result<(), sqlx::Error> 
     Ok(())
 }
 
-/// Sets a shot's edit decisions.
-pub async fn set_edit(store: &Store, shot: &Shot, edit: &Edit) -> Result<(), sqlx::Error> {
-    let mut tx = store.write().await?;
-    sqlx::query("UPDATE shots SET edit = ? WHERE id = ?")
-        .bind(Json(edit))
-        .bind(&shot.id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE projects SET updated_at = ? WHERE id = ?")
-        .bind(now_ms())
-        .bind(&shot.project_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await
-}
-
 /// A project as a storyboard, for export.
 pub async fn storyboard(store: &Store, project: &Project) -> Result<Storyboard, sqlx::Error> {
     Ok(Storyboard {
