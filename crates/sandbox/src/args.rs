@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
+use crate::clips::WrongDelivery;
 use crate::config::{Config, ConfigError, HostileOutputs, RenderTime};
 use crate::faults::{FaultPlan, Odds};
 
@@ -43,6 +44,14 @@ struct Args {
     /// Pad output videos to N bytes (a valid MP4 with a `free` box).
     #[arg(long, value_name = "N")]
     video_bytes: Option<u64>,
+    /// Cache the clips of each delivered shape in DIR (default: a folder in the temp
+    /// directory that every sandbox on the machine shares).
+    #[arg(long, value_name = "DIR")]
+    clips_dir: Option<PathBuf>,
+    /// Deliver every clip wrong in these settings, on purpose: any of resolution,
+    /// aspect_ratio, duration, generate_audio, comma-separated.
+    #[arg(long, value_name = "FIELDS", value_parser = WrongDelivery::parse)]
+    wrong_delivery: Option<WrongDelivery>,
     /// Keep accounts, tasks and idempotency records in DIR.
     #[arg(long, value_name = "DIR")]
     state: Option<PathBuf>,
@@ -206,6 +215,8 @@ impl Args {
             config.price_permille = permille;
         }
         config.video_bytes = self.video_bytes;
+        config.clips_dir = self.clips_dir;
+        config.wrong_delivery = self.wrong_delivery.unwrap_or_default();
         config.state_dir = self.state;
         config.output_ttl = self.output_ttl_ms.map(Duration::from_millis);
         config.rng_seed = self.rng_seed;
@@ -330,8 +341,21 @@ mod tests {
             "post:lost",
             "--price-factor",
             "1.5",
+            "--wrong-delivery",
+            "duration,generate_audio",
+            "--clips-dir",
+            "/tmp/c",
         ])
         .unwrap();
+        assert_eq!(
+            c.wrong_delivery,
+            WrongDelivery {
+                duration: true,
+                generate_audio: true,
+                ..WrongDelivery::default()
+            }
+        );
+        assert_eq!(c.clips_dir, Some(PathBuf::from("/tmp/c")));
         assert_eq!(c.port, 8123);
         assert_eq!(c.price_permille, 1500);
         assert_eq!(c.keys, ["sk_a", "sk_b"]);
@@ -388,6 +412,7 @@ mod tests {
             ),
             (&["--outputs-redirect-to", "nowhere"][..], "a URL"),
             (&["--script", "post:explode"][..], "--script"),
+            (&["--wrong-delivery", "size"][..], "aspect_ratio"),
         ] {
             let err = config(args).unwrap_err().0;
             assert!(err.contains(needle), "{args:?}: {err}");

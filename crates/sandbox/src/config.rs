@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::clips::WrongDelivery;
 use crate::faults::FaultPlan;
 
 /// How long renders take: a uniform draw between the two bounds, or, with
@@ -48,6 +49,11 @@ pub struct Config {
     pub price_permille: u32,
     /// Pad every output video to this many bytes (a valid MP4 with a `free` box).
     pub video_bytes: Option<u64>,
+    /// Where clips of each delivered shape are cached (default: one folder in the temp
+    /// directory, shared by every sandbox on the machine).
+    pub clips_dir: Option<PathBuf>,
+    /// Settings every delivered clip gets wrong on purpose.
+    pub wrong_delivery: WrongDelivery,
     /// Keep accounts, tasks and idempotency records here, across restarts.
     pub state_dir: Option<PathBuf>,
     /// Output URLs stop working this long after the render finished.
@@ -80,6 +86,8 @@ impl Default for Config {
             fail_rate: 0.0,
             price_permille: 1000,
             video_bytes: None,
+            clips_dir: None,
+            wrong_delivery: WrongDelivery::default(),
             state_dir: None,
             output_ttl: None,
             redirect_bare_host: false,

@@ -4,7 +4,7 @@
 //!
 //! It serves the tests of every other crate, the app's offline Sandbox mode and fault
 //! drills: every parameter rule, Bearer auth, idempotency, credits and refunds, the
-//! per-account request window, the task lifecycle with real sample outputs, persistence
+//! per-account request window, the task lifecycle with real outputs of the shape asked for (or wrong on purpose), persistence
 //! across restarts, and injected faults (by probability or as scripted sequences).
 //!
 //! ```no_run
@@ -15,6 +15,7 @@
 //! ```
 
 pub mod args;
+pub mod clips;
 mod clock;
 pub mod config;
 pub mod faults;
@@ -26,6 +27,7 @@ pub mod rules;
 mod server;
 mod store;
 
+pub use clips::WrongDelivery;
 pub use config::{Config, ConfigError, HostileOutputs, RenderTime};
 pub use faults::{Fault, FaultPlan, Route};
 pub use ledger::{Ledger, LedgerEntry};

@@ -1,7 +1,9 @@
 //! Sample outputs: a real, playable H.264/AAC MP4 per aspect ratio and a JPEG of its last
-//! frame (generated once by `assets/make-assets.sh` and committed), optionally padded to a
-//! requested size with an ISO `free` box so download benchmarks get big files that stay
-//! valid MP4s. Bodies are produced in chunks, so a 500 MB file costs no memory.
+//! frame (generated once by `assets/make-assets.sh` and committed), which stand in when the
+//! media engine cannot make a clip of the asked shape (`clips`); and any delivered video
+//! optionally padded to a requested size with an ISO `free` box so download benchmarks get
+//! big files that stay valid MP4s. Bodies are produced in chunks, so a 500 MB file costs no
+//! memory.
 
 use bytes::Bytes;
 
@@ -36,26 +38,26 @@ pub fn sample(aspect_ratio: &str) -> (&'static [u8], &'static [u8]) {
 }
 
 /// A file made of real bytes followed by an optional `free` box of zeros.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct VirtualFile {
-    head: &'static [u8],
+    head: Bytes,
     /// The `free` box header, when padded.
     free_header: Option<([u8; 16], usize)>,
     len: u64,
 }
 
 impl VirtualFile {
-    pub fn plain(bytes: &'static [u8]) -> Self {
+    pub fn plain(bytes: Bytes) -> Self {
         Self {
+            len: bytes.len() as u64,
             head: bytes,
             free_header: None,
-            len: bytes.len() as u64,
         }
     }
 
     /// `mp4` padded to `target` bytes when that leaves room for a `free` box; otherwise
     /// the MP4 as it is.
-    pub fn padded_mp4(mp4: &'static [u8], target: Option<u64>) -> Self {
+    pub fn padded_mp4(mp4: Bytes, target: Option<u64>) -> Self {
         let base = mp4.len() as u64;
         let Some(target) = target.filter(|t| *t >= base + 8) else {
             return Self::plain(mp4);
@@ -144,9 +146,9 @@ mod tests {
     #[test]
     fn padding_appends_a_free_box_of_the_exact_size() {
         let (mp4, _) = sample("16:9");
-        let f = VirtualFile::padded_mp4(mp4, Some(mp4.len() as u64 + 1000));
+        let f = VirtualFile::padded_mp4(Bytes::from_static(mp4), Some(mp4.len() as u64 + 1000));
         assert_eq!(f.len(), mp4.len() as u64 + 1000);
-        let bytes = collect(f, 0, f.len());
+        let bytes = collect(f.clone(), 0, f.len());
         assert_eq!(&bytes[..mp4.len()], mp4);
         let tail = &bytes[mp4.len()..];
         assert_eq!(u32::from_be_bytes(tail[..4].try_into().unwrap()), 1000);
@@ -163,7 +165,7 @@ mod tests {
     fn huge_padding_uses_a_64_bit_box() {
         let (mp4, _) = sample("1:1");
         let target = 5 * 1024 * 1024 * 1024;
-        let f = VirtualFile::padded_mp4(mp4, Some(target));
+        let f = VirtualFile::padded_mp4(Bytes::from_static(mp4), Some(target));
         let header = collect(f, mp4.len() as u64, mp4.len() as u64 + 16);
         assert_eq!(&header[..8], b"\0\0\0\x01free");
         assert_eq!(
@@ -176,7 +178,7 @@ mod tests {
     fn too_small_a_target_leaves_the_file_alone() {
         let (mp4, _) = sample("1:1");
         assert_eq!(
-            VirtualFile::padded_mp4(mp4, Some(10)).len(),
+            VirtualFile::padded_mp4(Bytes::from_static(mp4), Some(10)).len(),
             mp4.len() as u64
         );
     }

@@ -27,7 +27,7 @@ pub mod keychain;
 pub mod library;
 pub mod local_sandbox;
 pub mod logging;
-pub mod media;
+pub use seedance_media as media;
 pub mod outbound;
 pub mod preview;
 pub mod private;

@@ -74,21 +74,28 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(15))
             .foreign_keys(true);
+        // Several processes may open the folder at once, and the first connection may
+        // turn an old rollback-journal file into WAL, which two connections asking at
+        // once would refuse each other at once, whatever the busy timeout. An OS lock on
+        // `studio.db.migrate.lock`, held from the first connection through the
+        // check-backup-migrate, lets one do it while the others wait, then find nothing
+        // left to do (sqlx's own SQLite migration lock does nothing).
+        let lock = Self::open_lock(&path).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
             .await?;
         let store = Self { pool, path };
-        store.migrate().await?;
+        let migrated = store.migrate_locked().await;
+        drop(lock);
+        migrated?;
         Ok(store)
     }
 
-    /// Brings the schema up to date. Several processes may open an old database at once
-    /// (sqlx's own SQLite migration lock does nothing): an OS lock on
-    /// `studio.db.migrate.lock`, held for the whole check-backup-migrate, lets one do it
-    /// while the others wait, then find nothing left to do.
-    async fn migrate(&self) -> Result<(), StoreError> {
-        let lock_path = self.path.with_file_name(format!("{DB_FILE}.migrate.lock"));
+    /// Takes the OS lock beside the database that openers share, waiting for it off the
+    /// async threads.
+    async fn open_lock(path: &Path) -> Result<std::fs::File, StoreError> {
+        let lock_path = path.with_file_name(format!("{DB_FILE}.migrate.lock"));
         let folder = |source| StoreError::Folder {
             path: lock_path.clone(),
             source,
@@ -99,13 +106,10 @@ impl Store {
             .write(true)
             .open(&lock_path)
             .map_err(folder)?;
-        let lock = tokio::task::spawn_blocking(move || lock.lock().map(|()| lock))
+        tokio::task::spawn_blocking(move || lock.lock().map(|()| lock))
             .await
             .map_err(|e| folder(std::io::Error::other(e)))?
-            .map_err(folder)?;
-        let result = self.migrate_locked().await;
-        drop(lock);
-        result
+            .map_err(folder)
     }
 
     async fn migrate_locked(&self) -> Result<(), StoreError> {

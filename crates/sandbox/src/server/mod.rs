@@ -36,11 +36,13 @@ use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 use tower::ServiceExt;
 
+use crate::clips::{Clips, Shape};
 use crate::clock::now_ms;
 use crate::config::Config;
 use crate::faults::{FaultPlan, Route};
 use crate::ledger::Ledger;
 use crate::rate::Window;
+use crate::rules::Generation;
 use crate::store::Store;
 
 /// The mark on a response that must not be sent: the connection is closed instead.
@@ -73,9 +75,15 @@ struct Shared {
     windows: Mutex<HashMap<String, Window>>,
     ledger: Mutex<Ledger>,
     rng: Mutex<fastrand::Rng>,
+    clips: Clips,
 }
 
 impl Shared {
+    /// The shape of the clip delivered for `generation`.
+    fn shape_of(&self, generation: &Generation) -> Shape {
+        Shape::of(generation, self.config.wrong_delivery)
+    }
+
     fn output_base(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
@@ -110,6 +118,7 @@ impl Sandbox {
             windows: Mutex::new(HashMap::new()),
             ledger: Mutex::new(ledger),
             rng: Mutex::new(rng),
+            clips: Clips::new(config.clips_dir.clone().unwrap_or_else(Clips::default_dir)),
             config,
         });
         let (tx, rx) = oneshot::channel();

@@ -1,5 +1,5 @@
-//! Output downloads, as a presigned file host serves them: the sample video (padded to a
-//! requested size) and its last frame, with `Range` parsed by `http-range-header` (the
+//! Output downloads, as a presigned file host serves them: the clip of the task's shape
+//! (`clips`; padded to a requested size) and its last frame, with `Range` parsed by `http-range-header` (the
 //! parser tower-http's file service uses, so the sandbox and the app's media server agree
 //! on every range), expiry, and the hostile hosts and cut or throttled bodies the drills
 //! need.
@@ -63,14 +63,23 @@ pub(super) async fn download(
         }
         _ => {}
     }
-    let (mp4, jpeg) = sample(&task.generation.aspect_ratio);
-    let (content, content_type) = match file.as_str() {
-        "video.mp4" => (
+    if !matches!(file.as_str(), "video.mp4" | "last-frame.jpg") {
+        return error_response(StatusCode::NOT_FOUND, "not_found", "No such output");
+    }
+    let (mp4, jpeg) = match shared.clips.get(shared.shape_of(&task.generation)).await {
+        Some(clip) => (clip.video, clip.last_frame),
+        None => {
+            let (mp4, jpeg) = sample(&task.generation.aspect_ratio);
+            (Bytes::from_static(mp4), Bytes::from_static(jpeg))
+        }
+    };
+    let (content, content_type) = if file == "video.mp4" {
+        (
             VirtualFile::padded_mp4(mp4, shared.config.video_bytes),
             "video/mp4",
-        ),
-        "last-frame.jpg" => (VirtualFile::plain(jpeg), "image/jpeg"),
-        _ => return error_response(StatusCode::NOT_FOUND, "not_found", "No such output"),
+        )
+    } else {
+        (VirtualFile::plain(jpeg), "image/jpeg")
     };
 
     let len = content.len();

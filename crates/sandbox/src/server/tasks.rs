@@ -21,13 +21,13 @@ const MAX_BODY: usize = 1 << 20;
 
 /// `POST /api/v1/video/seedance2`
 pub(super) async fn submit(
-    State(shared): State<Arc<Shared>>,
+    State(owner): State<Arc<Shared>>,
     Extension(Account(account)): Extension<Account>,
     Extension(IdempotencyKey(idempotency_key)): Extension<IdempotencyKey>,
     Extension(Drawn(fault)): Extension<Drawn>,
     req: Request,
 ) -> Response {
-    let shared = &*shared;
+    let shared = &*owner;
     let body = match axum::body::to_bytes(req.into_body(), MAX_BODY).await {
         Ok(body) => body,
         Err(_) => {
@@ -68,8 +68,13 @@ pub(super) async fn submit(
         }
         tokio::time::sleep(delay).await;
     }
+    let shape = shared.shape_of(&generation);
     let answer = create_task(shared, &account, flight.as_ref(), &body, generation, fault);
     drop(_marked);
+    if answer.status() == StatusCode::ACCEPTED {
+        // The clip is made while the render "runs", so the download finds it ready.
+        tokio::spawn(async move { owner.clips.get(shape).await });
+    }
     answer
 }
 
