@@ -26,7 +26,10 @@ async fn without_a_keychain_the_app_explains_and_runs_in_sandbox() {
 
     let data = dir.path().join("data");
     let env = Environment {
-        sandbox_render: Ok(Some(seedance_sandbox::RenderTime::between_ms(200, 400))),
+        sandbox: Ok(studio::local_sandbox::Emulation {
+            render: Some(seedance_sandbox::RenderTime::between_ms(200, 400)),
+            ..Default::default()
+        }),
         ..Environment::in_folder(&data)
     };
     let studio = Desk::open(env, None).await.unwrap();

@@ -75,6 +75,9 @@ pub enum Command {
         /// Only the takes of this project (its id or exact name).
         #[arg(long)]
         project: Option<String>,
+        /// Only renders whose video is not what was asked (the delivery check).
+        #[arg(long)]
+        mismatched: bool,
         #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=500))]
         limit: u32,
     },

@@ -11,6 +11,7 @@ use clap::Parser;
 
 use crate::args::{Cli, Command};
 use crate::exit::{CliError, Exit};
+use studio::library::Filter;
 use studio::{ConnectionMode, Desk};
 
 fn main() -> std::process::ExitCode {
@@ -118,8 +119,18 @@ async fn dispatch(
             search,
             status,
             project,
+            mismatched,
             limit,
-        } => commands::jobs::list(desk, mode, search, status, project, limit, json).await,
+        } => {
+            let filter = Filter {
+                search,
+                state: status,
+                project,
+                mismatched_only: mismatched,
+                ..Filter::default()
+            };
+            commands::jobs::list(desk, mode, &filter, limit, json).await
+        }
         Command::Export { file } => commands::library::export(desk, mode, &file, json).await,
         Command::Import { file } => commands::library::import(desk, mode, &file, json).await,
         Command::Project(p) => commands::project::run(desk, mode, p, json).await,

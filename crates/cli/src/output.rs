@@ -74,6 +74,8 @@ pub struct JobView {
     /// For needs_attention: what a person must decide.
     pub attention: Option<String>,
     pub retry_of: Option<String>,
+    /// What the downloaded video holds against what was asked (absent until probed).
+    pub delivery: Option<studio::delivery::Delivery>,
     /// Milliseconds since the epoch.
     pub created_at: i64,
     pub updated_at: i64,
@@ -109,6 +111,7 @@ impl From<&Job> for JobView {
             error,
             attention: j.attention_reason.clone(),
             retry_of: j.retry_of.clone(),
+            delivery: j.delivery.as_ref().map(|d| d.0.clone()),
             created_at: j.created_at,
             updated_at: j.updated_at,
         }
@@ -133,6 +136,27 @@ pub fn job_line(j: &Job) -> String {
         j.duration,
         j.aspect_ratio,
     )
+}
+
+/// What a render's video holds, and what differs from what was asked.
+pub fn delivery_line(d: &studio::delivery::Delivery) -> String {
+    if let Some(why) = &d.unreadable {
+        return format!("could not be read: {why}");
+    }
+    let audio = d.audio_codec.as_deref().unwrap_or("no audio");
+    let facts = format!(
+        "{}x{} · {} fps · {:.1} s · {} · {audio}",
+        d.width, d.height, d.fps, d.duration_s, d.video_codec
+    );
+    if d.mismatches.is_empty() {
+        return format!("{facts} (as asked)");
+    }
+    let wrong: Vec<String> = d
+        .mismatches
+        .iter()
+        .map(|m| format!("asked {}, got {}", m.asked, m.got))
+        .collect();
+    format!("{facts} — NOT AS ASKED: {}", wrong.join("; "))
 }
 
 /// Several lines: everything a person wants to know about one job.
@@ -184,6 +208,9 @@ pub fn job_details(j: &Job) -> String {
     }
     if let Some(p) = &v.video_path {
         line("video", p.clone());
+    }
+    if let Some(d) = &v.delivery {
+        line("delivered", delivery_line(d));
     }
     if let Some(p) = &v.last_frame_path {
         line("last frame", p.clone());

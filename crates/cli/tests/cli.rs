@@ -898,5 +898,7 @@ async fn the_key_goes_in_from_stdin_and_lives_in_the_keychain() {
 
 #[path = "cli/cut.rs"]
 mod cut;
+#[path = "cli/delivery.rs"]
+mod delivery;
 #[path = "cli/projects.rs"]
 mod projects;

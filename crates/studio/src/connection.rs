@@ -181,10 +181,10 @@ impl Connected {
                 (base, from_env, key, key_source, None)
             }
             ConnectionMode::Sandbox => {
-                let render = env.sandbox_render.clone().map_err(|e| {
+                let emulation = env.sandbox.clone().map_err(|e| {
                     ConnectError::Sandbox(std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
                 })?;
-                let sandbox = LocalSandbox::start(&history_dir, rate, render)
+                let sandbox = LocalSandbox::start(&history_dir, rate, emulation)
                     .await
                     .map_err(ConnectError::Sandbox)?;
                 let key = ApiKey::new(SANDBOX_KEY).expect("the sandbox key is well formed");

@@ -12,22 +12,25 @@
 //! | `SEEDANCE_RATE` | `rate` (`N/SECS`) |
 //! | `SEEDANCE_LEASE_MS` | `lease` |
 //! | `SEEDANCE_MAX_VIDEO_BYTES`, `SEEDANCE_MAX_IMAGE_BYTES` | `download_caps` |
-//! | `SEEDANCE_SANDBOX_RENDER_MS` | `sandbox_render` (`MIN:MAX`) |
+//! | `SEEDANCE_SANDBOX_RENDER_MS` | `sandbox.render` (`MIN:MAX`) |
+//! | `SEEDANCE_SANDBOX_WRONG_DELIVERY` | `sandbox.wrong_delivery` (settings, comma-separated) |
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use seedance_api::{ApiKey, Rate};
-use seedance_sandbox::RenderTime;
+use seedance_sandbox::{RenderTime, WrongDelivery};
 
 use crate::download::{Caps, IMAGE_CAP_ENV, VIDEO_CAP_ENV};
 use crate::identity::{APP_IDENTIFIER, DataDirError};
+use crate::local_sandbox::Emulation;
 
 pub const BASE_URL_ENV: &str = "SEEDANCE_BASE_URL";
 pub const KEYCHAIN_SERVICE_ENV: &str = "SEEDANCE_KEYCHAIN_SERVICE";
 pub const RATE_ENV: &str = "SEEDANCE_RATE";
 pub const LEASE_ENV: &str = "SEEDANCE_LEASE_MS";
 pub const RENDER_MS_ENV: &str = "SEEDANCE_SANDBOX_RENDER_MS";
+pub const WRONG_DELIVERY_ENV: &str = "SEEDANCE_SANDBOX_WRONG_DELIVERY";
 
 /// How long a lease lasts unless `SEEDANCE_LEASE_MS` says otherwise. It is renewed while
 /// work runs, and a holder that died is recognised at once, so it bounds only how long a
@@ -49,8 +52,9 @@ pub struct Environment {
     pub rate: Result<Rate, String>,
     pub lease: Duration,
     pub download_caps: Caps,
-    /// How long emulated renders take; a malformed value is reported when Sandbox starts.
-    pub sandbox_render: Result<Option<RenderTime>, String>,
+    /// How the emulator renders and delivers; a malformed value is reported when Sandbox
+    /// starts.
+    pub sandbox: Result<Emulation, String>,
 }
 
 impl Environment {
@@ -64,7 +68,7 @@ impl Environment {
             rate: Ok(Rate::ACCOUNT),
             lease: DEFAULT_LEASE,
             download_caps: Caps::default(),
-            sandbox_render: Ok(None),
+            sandbox: Ok(Emulation::default()),
         }
     }
 
@@ -99,14 +103,26 @@ impl Environment {
                     .filter(|n| *n > 0)
                     .unwrap_or(defaults.image),
             },
-            sandbox_render: get(RENDER_MS_ENV).map_or(Ok(None), |v| {
-                parse_render_ms(&v).map(Some).ok_or_else(|| {
-                    format!("{RENDER_MS_ENV} must look like MIN:MAX in milliseconds, got {v:?}")
-                })
-            }),
+            sandbox: emulation(&get),
             data_dir,
         }
     }
+}
+
+/// The emulator's settings from their variables.
+fn emulation(get: &impl Fn(&str) -> Option<String>) -> Result<Emulation, String> {
+    let render = get(RENDER_MS_ENV).map_or(Ok(None), |v| {
+        parse_render_ms(&v).map(Some).ok_or_else(|| {
+            format!("{RENDER_MS_ENV} must look like MIN:MAX in milliseconds, got {v:?}")
+        })
+    })?;
+    let wrong_delivery = get(WRONG_DELIVERY_ENV).map_or(Ok(WrongDelivery::default()), |v| {
+        WrongDelivery::parse(&v).map_err(|e| format!("{WRONG_DELIVERY_ENV}: {e}"))
+    })?;
+    Ok(Emulation {
+        render,
+        wrong_delivery,
+    })
 }
 
 /// `MIN:MAX` in milliseconds.
@@ -138,7 +154,7 @@ mod tests {
             assert_eq!(e.rate, Ok(Rate::ACCOUNT));
             assert_eq!(e.lease, DEFAULT_LEASE);
             assert_eq!(e.download_caps, Caps::default());
-            assert_eq!(e.sandbox_render, Ok(None));
+            assert_eq!(e.sandbox, Ok(Emulation::default()));
         }
     }
 
@@ -152,13 +168,17 @@ mod tests {
             (VIDEO_CAP_ENV, "1000"),
             (IMAGE_CAP_ENV, "10"),
             (RENDER_MS_ENV, "300:600"),
+            (WRONG_DELIVERY_ENV, "duration, resolution"),
         ]);
         assert_eq!(e.base_url.as_deref(), Some("http://127.0.0.1:9"));
         assert_eq!(e.keychain_service, "io.example.test");
         assert_eq!(e.rate.unwrap().requests, 30);
         assert_eq!(e.lease, Duration::from_millis(500));
         assert_eq!((e.download_caps.video, e.download_caps.image), (1000, 10));
-        assert_eq!(e.sandbox_render, Ok(Some(RenderTime::between_ms(300, 600))));
+        let sandbox = e.sandbox.unwrap();
+        assert_eq!(sandbox.render, Some(RenderTime::between_ms(300, 600)));
+        assert!(sandbox.wrong_delivery.duration && sandbox.wrong_delivery.resolution);
+        assert!(!sandbox.wrong_delivery.generate_audio);
     }
 
     #[test]
@@ -172,6 +192,8 @@ mod tests {
         assert!(e.rate.unwrap_err().contains(RATE_ENV));
         assert_eq!(e.lease, DEFAULT_LEASE, "a lease under 100 ms is ignored");
         assert_eq!(e.download_caps.video, Caps::default().video);
-        assert!(e.sandbox_render.unwrap_err().contains("MIN:MAX"));
+        assert!(e.sandbox.unwrap_err().contains("MIN:MAX"));
+        let e = env(&[(WRONG_DELIVERY_ENV, "colour")]);
+        assert!(e.sandbox.unwrap_err().contains(WRONG_DELIVERY_ENV));
     }
 }

@@ -124,7 +124,7 @@ impl std::fmt::Display for JobState {
 }
 
 /// A job as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct Job {
     pub id: String,
     pub created_at: i64,
@@ -174,6 +174,8 @@ pub struct Job {
     pub kind: RenderKind,
     /// The project a cut was assembled from.
     pub project_id: Option<String>,
+    /// What the downloaded video holds against what was asked (`None` until probed).
+    pub delivery: Option<sqlx::types::Json<crate::delivery::Delivery>>,
 }
 
 /// What a render in the history is.
@@ -200,7 +202,7 @@ pub const JOB_COLUMNS: &str = "id, created_at, updated_at, state, request_body, 
     quality_tier, channel, aspect_ratio, resolution, duration, first_sent_at, attempts, task_id, submitted_at, \
     completed_at, credits_used, credits_refunded, seed, video_url, last_frame_url, video_path, frame_path, \
     video_bytes, next_action_at, polls, error_code, error_message, attention_reason, retry_of, expected_ms, video_sha256, frame_sha256, favourite, \
-    extends_id, extends_from, download_failures, attention, kind, project_id";
+    extends_id, extends_from, download_failures, attention, kind, project_id, delivery";
 
 /// A new, time-ordered job id: `j` + a UUIDv7 (time, then 74 random bits from the OS), so
 /// ids sort by creation and cannot be guessed.

@@ -12,6 +12,7 @@ pub mod composer_draft;
 pub mod connection;
 pub mod content;
 pub mod crash;
+pub mod delivery;
 pub mod desk;
 pub mod diagnostics;
 pub mod download;

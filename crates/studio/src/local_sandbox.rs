@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use seedance_api::Rate;
-use seedance_sandbox::{Config, RenderTime, Sandbox};
+use seedance_sandbox::{Config, RenderTime, Sandbox, WrongDelivery};
 
 /// The emulator's own API key: it opens the emulator's account and nothing else.
 pub const SANDBOX_KEY: &str = seedance_sandbox::DEFAULT_KEY;
@@ -26,6 +26,15 @@ const PORT_FILE: &str = "emulator.port";
 const STATE_DIR: &str = "emulator";
 /// Credits every new emulator account starts with (they cost nothing).
 const STARTING_CREDITS: u64 = 100_000;
+
+/// How the emulator behaves besides its account's rate: how long renders take (by their
+/// settings, 6–20 s, unless set) and what it delivers wrong on purpose (nothing, unless
+/// set).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Emulation {
+    pub render: Option<RenderTime>,
+    pub wrong_delivery: WrongDelivery,
+}
 
 /// The emulator this process uses: its own, or the one another process on the folder runs.
 pub struct LocalSandbox {
@@ -43,19 +52,19 @@ struct Served {
 impl LocalSandbox {
     /// Serves the emulator for `dir` (or joins the process that already does), enforcing
     /// `rate` like the real account.
-    pub async fn start(dir: &Path, rate: Rate, render: Option<RenderTime>) -> io::Result<Self> {
-        Self::start_on(dir, rate, render, None).await
+    pub async fn start(dir: &Path, rate: Rate, emulation: Emulation) -> io::Result<Self> {
+        Self::start_on(dir, rate, emulation, None).await
     }
 
     /// [`LocalSandbox::start`], preferring `port` (else the port used last time).
     pub async fn start_on(
         dir: &Path,
         rate: Rate,
-        render: Option<RenderTime>,
+        emulation: Emulation,
         port: Option<u16>,
     ) -> io::Result<Self> {
         std::fs::create_dir_all(dir)?;
-        let config = config_for(dir, rate, render);
+        let config = config_for(dir, rate, emulation);
         let lock = File::options()
             .create(true)
             .truncate(false)
@@ -118,8 +127,8 @@ impl Drop for LocalSandbox {
 
 /// The emulator's configuration; `render` (how long renders take) defaults to the real
 /// service's shape, quicker in length: 6 to 20 s by settings.
-fn config_for(dir: &Path, rate: Rate, render: Option<RenderTime>) -> Config {
-    let render_time = render.unwrap_or(RenderTime {
+fn config_for(dir: &Path, rate: Rate, emulation: Emulation) -> Config {
+    let render_time = emulation.render.unwrap_or(RenderTime {
         by_settings: true,
         ..RenderTime::between_ms(6_000, 20_000)
     });
@@ -130,6 +139,7 @@ fn config_for(dir: &Path, rate: Rate, render: Option<RenderTime>) -> Config {
         rate_limit: rate.requests,
         rate_window: rate.window,
         state_dir: Some(dir.join(STATE_DIR)),
+        wrong_delivery: emulation.wrong_delivery,
         ..Config::default()
     }
 }

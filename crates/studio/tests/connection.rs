@@ -15,7 +15,10 @@ use studio::{Engine, Environment, JobState, Store};
 /// A data folder whose emulator renders in 300 to 600 ms.
 fn quick(data: &Path) -> Environment {
     Environment {
-        sandbox_render: Ok(Some(seedance_sandbox::RenderTime::between_ms(300, 600))),
+        sandbox: Ok(studio::local_sandbox::Emulation {
+            render: Some(seedance_sandbox::RenderTime::between_ms(300, 600)),
+            ..Default::default()
+        }),
         ..Environment::in_folder(data)
     }
 }
@@ -110,10 +113,10 @@ async fn a_sandbox_render_finishes_after_a_restart_on_the_same_port() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn processes_on_one_folder_share_one_emulator_and_take_it_over() {
     let dir = tempfile::tempdir().unwrap();
-    let first = LocalSandbox::start(dir.path(), Rate::ACCOUNT, None)
+    let first = LocalSandbox::start(dir.path(), Rate::ACCOUNT, Default::default())
         .await
         .unwrap();
-    let second = LocalSandbox::start(dir.path(), Rate::ACCOUNT, None)
+    let second = LocalSandbox::start(dir.path(), Rate::ACCOUNT, Default::default())
         .await
         .unwrap();
     assert!(first.serves());

@@ -195,7 +195,11 @@ attention_reason: string | null,
 /**
  * …and as a code with its values, for the front end to say in its language.
  */
-attention: Attention | null, };
+attention: Attention | null, 
+/**
+ * What the downloaded video holds against what was asked (`None` until probed).
+ */
+delivery: Delivery | null, };
 
 export type Action = "retry" | "resend" | "give_up";
 
@@ -247,7 +251,11 @@ until: number | null, favourites_only: boolean,
 /**
  * Only the takes and cuts of this project (its id or exact name).
  */
-project: string | null, };
+project: string | null, 
+/**
+ * Only renders whose video is not what was asked (the delivery check).
+ */
+mismatched_only: boolean, };
 
 export type Cursor = { created_at: number, id: string, };
 

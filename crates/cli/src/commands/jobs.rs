@@ -25,19 +25,11 @@ pub async fn status(
 pub async fn list(
     desk: &Desk,
     mode: ConnectionMode,
-    search: Option<String>,
-    state: Option<JobState>,
-    project: Option<String>,
+    filter: &Filter,
     limit: u32,
     json: bool,
 ) -> Result<Exit, CliError> {
-    let filter = Filter {
-        search,
-        state,
-        project,
-        ..Filter::default()
-    };
-    let jobs = desk.list_in(mode, &filter, limit).await?;
+    let jobs = desk.list_in(mode, filter, limit).await?;
     if json {
         let views: Vec<_> = jobs.iter().map(crate::output::JobView::from).collect();
         crate::output::print_json(&views);

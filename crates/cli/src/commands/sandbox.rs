@@ -15,8 +15,8 @@ pub async fn run(
 ) -> Result<Exit, CliError> {
     let dir = ConnectionMode::Sandbox.history_dir(&env.data_dir);
     let rate = env.rate.clone().map_err(CliError::invalid)?;
-    let render = env.sandbox_render.clone().map_err(CliError::invalid)?;
-    let sandbox = LocalSandbox::start_on(&dir, rate, render, port)
+    let emulation = env.sandbox.clone().map_err(CliError::invalid)?;
+    let sandbox = LocalSandbox::start_on(&dir, rate, emulation, port)
         .await
         .map_err(|e| CliError::local(format!("The emulator could not start: {e}")))?;
     if let Some(wanted) = port

@@ -42,7 +42,7 @@ pub struct KeyCheck {
 }
 
 /// A job as the Queue and the Library list it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JobSummary {
     pub id: String,
@@ -76,6 +76,8 @@ pub struct JobSummary {
     pub attention_reason: Option<String>,
     /// …and as a code with its values, for the front end to say in its language.
     pub attention: Option<crate::attention::Attention>,
+    /// What the downloaded video holds against what was asked (`None` until probed).
+    pub delivery: Option<crate::delivery::Delivery>,
 }
 
 impl From<&Job> for JobSummary {
@@ -105,12 +107,13 @@ impl From<&Job> for JobSummary {
             error_message: j.error_message.clone(),
             attention_reason: j.attention_reason.clone(),
             attention: j.attention.as_ref().map(|a| a.0.clone()),
+            delivery: j.delivery.as_ref().map(|d| d.0.clone()),
         }
     }
 }
 
 /// One page of the library.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LibraryPage {
     pub items: Vec<JobSummary>,
@@ -118,7 +121,7 @@ pub struct LibraryPage {
 }
 
 /// Everything about one render.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JobDetail {
     pub summary: JobSummary,

@@ -1,5 +1,6 @@
 //! The fetcher: a rendered job's video and last frame are downloaded into its folder,
-//! bounded and checked (type, size, SHA-256), before their URLs expire; a job whose
+//! bounded and checked (type, size, SHA-256, and what the video holds against what was
+//! asked: `crate::delivery`), before their URLs expire; a job whose
 //! outputs died first is expired, and one that keeps failing asks a person.
 use super::*;
 
@@ -81,6 +82,8 @@ pub(super) async fn fetch_outputs(inner: &Inner, job: Job) -> Result<(), EngineE
     match (video, frame) {
         (Ok(video), frame) => {
             let frame = frame.and_then(Result::ok);
+            // Probing reads the file once without decoding; still, off the async threads.
+            let delivery = crate::delivery::check_saved(&video.path, &job.request_body).await;
             // Decoding is CPU work: off the async threads.
             let thumbnail = match frame.as_ref().map(|f| f.path.clone()) {
                 Some(path) => tokio::task::spawn_blocking(move || crate::preview::thumbnail(&path))
@@ -102,6 +105,10 @@ pub(super) async fn fetch_outputs(inner: &Inner, job: Job) -> Result<(), EngineE
                             frame.as_ref().map(|f| f.path.display().to_string()),
                         ))
                         .set(Set::FrameSha256(frame.map(|f| f.sha256)))
+                        .set(Set::DeliveryMismatches(
+                            delivery.as_ref().map(|d| d.problems() as i64),
+                        ))
+                        .set(Set::Delivery(delivery.map(sqlx::types::Json)))
                         .set(Set::ErrorMessage(None)),
                 )
                 .await?;

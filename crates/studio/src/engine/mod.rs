@@ -217,9 +217,16 @@ impl Engine {
             inner.config.follow_every,
         ));
         let worker = tokio::spawn(poller::run(inner.clone()));
+        // Renders saved before the delivery check existed are probed once, in the background.
+        let backfill_store = inner.store.clone();
+        let backfill = tokio::spawn(async move {
+            if let Err(e) = crate::delivery::backfill(&backfill_store).await {
+                tracing::warn!(error = %e, "probing earlier renders stopped");
+            }
+        });
         Ok(Self {
             inner,
-            tasks: Mutex::new(vec![worker, follower]),
+            tasks: Mutex::new(vec![worker, follower, backfill]),
         })
     }
 

@@ -23,6 +23,8 @@ pub(super) enum Set {
     CompletedAt(Option<i64>),
     CreditsRefunded(Option<i64>),
     CreditsUsed(Option<i64>),
+    Delivery(Option<sqlx::types::Json<crate::delivery::Delivery>>),
+    DeliveryMismatches(Option<i64>),
     DownloadFailures(Option<i64>),
     ErrorCode(Option<String>),
     ErrorMessage(Option<String>),
@@ -50,6 +52,8 @@ impl Set {
             Self::CompletedAt(_) => "completed_at",
             Self::CreditsRefunded(_) => "credits_refunded",
             Self::CreditsUsed(_) => "credits_used",
+            Self::Delivery(_) => "delivery",
+            Self::DeliveryMismatches(_) => "delivery_mismatches",
             Self::DownloadFailures(_) => "download_failures",
             Self::ErrorCode(_) => "error_code",
             Self::ErrorMessage(_) => "error_message",
@@ -78,6 +82,7 @@ impl Set {
             | Self::CompletedAt(v)
             | Self::CreditsRefunded(v)
             | Self::CreditsUsed(v)
+            | Self::DeliveryMismatches(v)
             | Self::DownloadFailures(v)
             | Self::ExpectedMs(v)
             | Self::FirstSentAt(v)
@@ -96,6 +101,7 @@ impl Set {
             | Self::VideoSha256(v)
             | Self::VideoUrl(v) => q.bind(v),
             Self::Attention(v) => q.bind(v),
+            Self::Delivery(v) => q.bind(v),
         }
     }
 }

@@ -35,6 +35,8 @@ pub struct Filter {
     pub favourites_only: bool,
     /// Only the takes and cuts of this project (its id or exact name).
     pub project: Option<String>,
+    /// Only renders whose video is not what was asked (the delivery check).
+    pub mismatched_only: bool,
 }
 
 /// Where the next page starts: after this (created_at, id).
@@ -318,6 +320,9 @@ impl Library {
         }
         if filter.favourites_only {
             q.push(" AND jobs.favourite = 1");
+        }
+        if filter.mismatched_only {
+            q.push(" AND jobs.delivery_mismatches > 0");
         }
         if let Some(project) = &filter.project {
             // Its takes, and the cuts assembled from it.
