@@ -74,6 +74,9 @@ pub fn typescript_bindings() -> String {
     declare::<DraftCheck>(&cfg, &mut out);
     declare::<JobState>(&cfg, &mut out);
     declare::<studio::attention::Attention>(&cfg, &mut out);
+    declare::<studio::delivery::DeliveryField>(&cfg, &mut out);
+    declare::<studio::delivery::Mismatch>(&cfg, &mut out);
+    declare::<studio::delivery::Delivery>(&cfg, &mut out);
     declare::<JobSummary>(&cfg, &mut out);
     declare::<Action>(&cfg, &mut out);
     declare::<studio::StateChange>(&cfg, &mut out);

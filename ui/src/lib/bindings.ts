@@ -167,6 +167,40 @@ export type JobState = "draft" | "queued" | "submitting" | "processing" | "downl
 
 export type Attention = { "code": "outcome_unknown", hours: number, } | { "code": "key_refused" } | { "code": "balance_too_low" } | { "code": "redirect_refused" } | { "code": "downloads_failing", attempts: number, error: string, } | { "code": "task_unknown", task_id: string, };
 
+export type DeliveryField = "resolution" | "aspect_ratio" | "duration" | "generate_audio";
+
+export type Mismatch = { field: DeliveryField, 
+/**
+ * `1080p`, `9:16`, `6s`, `audio`.
+ */
+asked: string, 
+/**
+ * `720x1280`, `4.0s`, `no audio`.
+ */
+got: string, };
+
+export type Delivery = { width: number, height: number, 
+/**
+ * Frames per second.
+ */
+fps: number, 
+/**
+ * How long the picture lasts.
+ */
+duration_s: number, 
+/**
+ * Short codec names: `h264`, `hevc`, `aac`, …
+ */
+video_codec: string, audio_codec: string | null, has_audio: boolean, mismatches: Array<Mismatch>, 
+/**
+ * Why the file could not be read as video (then the figures above are zero).
+ */
+unreadable?: string | null, 
+/**
+ * When it was probed, ms since the epoch.
+ */
+probed_at: number, };
+
 export type JobSummary = { id: string, 
 /**
  * A generation, or a project's assembled cut.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PROBLEM_CODES } from "./bindings";
-import type { JobSummary } from "./bindings";
-import { MESSAGES, adviceIn, attentionIn, languageOf, problemIn, translate } from "./i18n";
+import type { Delivery, JobSummary } from "./bindings";
+import { MESSAGES, adviceIn, attentionIn, deliveryFactsIn, languageOf, mismatchIn, problemIn, translate } from "./i18n";
 
 describe("i18n", () => {
   it("has every message in English and Japanese, with the same placeholders", () => {
@@ -65,5 +65,33 @@ describe("i18n", () => {
     // A record made before codes shows the English it stored; a job without a reason, none.
     expect(attentionIn("ja", { ...job, attention: null })).toBe("stored English");
     expect(attentionIn("ja", { ...job, attention: null, attention_reason: null })).toBeNull();
+  });
+
+  it("says where a delivery differs from what was asked, and what it holds", () => {
+    const delivery: Delivery = {
+      width: 720,
+      height: 1280,
+      fps: 24,
+      duration_s: 4.04,
+      video_codec: "h264",
+      audio_codec: null,
+      has_audio: false,
+      mismatches: [
+        { field: "resolution", asked: "1080p", got: "720x1280" },
+        { field: "duration", asked: "6s", got: "4.0s" },
+        { field: "generate_audio", asked: "audio", got: "no audio" },
+      ],
+      probed_at: 0,
+    };
+    const job = { resolution: "1080p", aspect_ratio: "9:16", delivery } as const;
+    expect(mismatchIn("en", job)).toBe("asked 1080p 9:16, got 720×1280; asked 6s, got 4.0s; asked with audio, got none");
+    expect(mismatchIn("ja", job)).toContain("依頼 1080p 9:16、納品 720×1280");
+    expect(deliveryFactsIn("en", delivery)).toBe("720×1280 · 24 fps · 4.0 s · h264 / no audio");
+    // As asked, or not probed yet: nothing to say against it.
+    const faithful = { ...delivery, mismatches: [], audio_codec: "aac", has_audio: true };
+    expect(mismatchIn("en", { ...job, delivery: faithful })).toBeNull();
+    expect(mismatchIn("en", { ...job, delivery: null })).toBeNull();
+    expect(deliveryFactsIn("en", faithful)).toBe("720×1280 · 24 fps · 4.0 s · h264 / aac (as asked)");
+    expect(mismatchIn("en", { ...job, delivery: { ...faithful, unreadable: "not a video" } })).toBe("the video could not be read");
   });
 });

@@ -1,10 +1,11 @@
 // The UI's words in English and Japanese. The language follows the OS until Settings
 // chooses one. Every key exists in both; a test holds them to it.
 
-import type { JobSummary, LintWarning, Problem } from "./bindings";
+import type { Delivery, JobSummary, LintWarning, Problem } from "./bindings";
 import { attentionEn, attentionJa } from "./locales/attention";
 import { problemsEn, problemsJa } from "./locales/problems";
 import { projectsEn, projectsJa } from "./locales/projects";
+import { reviewEn, reviewJa } from "./locales/review";
 import { settingsEn, settingsJa } from "./locales/settings";
 
 const en = {
@@ -12,6 +13,7 @@ const en = {
   ...problemsEn,
   ...attentionEn,
   ...projectsEn,
+  ...reviewEn,
   "nav.compose": "Compose",
   "nav.queue": "Queue",
   "nav.library": "Library",
@@ -219,6 +221,7 @@ const ja: Record<MessageKey, string> = {
   ...problemsJa,
   ...attentionJa,
   ...projectsJa,
+  ...reviewJa,
   "nav.compose": "作成",
   "nav.queue": "キュー",
   "nav.library": "ライブラリ",
@@ -456,4 +459,34 @@ export function attentionIn(lang: Lang, job: JobSummary): string | null {
 /** What a piece of prompt advice says in `lang`, by its kind (with the word it is about). */
 export function adviceIn(lang: Lang, warning: LintWarning): string {
   return translate(lang, `lint.${warning.kind}` as MessageKey, warning.token ? { token: warning.token } : {});
+}
+
+/** Where `job`'s video differs from what was asked, in `lang` ("asked 1080p 9:16, got
+ * 720×1280"); null when it was delivered as asked or has not been probed. */
+export function mismatchIn(lang: Lang, job: Pick<JobSummary, "resolution" | "aspect_ratio" | "delivery">): string | null {
+  const d = job.delivery;
+  if (!d) return null;
+  if (d.unreadable) return translate(lang, "delivery.unreadable");
+  const parts: string[] = [];
+  const fields = new Set(d.mismatches.map((m) => m.field));
+  if (fields.has("resolution") || fields.has("aspect_ratio")) {
+    parts.push(translate(lang, "delivery.picture", { asked: `${job.resolution} ${job.aspect_ratio}`, got: `${d.width}×${d.height}` }));
+  }
+  for (const m of d.mismatches) {
+    if (m.field === "duration") parts.push(translate(lang, "delivery.duration", { asked: m.asked, got: m.got }));
+    if (m.field === "generate_audio") parts.push(translate(lang, "delivery.audio"));
+  }
+  return parts.length > 0 ? parts.join("; ") : null;
+}
+
+/** What `delivery` holds, in `lang`: size, frame rate, length and codecs. */
+export function deliveryFactsIn(lang: Lang, d: Delivery): string {
+  const vars = {
+    width: d.width,
+    height: d.height,
+    fps: Math.round(d.fps * 100) / 100,
+    seconds: d.duration_s.toFixed(1),
+    codecs: `${d.video_codec} / ${d.audio_codec ?? translate(lang, "delivery.noAudio")}`,
+  };
+  return translate(lang, d.mismatches.length === 0 && !d.unreadable ? "delivery.asAsked" : "delivery.facts", vars);
 }

@@ -1,6 +1,6 @@
 // The language the UI speaks right now: the OS language until Settings chooses one.
-import type { JobSummary, LintWarning, Problem } from "./bindings";
-import { adviceIn, attentionIn, languageOf, problemIn, translate, type Lang, type MessageKey } from "./i18n";
+import type { Delivery, JobSummary, LintWarning, Problem } from "./bindings";
+import { adviceIn, attentionIn, deliveryFactsIn, languageOf, mismatchIn, problemIn, translate, type Lang, type MessageKey } from "./i18n";
 
 export const locale = $state<{ lang: Lang }>({
   lang: languageOf(typeof navigator === "undefined" ? undefined : navigator.language),
@@ -30,4 +30,14 @@ export function adviceText(warning: LintWarning): string {
 /** Why a job waits for a person, in the current language (null when it does not). */
 export function attentionText(job: JobSummary): string | null {
   return attentionIn(locale.lang, job);
+}
+
+/** Where a render's video differs from what was asked, in the current language. */
+export function mismatchText(job: Pick<JobSummary, "resolution" | "aspect_ratio" | "delivery">): string | null {
+  return mismatchIn(locale.lang, job);
+}
+
+/** What a render's video holds, in the current language. */
+export function deliveryFacts(delivery: Delivery): string {
+  return deliveryFactsIn(locale.lang, delivery);
 }
