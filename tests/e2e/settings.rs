@@ -129,6 +129,9 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
             // A real submission to the service with the key.
             "job_submit" => (json!({ "draft": draft, "confirmedSpend": true }), true),
             "jobs_recent" => (json!({ "limit": 10 }), true),
+            "tags_list" => (json!({}), true),
+            // No such render: refused, and the sentinel is nowhere in the reply.
+            "job_tag" | "job_untag" => (json!({ "id": "j-none", "tags": ["night"] }), false),
             "draft_save" => (json!({ "draft": { "prompt": draft["prompt"] } }), true),
             "page_notice" => (json!({ "area": "settings" }), true),
             // Local files need a storage; a missing output is unreachable; raw bytes are

@@ -78,11 +78,26 @@ pub enum Command {
         /// Only renders whose video is not what was asked (the delivery check).
         #[arg(long)]
         mismatched: bool,
+        /// Only renders with this tag (any case).
+        #[arg(long)]
+        tag: Option<String>,
         #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=500))]
         limit: u32,
     },
     /// Everything about one job.
     Show { job: String },
+    /// Add tags to a render (each TAG up to 40 characters: no commas or '#').
+    Tag {
+        job: String,
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+    /// Remove tags from a render.
+    Untag {
+        job: String,
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
     /// One request per line of a JSONL file (the API's field names); all are validated
     /// before any is sent.
     Batch {

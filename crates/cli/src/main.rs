@@ -94,6 +94,12 @@ async fn dispatch(
         }
         Command::Status { job } => commands::jobs::status(desk, mode, &job, false, json).await,
         Command::Show { job } => commands::jobs::status(desk, mode, &job, true, json).await,
+        Command::Tag { job, tags } => {
+            commands::jobs::tag(desk, mode, &job, &tags, true, json).await
+        }
+        Command::Untag { job, tags } => {
+            commands::jobs::tag(desk, mode, &job, &tags, false, json).await
+        }
         Command::Wait { jobs, waiting } => {
             commands::jobs::wait(desk, mode, &jobs, waiting, json).await
         }
@@ -120,6 +126,7 @@ async fn dispatch(
             status,
             project,
             mismatched,
+            tag,
             limit,
         } => {
             let filter = Filter {
@@ -127,6 +134,7 @@ async fn dispatch(
                 state: status,
                 project,
                 mismatched_only: mismatched,
+                tag,
                 ..Filter::default()
             };
             commands::jobs::list(desk, mode, &filter, limit, json).await

@@ -76,6 +76,8 @@ pub struct JobView {
     pub retry_of: Option<String>,
     /// What the downloaded video holds against what was asked (absent until probed).
     pub delivery: Option<studio::delivery::Delivery>,
+    /// A person's tags, alphabetical.
+    pub tags: Vec<String>,
     /// Milliseconds since the epoch.
     pub created_at: i64,
     pub updated_at: i64,
@@ -112,6 +114,7 @@ impl From<&Job> for JobView {
             attention: j.attention_reason.clone(),
             retry_of: j.retry_of.clone(),
             delivery: j.delivery.as_ref().map(|d| d.0.clone()),
+            tags: j.tags.clone(),
             created_at: j.created_at,
             updated_at: j.updated_at,
         }
@@ -211,6 +214,9 @@ pub fn job_details(j: &Job) -> String {
     }
     if let Some(d) = &v.delivery {
         line("delivered", delivery_line(d));
+    }
+    if !v.tags.is_empty() {
+        line("tags", v.tags.join(", "));
     }
     if let Some(p) = &v.last_frame_path {
         line("last frame", p.clone());

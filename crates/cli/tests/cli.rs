@@ -902,3 +902,5 @@ mod cut;
 mod delivery;
 #[path = "cli/projects.rs"]
 mod projects;
+#[path = "cli/tags.rs"]
+mod tags;

@@ -176,6 +176,10 @@ pub struct Job {
     pub project_id: Option<String>,
     /// What the downloaded video holds against what was asked (`None` until probed).
     pub delivery: Option<sqlx::types::Json<crate::delivery::Delivery>>,
+    /// A person's tags, alphabetical; not a column: the library and the desk fill them in
+    /// ([`crate::tags::fill`]) where a render is shown.
+    #[sqlx(skip)]
+    pub tags: Vec<String>,
 }
 
 /// What a render in the history is.

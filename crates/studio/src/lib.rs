@@ -39,6 +39,7 @@ pub mod render_files;
 pub mod schedule;
 pub mod settings;
 pub mod store;
+pub mod tags;
 pub mod uploads;
 
 pub use connection::{Connected, ConnectionMode};

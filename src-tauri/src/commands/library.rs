@@ -2,7 +2,9 @@
 //! app (https URLs in the browser, a render in the file manager).
 
 use studio::budget::BudgetStatus;
-use studio::desk::{Action, CreditsSummary, ImportResult, JobDetail, JobSummary, LibraryPage};
+use studio::desk::{
+    Action, CreditsSummary, ImportResult, JobDetail, JobSummary, LibraryPage, TagCount,
+};
 use studio::library::{Cursor, Filter};
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -27,6 +29,32 @@ pub async fn library_page(
 #[tauri::command]
 pub async fn job_detail(state: State<'_, AppState>, id: String) -> Result<JobDetail, IpcError> {
     Ok(state.desk().await?.detail(&id).await?)
+}
+
+/// Adds tags to a render; answers its tags.
+#[tauri::command]
+pub async fn job_tag(
+    state: State<'_, AppState>,
+    id: String,
+    tags: Vec<String>,
+) -> Result<Vec<String>, IpcError> {
+    Ok(state.desk().await?.tag(&id, &tags).await?)
+}
+
+/// Removes tags from a render; answers its tags.
+#[tauri::command]
+pub async fn job_untag(
+    state: State<'_, AppState>,
+    id: String,
+    tags: Vec<String>,
+) -> Result<Vec<String>, IpcError> {
+    Ok(state.desk().await?.untag(&id, &tags).await?)
+}
+
+/// Every tag of the history, most used first.
+#[tauri::command]
+pub async fn tags_list(state: State<'_, AppState>) -> Result<Vec<TagCount>, IpcError> {
+    Ok(state.desk().await?.tags().await?)
 }
 
 #[tauri::command]

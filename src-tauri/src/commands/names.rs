@@ -24,6 +24,8 @@ macro_rules! with_app_commands {
             library::job_detail,
             library::job_favourite,
             compose::job_submit,
+            library::job_tag,
+            library::job_untag,
             compose::jobs_recent,
             key::key_clear,
             key::key_save,
@@ -65,6 +67,7 @@ macro_rules! with_app_commands {
             settings::settings_save,
             settings::storage_check,
             settings::storage_secret_save,
+            library::tags_list,
         }
     };
 }

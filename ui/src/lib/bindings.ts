@@ -201,6 +201,8 @@ unreadable?: string | null,
  */
 probed_at: number, };
 
+export type TagCount = { tag: string, renders: number, };
+
 export type JobSummary = { id: string, 
 /**
  * A generation, or a project's assembled cut.
@@ -233,7 +235,11 @@ attention: Attention | null,
 /**
  * What the downloaded video holds against what was asked (`None` until probed).
  */
-delivery: Delivery | null, };
+delivery: Delivery | null, 
+/**
+ * A person's tags, alphabetical.
+ */
+tags: Array<string>, };
 
 export type Action = "retry" | "resend" | "give_up";
 
@@ -289,7 +295,11 @@ project: string | null,
 /**
  * Only renders whose video is not what was asked (the delivery check).
  */
-mismatched_only: boolean, };
+mismatched_only: boolean, 
+/**
+ * Only renders with this tag (any case). A search of `#tag` is the same.
+ */
+tag: string | null, };
 
 export type Cursor = { created_at: number, id: string, };
 
@@ -584,6 +594,8 @@ export interface Commands {
   job_detail: { args: { id: string }; returns: JobDetail };
   job_favourite: { args: { id: string; favourite: boolean }; returns: void };
   job_submit: { args: { draft: GenerationRequest; confirmedSpend: boolean; extends?: Extension | null; submissionId?: string | null }; returns: JobSummary };
+  job_tag: { args: { id: string; tags: Array<string> }; returns: Array<string> };
+  job_untag: { args: { id: string; tags: Array<string> }; returns: Array<string> };
   jobs_recent: { args: { limit: number }; returns: Array<JobSummary> };
   key_clear: { args: Record<string, never>; returns: KeyStatus };
   key_save: { args: { key: string }; returns: KeyStatus };
@@ -625,6 +637,7 @@ export interface Commands {
   settings_save: { args: { settings: Settings; hostKey?: string | null }; returns: Settings };
   storage_check: { args: Record<string, never>; returns: void };
   storage_secret_save: { args: { secret: string }; returns: void };
+  tags_list: { args: Record<string, never>; returns: Array<TagCount> };
 }
 
 /** The name of every IPC command the app registers. */

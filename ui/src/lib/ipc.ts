@@ -38,6 +38,7 @@ import type {
   ProjectSummary,
   ProjectView,
   RenderStart,
+  TagCount,
   Settings,
   ShotPlan,
 } from "./bindings";
@@ -70,6 +71,7 @@ export type {
   ProjectView,
   RenderStart,
   Settings,
+  TagCount,
   ShotPlan,
 };
 
@@ -247,6 +249,21 @@ export function libraryPage(filter: Filter, after: Cursor | null, limit: number)
 
 export function jobDetail(id: string): Promise<JobDetail> {
   return call("job_detail", { id });
+}
+
+/** Adds tags to a render; answers its tags. */
+export function jobTag(id: string, tags: string[]): Promise<string[]> {
+  return call("job_tag", { id, tags });
+}
+
+/** Removes tags from a render; answers its tags. */
+export function jobUntag(id: string, tags: string[]): Promise<string[]> {
+  return call("job_untag", { id, tags });
+}
+
+/** Every tag of the history, most used first. */
+export function tagsList(): Promise<TagCount[]> {
+  return call("tags_list", {});
 }
 
 export function jobFavourite(id: string, favourite: boolean): Promise<void> {

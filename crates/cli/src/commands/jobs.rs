@@ -1,4 +1,4 @@
-//! `status`, `show`, `list` (read the history, start nothing) and `wait`, `resume`, `retry`
+//! `status`, `show`, `list`, `tag`, `untag` (the history only, start nothing) and `wait`, `resume`, `retry`
 //! (start the engine, which works on every unfinished job of the history while it runs).
 
 use studio::desk::Action;
@@ -19,6 +19,26 @@ pub async fn status(
 ) -> Result<Exit, CliError> {
     let job = desk.find_in(mode, reference).await?;
     print_jobs(std::slice::from_ref(&job), json, detailed);
+    Ok(Exit::Success)
+}
+
+/// `tag` (`on`) and `untag`: prints the job's tags afterwards.
+pub async fn tag(
+    desk: &Desk,
+    mode: ConnectionMode,
+    reference: &str,
+    tags: &[String],
+    on: bool,
+    json: bool,
+) -> Result<Exit, CliError> {
+    let job = desk.tag_in(mode, reference, tags, on).await?;
+    if json {
+        crate::output::print_json(&serde_json::json!({"job_id": job.id, "tags": job.tags}));
+    } else if job.tags.is_empty() {
+        println!("{}: no tags", job.id);
+    } else {
+        println!("{}: {}", job.id, job.tags.join(", "));
+    }
     Ok(Exit::Success)
 }
 

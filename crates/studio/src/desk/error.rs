@@ -169,6 +169,17 @@ impl From<crate::settings::SettingsError> for DeskError {
     }
 }
 
+impl From<crate::tags::TagError> for DeskError {
+    fn from(err: crate::tags::TagError) -> Self {
+        use crate::tags::TagError as E;
+        match err {
+            E::Database(db) => database(db),
+            E::NoSuchJob(_) => Self::invalid("job", err),
+            _ => Self::invalid("tag", err),
+        }
+    }
+}
+
 impl From<crate::keychain::KeychainError> for DeskError {
     fn from(err: crate::keychain::KeychainError) -> Self {
         Self::needs_key(err)

@@ -14,7 +14,7 @@ use crate::library::{Cursor, Filter, Library};
 
 use super::{
     CreditsSummary, Desk, DeskError, ImportResult, JobDetail, JobSummary, LibraryPage, Running,
-    seedance_command,
+    TagCount, seedance_command,
 };
 
 /// What a person decides about a job that needs it.
@@ -74,9 +74,10 @@ impl Desk {
     pub async fn detail(&self, id: &str) -> Result<JobDetail, DeskError> {
         let running = self.engine().await?;
         let sandbox = running.mode() == ConnectionMode::Sandbox;
-        let job = crate::find_job(running.store(), id)
+        let mut job = crate::find_job(running.store(), id)
             .await?
             .ok_or_else(|| DeskError::invalid("job", format!("No render {id}")))?;
+        crate::tags::fill(running.store(), std::slice::from_mut(&mut job)).await?;
         let request: Option<GenerationRequest> = serde_json::from_str(&job.request_body).ok();
         let (extends, extended_by) = library_of(&running).links(&job.id).await?;
         Ok(JobDetail {
@@ -108,6 +109,25 @@ impl Desk {
         Ok(library_of(&*self.engine().await?)
             .set_favourite(id, on)
             .await?)
+    }
+
+    /// Adds `tags` to render `id` of the running mode's history; returns its tags.
+    pub async fn tag(&self, id: &str, tags: &[String]) -> Result<Vec<String>, DeskError> {
+        Ok(crate::tags::add(self.engine().await?.store(), id, tags).await?)
+    }
+
+    /// Removes `tags` from render `id` of the running mode's history; returns its tags.
+    pub async fn untag(&self, id: &str, tags: &[String]) -> Result<Vec<String>, DeskError> {
+        Ok(crate::tags::remove(self.engine().await?.store(), id, tags).await?)
+    }
+
+    /// Every tag of the running mode's history, most used first (the Library's filter).
+    pub async fn tags(&self) -> Result<Vec<TagCount>, DeskError> {
+        let rows = crate::tags::all(self.engine().await?.store()).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(tag, renders)| TagCount { tag, renders })
+            .collect())
     }
 
     pub async fn delete(&self, id: &str, confirmed: bool) -> Result<(), DeskError> {
@@ -216,14 +236,35 @@ impl Desk {
     /// The job `reference` names (a local id `j…` or a task id `sd2_…`) in `mode`'s history.
     pub async fn find_in(&self, mode: ConnectionMode, reference: &str) -> Result<Job, DeskError> {
         let store = self.history(mode).await?;
-        crate::find_job(&store, reference).await?.ok_or_else(|| {
+        let mut job = crate::find_job(&store, reference).await?.ok_or_else(|| {
             DeskError::invalid(
                 "job",
                 format!(
                     "No job {reference:?} in this history (a job id like j…, or a task id like sd2_…; `seedance list` shows them; add --sandbox for the Sandbox history)"
                 ),
             )
-        })
+        })?;
+        crate::tags::fill(&store, std::slice::from_mut(&mut job)).await?;
+        Ok(job)
+    }
+
+    /// Adds (`on`) or removes `tags` on the job `reference` names in `mode`'s history;
+    /// returns the job with its tags.
+    pub async fn tag_in(
+        &self,
+        mode: ConnectionMode,
+        reference: &str,
+        tags: &[String],
+        on: bool,
+    ) -> Result<Job, DeskError> {
+        let mut job = self.find_in(mode, reference).await?;
+        let store = self.history(mode).await?;
+        job.tags = if on {
+            crate::tags::add(&store, &job.id, tags).await?
+        } else {
+            crate::tags::remove(&store, &job.id, tags).await?
+        };
+        Ok(job)
     }
 
     /// The newest renders of `mode`'s history that match `filter`.

@@ -44,7 +44,7 @@ pub use references::{LocalReference, RenderSource};
 pub use submit::{DraftCheck, SubmitOptions};
 pub use views::{
     ConnectionInfo, CreditsSummary, ImportResult, JobDetail, JobSummary, KeyCheck, KeyStatus,
-    LibraryPage, export_file_name, seedance_command,
+    LibraryPage, TagCount, export_file_name, seedance_command,
 };
 
 pub use seedance_api::ApiKey;

@@ -78,6 +78,8 @@ pub struct JobSummary {
     pub attention: Option<crate::attention::Attention>,
     /// What the downloaded video holds against what was asked (`None` until probed).
     pub delivery: Option<crate::delivery::Delivery>,
+    /// A person's tags, alphabetical.
+    pub tags: Vec<String>,
 }
 
 impl From<&Job> for JobSummary {
@@ -108,6 +110,7 @@ impl From<&Job> for JobSummary {
             attention_reason: j.attention_reason.clone(),
             attention: j.attention.as_ref().map(|a| a.0.clone()),
             delivery: j.delivery.as_ref().map(|d| d.0.clone()),
+            tags: j.tags.clone(),
         }
     }
 }
@@ -141,6 +144,14 @@ pub struct JobDetail {
     pub extends: Option<RenderLink>,
     pub extends_from: Option<String>,
     pub extended_by: Vec<RenderLink>,
+}
+
+/// A tag of the history and how many renders carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TagCount {
+    pub tag: String,
+    pub renders: i64,
 }
 
 /// Credits per day and in total, and the disk the renders take.

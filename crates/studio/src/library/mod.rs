@@ -37,6 +37,8 @@ pub struct Filter {
     pub project: Option<String>,
     /// Only renders whose video is not what was asked (the delivery check).
     pub mismatched_only: bool,
+    /// Only renders with this tag (any case). A search of `#tag` is the same.
+    pub tag: Option<String>,
 }
 
 /// Where the next page starts: after this (created_at, id).
@@ -103,6 +105,10 @@ pub struct ExportedJob {
     pub extends_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extends_from: Option<String>,
+    /// Its tags (files written before tags have none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[sqlx(skip)]
+    pub tags: Vec<String>,
 }
 
 /// A render that continues another one, as a link shows it.
@@ -272,11 +278,16 @@ impl Library {
         limit: u32,
     ) -> Result<Page, LibraryError> {
         let limit = limit.clamp(1, 500);
-        let search = filter
+        let typed = filter
             .search
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty());
+        // `#night` in the search box finds the renders tagged "night".
+        let (search, searched_tag) = match typed.and_then(|s| s.strip_prefix('#')) {
+            Some(tag) => (None, Some(tag.trim())),
+            None => (typed, None),
+        };
         let fts = search.filter(|s| s.chars().count() >= 3);
         let mut q = QueryBuilder::<Sqlite>::new("");
         if let Some(text) = fts {
@@ -324,6 +335,11 @@ impl Library {
         if filter.mismatched_only {
             q.push(" AND jobs.delivery_mismatches > 0");
         }
+        for tag in [filter.tag.as_deref(), searched_tag].into_iter().flatten() {
+            q.push(" AND jobs.id IN (SELECT job_id FROM tags WHERE tag = ")
+                .push_bind(tag.split_whitespace().collect::<Vec<_>>().join(" "))
+                .push(")");
+        }
         if let Some(project) = &filter.project {
             // Its takes, and the cuts assembled from it.
             q.push(" AND (jobs.id IN (SELECT t.job_id FROM takes t JOIN projects p ON p.id = t.project_id WHERE p.id = ")
@@ -367,6 +383,7 @@ impl Library {
         } else {
             None
         };
+        crate::tags::fill(&self.store, &mut jobs).await?;
         Ok(Page { jobs, next })
     }
 
@@ -501,13 +518,18 @@ impl Library {
 
     /// Writes every render to one portable JSON file.
     pub async fn export(&self, path: &Path) -> Result<usize, LibraryError> {
-        let renders: Vec<ExportedJob> = sqlx::query_as(
+        let mut renders: Vec<ExportedJob> = sqlx::query_as(
             "SELECT id, created_at, state, request_body, prompt, mode, quality_tier, channel, aspect_ratio, resolution, \
              duration, task_id, credits_used, credits_refunded, seed, video_path, video_sha256, frame_path, frame_sha256, \
              favourite, error_message, extends_id, extends_from FROM jobs ORDER BY created_at, id",
         )
         .fetch_all(self.store.pool())
         .await?;
+        let ids: Vec<&str> = renders.iter().map(|r| r.id.as_str()).collect();
+        let mut tags = crate::tags::of_many(&self.store, &ids).await?;
+        for r in &mut renders {
+            r.tags = tags.remove(&r.id).unwrap_or_default();
+        }
         let export = Export {
             format: EXPORT_FORMAT.into(),
             exported_at: crate::clock::now_ms(),
@@ -619,6 +641,14 @@ impl Library {
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 1 {
+                // Tags that are not tags (an edited file) are left out, never guessed at.
+                for tag in r.tags.iter().filter_map(|t| crate::tags::normalise(t).ok()) {
+                    sqlx::query("INSERT OR IGNORE INTO tags (job_id, tag) VALUES (?, ?)")
+                        .bind(&r.id)
+                        .bind(tag)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 imported += 1;
             } else {
                 skipped += 1;

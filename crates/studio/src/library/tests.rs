@@ -573,3 +573,73 @@ async fn search_results_page_through_every_match_once() {
         assert_eq!(seen, sorted, "{query}: newest first, no repeats");
     }
 }
+
+#[tokio::test]
+async fn tags_filter_search_combine_and_go_with_their_render() {
+    let (_dir, store, lib) = library().await;
+    for (i, id) in ["a", "b", "c"].iter().enumerate() {
+        insert(
+            &store,
+            id,
+            T0 + i as i64,
+            "a harbour at dawn",
+            "ready",
+            "standard",
+            "text-to-video",
+        )
+        .await;
+    }
+    crate::tags::add(&store, "a", &["Night".into(), "hero".into()])
+        .await
+        .unwrap();
+    crate::tags::add(&store, "b", &["night".into()])
+        .await
+        .unwrap();
+    let page = |filter: Filter| {
+        let lib = lib.clone();
+        async move { lib.page(&filter, None, 50).await.unwrap() }
+    };
+    let by_tag = page(Filter {
+        tag: Some("NIGHT".into()),
+        ..Filter::default()
+    })
+    .await;
+    assert_eq!(ids(&by_tag), ["b", "a"]);
+    // Every page carries its renders' tags, as first spelled.
+    assert_eq!(by_tag.jobs[1].tags, ["hero", "Night"]);
+    let searched = page(Filter {
+        search: Some(" #hero ".into()),
+        ..Filter::default()
+    })
+    .await;
+    assert_eq!(ids(&searched), ["a"]);
+    let both = page(Filter {
+        tag: Some("night".into()),
+        search: Some("#hero".into()),
+        ..Filter::default()
+    })
+    .await;
+    assert_eq!(ids(&both), ["a"]);
+    assert_eq!(
+        crate::tags::all(&store).await.unwrap(),
+        [("Night".to_string(), 2), ("hero".to_string(), 1)]
+    );
+
+    lib.delete("a", true).await.unwrap();
+    let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tags WHERE job_id = 'a'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "a deleted render's tags go with it");
+    assert!(matches!(
+        crate::tags::add(&store, "a", &["x".into()]).await,
+        Err(crate::tags::TagError::NoSuchJob(_))
+    ));
+    // Too many: refused whole, nothing added.
+    let many: Vec<String> = (0..40).map(|i| format!("t{i}")).collect();
+    assert!(matches!(
+        crate::tags::add(&store, "b", &many).await,
+        Err(crate::tags::TagError::TooMany)
+    ));
+    assert_eq!(crate::tags::of(&store, "b").await.unwrap(), ["night"]);
+}

@@ -1,5 +1,5 @@
 // Review's words in English and Japanese: the delivery check (what a render's video holds
-// against what was asked) and its filter.
+// against what was asked) and its filter, and tags.
 
 export const reviewEn = {
   "delivery.badge": "Not as asked",
@@ -12,6 +12,11 @@ export const reviewEn = {
   "delivery.label": "Delivered",
   "delivery.noAudio": "no audio",
   "library.mismatched": "Not as asked",
+  "library.allTags": "All tags",
+  "tags.label": "Tags",
+  "tags.add": "Add a tag",
+  "tags.placeholder": "Add a tag…",
+  "tags.remove": "Remove the tag {tag}",
 };
 
 export const reviewJa: Record<keyof typeof reviewEn, string> = {
@@ -25,4 +30,9 @@ export const reviewJa: Record<keyof typeof reviewEn, string> = {
   "delivery.label": "納品",
   "delivery.noAudio": "音声なし",
   "library.mismatched": "依頼と異なるもの",
+  "library.allTags": "すべてのタグ",
+  "tags.label": "タグ",
+  "tags.add": "タグを追加",
+  "tags.placeholder": "タグを追加…",
+  "tags.remove": "タグ {tag} を外す",
 };
