@@ -172,7 +172,7 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
                 continue;
             }
             // No such render, or not in a state for it: refusals are replies too.
-            "job_detail" | "job_favourite" | "reveal_render" => {
+            "job_detail" | "job_favourite" | "job_evidence" | "reveal_render" => {
                 (json!({ "id": "j-none", "favourite": true }), false)
             }
             // No such project: refusals are replies too.

@@ -381,10 +381,14 @@ async fn read_capped(
 /// Reads the task in a success answer's body; anything else is a malformed body (which
 /// the client retries: the request may have been handled).
 pub fn parse_task(status: u16, body: &[u8]) -> Result<Task, ApiError> {
-    serde_json::from_slice::<Task>(body).map_err(|e| ApiError::MalformedBody {
+    let malformed = |e: serde_json::Error| ApiError::MalformedBody {
         status,
         detail: format!("{e}; the body starts {}", preview(body)),
-    })
+    };
+    let answer: serde_json::Value = serde_json::from_slice(body).map_err(malformed)?;
+    let mut task: Task = serde::Deserialize::deserialize(&answer).map_err(malformed)?;
+    task.answer = Some(answer);
+    Ok(task)
 }
 
 /// Whether a redirect stays on the same site: https to https on the same host or its

@@ -314,6 +314,10 @@ pub struct Task {
     pub created_at: Option<String>,
     #[serde(default)]
     pub updated_at: Option<String>,
+    /// The answer exactly as the service sent it (every field, known or not), for the
+    /// record a person can show support.
+    #[serde(skip)]
+    pub answer: Option<serde_json::Value>,
 }
 
 #[cfg(test)]

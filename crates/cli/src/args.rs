@@ -92,6 +92,13 @@ pub enum Command {
         #[arg(required = true)]
         tags: Vec<String>,
     },
+    /// Write a render's evidence pack for support: a zip of the request as sent, its
+    /// Idempotency-Key, every task answer, the delivery check, checksums and credits.
+    Evidence {
+        job: String,
+        #[arg(long, value_name = "FILE.zip")]
+        out: PathBuf,
+    },
     /// Remove tags from a render.
     Untag {
         job: String,

@@ -94,6 +94,9 @@ async fn dispatch(
         }
         Command::Status { job } => commands::jobs::status(desk, mode, &job, false, json).await,
         Command::Show { job } => commands::jobs::status(desk, mode, &job, true, json).await,
+        Command::Evidence { job, out } => {
+            commands::jobs::evidence(desk, mode, &job, &out, json).await
+        }
         Command::Tag { job, tags } => {
             commands::jobs::tag(desk, mode, &job, &tags, true, json).await
         }

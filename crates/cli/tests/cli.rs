@@ -900,6 +900,8 @@ async fn the_key_goes_in_from_stdin_and_lives_in_the_keychain() {
 mod cut;
 #[path = "cli/delivery.rs"]
 mod delivery;
+#[path = "cli/evidence.rs"]
+mod evidence;
 #[path = "cli/projects.rs"]
 mod projects;
 #[path = "cli/tags.rs"]

@@ -20,6 +20,7 @@ pub mod engine;
 pub mod environment;
 pub mod estimate;
 pub mod events;
+pub mod evidence;
 pub mod extend;
 pub mod holders;
 pub mod identity;

@@ -78,6 +78,24 @@ pub fn rebase(data_dir: &Path, id: &str, exported: &str) -> Option<PathBuf> {
     (folder == id && file_names().any(|n| n == name)).then(|| dir.join(name))
 }
 
+/// The size and SHA-256 (lower-case hex) of the file at `path`, read in one pass.
+pub fn sha256_of(path: &Path) -> std::io::Result<(u64, String)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
+    let mut buffer = vec![0; 1 << 16];
+    let mut total = 0u64;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        digest.update(&buffer[..n]);
+    }
+    Ok((total, crate::random::hex(digest.finish().as_ref())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

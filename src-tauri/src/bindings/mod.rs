@@ -78,6 +78,7 @@ pub fn typescript_bindings() -> String {
     declare::<studio::delivery::Mismatch>(&cfg, &mut out);
     declare::<studio::delivery::Delivery>(&cfg, &mut out);
     declare::<studio::desk::TagCount>(&cfg, &mut out);
+    declare::<studio::evidence::Pack>(&cfg, &mut out);
     declare::<JobSummary>(&cfg, &mut out);
     declare::<Action>(&cfg, &mut out);
     declare::<studio::StateChange>(&cfg, &mut out);

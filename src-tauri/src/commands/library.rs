@@ -5,6 +5,7 @@ use studio::budget::BudgetStatus;
 use studio::desk::{
     Action, CreditsSummary, ImportResult, JobDetail, JobSummary, LibraryPage, TagCount,
 };
+use studio::evidence::Pack;
 use studio::library::{Cursor, Filter};
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -49,6 +50,27 @@ pub async fn job_untag(
     tags: Vec<String>,
 ) -> Result<Vec<String>, IpcError> {
     Ok(state.desk().await?.untag(&id, &tags).await?)
+}
+
+/// Asks where to save render `id`'s evidence pack (a native dialog) and writes it there;
+/// `None` when cancelled. A render that does not exist is refused before anything is asked.
+#[tauri::command]
+pub async fn job_evidence(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Option<Pack>, IpcError> {
+    let desk = state.desk().await?;
+    desk.detail(&id).await?;
+    let ask = Ask {
+        title: "Save the evidence pack",
+        kind: "Zip archive",
+        extensions: &["zip"],
+    };
+    let Some(path) = file_dialog::save(&app, ask, &format!("evidence-{id}.zip")).await? else {
+        return Ok(None);
+    };
+    Ok(Some(desk.evidence(&id, &path).await?))
 }
 
 /// Every tag of the history, most used first.

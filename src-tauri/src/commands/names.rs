@@ -22,6 +22,7 @@ macro_rules! with_app_commands {
             library::job_act,
             library::job_delete,
             library::job_detail,
+            library::job_evidence,
             library::job_favourite,
             compose::job_submit,
             library::job_tag,

@@ -203,6 +203,8 @@ probed_at: number, };
 
 export type TagCount = { tag: string, renders: number, };
 
+export type Pack = { job_id: string, path: string, files: Array<string>, bytes: number, };
+
 export type JobSummary = { id: string, 
 /**
  * A generation, or a project's assembled cut.
@@ -592,6 +594,7 @@ export interface Commands {
   job_act: { args: { id: string; action: Action; confirmed: boolean; acceptDoubleCharge?: boolean | null }; returns: JobSummary };
   job_delete: { args: { id: string; confirmed: boolean }; returns: void };
   job_detail: { args: { id: string }; returns: JobDetail };
+  job_evidence: { args: { id: string }; returns: Pack | null };
   job_favourite: { args: { id: string; favourite: boolean }; returns: void };
   job_submit: { args: { draft: GenerationRequest; confirmedSpend: boolean; extends?: Extension | null; submissionId?: string | null }; returns: JobSummary };
   job_tag: { args: { id: string; tags: Array<string> }; returns: Array<string> };

@@ -39,6 +39,7 @@ import type {
   ProjectView,
   RenderStart,
   TagCount,
+  Pack,
   Settings,
   ShotPlan,
 } from "./bindings";
@@ -72,6 +73,7 @@ export type {
   RenderStart,
   Settings,
   TagCount,
+  Pack,
   ShotPlan,
 };
 
@@ -249,6 +251,11 @@ export function libraryPage(filter: Filter, after: Cursor | null, limit: number)
 
 export function jobDetail(id: string): Promise<JobDetail> {
   return call("job_detail", { id });
+}
+
+/** Asks where to save a render's evidence pack and writes it; null when cancelled. */
+export function jobEvidence(id: string): Promise<Pack | null> {
+  return call("job_evidence", { id });
 }
 
 /** Adds tags to a render; answers its tags. */

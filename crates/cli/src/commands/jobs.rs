@@ -1,4 +1,4 @@
-//! `status`, `show`, `list`, `tag`, `untag` (the history only, start nothing) and `wait`, `resume`, `retry`
+//! `status`, `show`, `list`, `tag`, `untag`, `evidence` (the history only, start nothing) and `wait`, `resume`, `retry`
 //! (start the engine, which works on every unfinished job of the history while it runs).
 
 use studio::desk::Action;
@@ -19,6 +19,29 @@ pub async fn status(
 ) -> Result<Exit, CliError> {
     let job = desk.find_in(mode, reference).await?;
     print_jobs(std::slice::from_ref(&job), json, detailed);
+    Ok(Exit::Success)
+}
+
+/// `evidence JOB --out FILE.zip`
+pub async fn evidence(
+    desk: &Desk,
+    mode: ConnectionMode,
+    reference: &str,
+    out: &std::path::Path,
+    json: bool,
+) -> Result<Exit, CliError> {
+    let pack = desk.evidence_in(mode, reference, out).await?;
+    if json {
+        crate::output::print_json(&pack);
+    } else {
+        println!("{}", pack.path);
+        eprintln!(
+            "The evidence pack of {} ({} bytes): {}. It holds no key or signature.",
+            pack.job_id,
+            pack.bytes,
+            pack.files.join(", ")
+        );
+    }
     Ok(Exit::Success)
 }
 

@@ -239,32 +239,9 @@ pub(super) fn keep(
                 .ok()
         })
         .map(|()| frame);
-    let (bytes, sha256) =
-        sha256_of(kept).map_err(|e| DeskError::internal(format!("{}: {e}", kept.display())))?;
+    let (bytes, sha256) = crate::render_files::sha256_of(kept)
+        .map_err(|e| DeskError::internal(format!("{}: {e}", kept.display())))?;
     Ok((last, bytes, sha256))
-}
-
-fn sha256_of(path: &Path) -> std::io::Result<(u64, String)> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
-    let mut buffer = vec![0; 1 << 16];
-    let mut total = 0u64;
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        total += n as u64;
-        digest.update(&buffer[..n]);
-    }
-    let hex = digest
-        .finish()
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok((total, hex))
 }
 
 /// Shot `index` of `project` (1 for the first), with the project's view.

@@ -169,6 +169,16 @@ impl From<crate::settings::SettingsError> for DeskError {
     }
 }
 
+impl From<crate::evidence::EvidenceError> for DeskError {
+    fn from(err: crate::evidence::EvidenceError) -> Self {
+        use crate::evidence::EvidenceError as E;
+        match err {
+            E::Database(db) => database(db),
+            E::Write { .. } => Self::invalid("out", err),
+        }
+    }
+}
+
 impl From<crate::tags::TagError> for DeskError {
     fn from(err: crate::tags::TagError) -> Self {
         use crate::tags::TagError as E;

@@ -121,6 +121,15 @@ impl Desk {
         Ok(crate::tags::remove(self.engine().await?.store(), id, tags).await?)
     }
 
+    /// Writes the evidence pack of render `id` of the running mode's history to `out`.
+    pub async fn evidence(&self, id: &str, out: &Path) -> Result<crate::evidence::Pack, DeskError> {
+        let running = self.engine().await?;
+        let job = crate::find_job(running.store(), id)
+            .await?
+            .ok_or_else(|| DeskError::invalid("job", format!("No render {id}")))?;
+        Ok(crate::evidence::write_pack(running.store(), &job, out).await?)
+    }
+
     /// Every tag of the running mode's history, most used first (the Library's filter).
     pub async fn tags(&self) -> Result<Vec<TagCount>, DeskError> {
         let rows = crate::tags::all(self.engine().await?.store()).await?;
@@ -246,6 +255,18 @@ impl Desk {
         })?;
         crate::tags::fill(&store, std::slice::from_mut(&mut job)).await?;
         Ok(job)
+    }
+
+    /// Writes the evidence pack of the job `reference` names in `mode`'s history to `out`.
+    pub async fn evidence_in(
+        &self,
+        mode: ConnectionMode,
+        reference: &str,
+        out: &Path,
+    ) -> Result<crate::evidence::Pack, DeskError> {
+        let job = self.find_in(mode, reference).await?;
+        let store = self.history(mode).await?;
+        Ok(crate::evidence::write_pack(&store, &job, out).await?)
     }
 
     /// Adds (`on`) or removes `tags` on the job `reference` names in `mode`'s history;

@@ -244,6 +244,9 @@ pub(super) async fn submit(inner: &Inner, mut job: Job) -> Result<(), EngineErro
     };
     crash::point("after-202");
     let now = now_ms();
+    if let Ok(task) = &result {
+        crate::evidence::record_answer(&inner.store, &job.id, "submit", task).await?;
+    }
     match result {
         Ok(task) => {
             // Stored only when learned from the history: a guess is re-checked at each

@@ -151,6 +151,9 @@ pub(super) async fn poll(inner: &Inner, job: Job) -> Result<(), EngineError> {
         .bind(&job.id)
         .execute(inner.store.pool())
         .await?;
+    if let Ok(task) = &result {
+        crate::evidence::record_answer(&inner.store, &job.id, "poll", task).await?;
+    }
     match result {
         Ok(task) => match task.status {
             TaskStatus::Completed => {

@@ -1,5 +1,5 @@
 // Review's words in English and Japanese: the delivery check (what a render's video holds
-// against what was asked) and its filter, and tags.
+// against what was asked) and its filter, tags, and evidence packs.
 
 export const reviewEn = {
   "delivery.badge": "Not as asked",
@@ -17,6 +17,9 @@ export const reviewEn = {
   "tags.add": "Add a tag",
   "tags.placeholder": "Add a tag…",
   "tags.remove": "Remove the tag {tag}",
+  "evidence.save": "Evidence pack…",
+  "evidence.hint": "A zip for support: the request as sent, its Idempotency-Key, every task answer, the delivery check, checksums and credits (no key, no signatures)",
+  "evidence.saved": "Saved the evidence pack to {path}",
 };
 
 export const reviewJa: Record<keyof typeof reviewEn, string> = {
@@ -35,4 +38,7 @@ export const reviewJa: Record<keyof typeof reviewEn, string> = {
   "tags.add": "タグを追加",
   "tags.placeholder": "タグを追加…",
   "tags.remove": "タグ {tag} を外す",
+  "evidence.save": "証拠パック…",
+  "evidence.hint": "サポート向けの zip: 送信したリクエスト、Idempotency-Key、タスクのすべての応答、納品チェック、チェックサム、クレジット（キーと署名は含みません）",
+  "evidence.saved": "証拠パックを {path} に保存しました",
 };
