@@ -12,6 +12,7 @@ mod playback;
 mod privacy;
 mod projects;
 mod recovery;
+mod review;
 #[path = "../support/scan.rs"]
 mod scan;
 mod settings;
