@@ -133,12 +133,15 @@ async fn a_rendered_project_plays_trims_assembles_into_the_library_and_exports_i
         |v| v == "0.5",
     )
     .await;
-    set_value(&s, "[data-testid='cut-trim-out'][data-index='2']", "1.5").await;
+    // Each take is as long as its shot asked (the three are alike): half a second off its end.
+    let out_s = ((total / 3.0 - 0.5) * 10.0).round() / 10.0;
+    let out = format!("{out_s}");
+    set_value(&s, "[data-testid='cut-trim-out'][data-index='2']", &out).await;
     wait_attr(
         &s,
         "[data-testid='cut-segment'][data-index='2']",
         "data-out",
-        |v| v == "1.5",
+        |v| v == out,
     )
     .await;
     let shortened: f64 = wait_attr(&s, "[data-testid='cut-timeline']", "data-duration", |v| {
@@ -168,7 +171,7 @@ async fn a_rendered_project_plays_trims_assembles_into_the_library_and_exports_i
     );
     assert_eq!(
         project["ok"]["shots"][1]["edit"],
-        json!({ "out": 1.5, "transition": "cut" })
+        json!({ "out": out_s, "transition": "cut" })
     );
     s.screenshot("cut-timeline").await;
 
