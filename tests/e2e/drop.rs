@@ -10,7 +10,7 @@ use fantoccini::Locator;
 use crate::harness::Session;
 
 #[path = "../../crates/studio/tests/support/weed.rs"]
-mod weed;
+pub mod weed;
 use weed::{ACCESS_KEY, BUCKET, SECRET, start_weed};
 
 /// A 1×1 PNG: what matters is that it is a real PNG file on disk.
@@ -185,10 +185,9 @@ async fn a_file_dragged_from_outside_reaches_the_reference_zone() {
     s.end().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_dropped_file_is_uploaded_to_the_storage_set_up_in_settings() {
-    let weed = start_weed();
-    let s = Session::start().await;
+/// Sets up `weed` as the upload storage in Settings, as a person does, and waits until its
+/// test passes.
+pub async fn set_up_storage(s: &Session, weed: &weed::Weed) {
     s.wait_for("nav-settings").await.click().await.unwrap();
     s.wait_for("storage-enabled").await.click().await.unwrap();
     for (testid, value) in [
@@ -224,6 +223,13 @@ async fn a_dropped_file_is_uploaded_to_the_storage_set_up_in_settings() {
         );
         tokio::time::sleep(Duration::from_millis(1000)).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_file_is_uploaded_to_the_storage_set_up_in_settings() {
+    let weed = start_weed();
+    let s = Session::start().await;
+    set_up_storage(&s, &weed).await;
     s.screenshot("settings-storage").await;
 
     s.wait_for("nav-compose").await.click().await.unwrap();

@@ -7,6 +7,7 @@ mod desktop;
 mod dialogs;
 mod drop;
 mod fixes;
+mod frames;
 mod harness;
 mod library;
 mod playback;

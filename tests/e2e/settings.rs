@@ -216,6 +216,7 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
             // Plain http is never opened (and nothing reaches a browser here).
             "open_url" => (json!({ "url": "http://example.com/" }), false),
             "render_reference" => (json!({ "id": "j-none", "which": "clip" }), false),
+            "frame_reference" => (json!({ "id": "j-none", "atS": 1.0 }), false),
             "storage_secret_save" => (json!({ "secret": STORAGE_SENTINEL }), true),
             // No storage is set up here.
             "storage_check" => (json!({}), false),

@@ -103,6 +103,20 @@ pub async fn reference_local(
     Ok(desk.upload_local(bytes, progress_to(progress)).await?)
 }
 
+/// The frame of a render at `at_s` seconds as a reference, uploaded to the storage.
+#[tauri::command]
+pub async fn frame_reference(
+    state: State<'_, AppState>,
+    id: String,
+    at_s: f64,
+    progress: UploadProgress,
+) -> Result<LocalReference, IpcError> {
+    let desk = state.desk().await?;
+    Ok(desk
+        .frame_reference(&id, at_s, progress_to(progress))
+        .await?)
+}
+
 /// A past render's video (`clip`) or last frame (`frame`) as a reference for Extend.
 #[tauri::command]
 pub async fn render_reference(

@@ -17,6 +17,7 @@ macro_rules! with_app_commands {
             library::credits_summary,
             app::diagnostics_export,
             compose::draft_check,
+            compose::frame_reference,
             app::draft_load,
             app::draft_save,
             library::job_act,

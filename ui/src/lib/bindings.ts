@@ -589,6 +589,7 @@ export interface Commands {
   credits_summary: { args: Record<string, never>; returns: CreditsSummary };
   diagnostics_export: { args: Record<string, never>; returns: string };
   draft_check: { args: { draft: GenerationRequest; extends?: Extension | null }; returns: DraftCheck };
+  frame_reference: { args: { id: string; atS: number; progress: IpcChannel<[number, number]> }; returns: LocalReference };
   draft_load: { args: Record<string, never>; returns: unknown | null };
   draft_save: { args: { draft: unknown }; returns: void };
   job_act: { args: { id: string; action: Action; confirmed: boolean; acceptDoubleCharge?: boolean | null }; returns: JobSummary };

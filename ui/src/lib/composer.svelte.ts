@@ -229,6 +229,30 @@ export function loadExtension(
   d.extends = { job_id: source.id, from, title: source.prompt };
 }
 
+/** Where a frame taken from a render goes in the draft. */
+export type FrameRole = "start" | "end" | "media";
+
+/**
+ * Puts the frame at `url` (uploaded from a render) into the draft as its start frame, end
+ * frame or one more media reference; the mode follows, and the rest of the draft stays.
+ * Returns false when the draft already has as many media references as the service takes.
+ */
+export function useFrame(d: typeof draft, url: string, role: FrameRole, mediaMax: number): boolean {
+  if (role === "media") {
+    if (d.media.length >= mediaMax) return false;
+    d.media = [...d.media, reference(url)];
+    d.start = null;
+    d.end = null;
+    d.settings.mode = "media-to-video";
+    return true;
+  }
+  if (role === "start") d.start = reference(url);
+  else d.end = reference(url);
+  d.media = [];
+  d.settings.mode = "image-to-video";
+  return true;
+}
+
 /**
  * Saves the draft a moment after each change, once the kept one has been read back (so an
  * empty page never overwrites it). `save` is the store call; failures are reported once

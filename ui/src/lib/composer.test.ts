@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { draft, restoreDraft, savedDraft, submissionId, submittedOnce, toRequest } from "./composer.svelte";
+import { draft, restoreDraft, savedDraft, submissionId, submittedOnce, toRequest, useFrame } from "./composer.svelte";
 
 describe("the kept draft", () => {
   it("comes back as it was saved, references as URLs to check again", () => {
@@ -65,5 +65,24 @@ describe("the submission id", () => {
     expect(changed).not.toBe(first);
     submittedOnce(draft);
     expect(submissionId(draft, toRequest(draft, draft.prompt))).not.toBe(changed);
+  });
+});
+
+describe("a frame taken from a render", () => {
+  it("becomes the start, end or a media reference, the mode following and the prompt kept", () => {
+    draft.prompt = "keep these words";
+    draft.media = [];
+    expect(useFrame(draft, "https://s.test/a.jpg", "start", 12)).toBe(true);
+    expect(draft.start?.url).toBe("https://s.test/a.jpg");
+    expect(draft.settings.mode).toBe("image-to-video");
+    expect(useFrame(draft, "https://s.test/b.jpg", "end", 12)).toBe(true);
+    expect([draft.start?.url, draft.end?.url]).toEqual(["https://s.test/a.jpg", "https://s.test/b.jpg"]);
+    expect(useFrame(draft, "https://s.test/c.jpg", "media", 1)).toBe(true);
+    expect(draft.settings.mode).toBe("media-to-video");
+    expect(draft.start).toBeNull();
+    // Full: refused, the draft unchanged.
+    expect(useFrame(draft, "https://s.test/d.jpg", "media", 1)).toBe(false);
+    expect(draft.media.map((m) => m.url)).toEqual(["https://s.test/c.jpg"]);
+    expect(draft.prompt).toBe("keep these words");
   });
 });

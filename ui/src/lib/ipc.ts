@@ -337,6 +337,11 @@ export function renderReference(
   return call("render_reference", { id, which, progress: progressChannel(onProgress) });
 }
 
+/** The frame of a render at `atS` seconds, uploaded to the storage, as a reference. */
+export function frameReference(id: string, atS: number, onProgress: UploadProgress = () => {}): Promise<LocalReference> {
+  return call("frame_reference", { id, atS, progress: progressChannel(onProgress) });
+}
+
 /** The project's cut as it stands: each shot's take, its trims and transition, placed. */
 export function projectCut(project: string): Promise<CutView> {
   return call("project_cut", { project });

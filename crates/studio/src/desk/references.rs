@@ -1,6 +1,6 @@
 //! References for a draft: an https URL checked the way the service will fetch it, a
-//! local file uploaded to the person's storage (the service only fetches public URLs), and
-//! a past render's clip or last frame for Extend.
+//! local file uploaded to the person's storage (the service only fetches public URLs), a
+//! past render's clip or last frame for Extend, and any frame of a render, uploaded.
 
 use serde::Serialize;
 
@@ -155,5 +155,46 @@ impl Desk {
             }),
             RenderSource::Local(bytes) => self.upload_local(bytes, progress).await,
         }
+    }
+
+    /// The frame of render `id` at `at_s` seconds as a reference: a JPEG of it, uploaded to
+    /// the storage like a dropped file (so it needs one).
+    pub async fn frame_reference(
+        &self,
+        id: &str,
+        at_s: f64,
+        progress: impl FnMut(u64, u64) + Send + 'static,
+    ) -> Result<LocalReference, DeskError> {
+        if !at_s.is_finite() || at_s < 0.0 {
+            return Err(DeskError::invalid(
+                "at_s",
+                format!("a frame is taken at 0 s or later, not at {at_s}"),
+            ));
+        }
+        let detail = self.detail(id).await?;
+        if let Some(length) = detail.summary.delivery.as_ref().map(|d| d.duration_s)
+            && length > 0.0
+            && at_s > length
+        {
+            return Err(DeskError::invalid(
+                "at_s",
+                format!("{at_s:.2} s is past the end of the render ({length:.2} s)"),
+            ));
+        }
+        let path = detail.video_path.ok_or_else(|| {
+            DeskError::invalid("job", "this render has no saved video to take a frame from")
+        })?;
+        let jpeg = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, DeskError> {
+            let picture = crate::media::frame_at(std::path::Path::new(&path), at_s)
+                .map_err(|e| DeskError::invalid("job", e))?;
+            let mut jpeg = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 92)
+                .encode_image(&picture)
+                .map_err(DeskError::internal)?;
+            Ok(jpeg)
+        })
+        .await
+        .map_err(DeskError::internal)??;
+        self.upload_local(jpeg, progress).await
     }
 }

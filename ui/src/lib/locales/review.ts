@@ -1,5 +1,5 @@
 // Review's words in English and Japanese: the delivery check (what a render's video holds
-// against what was asked) and its filter, tags, evidence packs, and comparing renders side by side.
+// against what was asked) and its filter, tags, evidence packs, comparing renders side by side, and any frame as a reference.
 
 export const reviewEn = {
   "delivery.badge": "Not as asked",
@@ -58,6 +58,12 @@ export const reviewEn = {
   "library.compareClear": "Clear the comparison",
   "library.compareHint": "Ctrl+click renders to compare up to four side by side.",
   "projects.compareTakes": "Compare takes",
+  "frame.use": "This frame as the draft's",
+  "frame.start": "Start frame",
+  "frame.end": "End frame",
+  "frame.media": "Media reference",
+  "frame.full": "The draft already has {n} media references, as many as the service takes.",
+  "frame.needsStorage": "A frame is uploaded like a dropped file, which needs an upload storage.",
 };
 
 export const reviewJa: Record<keyof typeof reviewEn, string> = {
@@ -117,4 +123,10 @@ export const reviewJa: Record<keyof typeof reviewEn, string> = {
   "library.compareClear": "比較をやめる",
   "library.compareHint": "Ctrl+クリックで最大 4 件を選んで並べて比較できます。",
   "projects.compareTakes": "テイクを比較",
+  "frame.use": "このフレームを下書きの",
+  "frame.start": "開始フレームに",
+  "frame.end": "終了フレームに",
+  "frame.media": "メディア参照に",
+  "frame.full": "下書きにはすでにメディア参照が {n} 件あり、サービスが受け付ける上限です。",
+  "frame.needsStorage": "フレームはドロップしたファイルと同じようにアップロードされるため、アップロード先のストレージが必要です。",
 };

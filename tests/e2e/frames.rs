@@ -1,0 +1,109 @@
+//! Any frame of a render as a reference: a Sandbox render scrubbed to 2 s in its detail
+//! view, that frame used as the start frame of the draft (uploaded to the storage set up in
+//! Settings, as a dropped file is), and the request sent with it.
+
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::drop::set_up_storage;
+use crate::drop::weed::{BUCKET, start_weed};
+use crate::harness::Session;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frame_of_a_render_becomes_the_start_frame_of_the_request() {
+    let weed = start_weed();
+    let s = Session::start().await;
+    set_up_storage(&s, &weed).await;
+    s.submit(&["a lighthouse beam sweeping through fog"], false)
+        .await;
+    let jobs = s.wait_jobs_in("ready", 1).await;
+    let source = jobs[0]["id"].as_str().unwrap().to_string();
+
+    s.wait_for("nav-library").await.click().await.unwrap();
+    s.wait_count("[data-testid='library-item']", 1).await;
+    s.css("[data-testid='library-item']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_for("library-video").await;
+    // Scrubbed to 2 s, as a person drags the player's bar.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let at = s
+            .client
+            .execute(
+                "const v = document.querySelector(\"[data-testid='library-video']\"); \
+                 if (v.readyState >= 2) { v.pause(); v.currentTime = 2; } return v.currentTime;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if at.as_f64().is_some_and(|t| (t - 2.0).abs() < 0.01) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the player never reached 2 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    s.wait_for("detail-frame-start")
+        .await
+        .click()
+        .await
+        .unwrap();
+
+    // The composer has it as its start frame, on the storage, and the mode follows.
+    let item = s.css("[data-testid='reference-start'] .ref-item").await;
+    let url = item.attr("data-url").await.unwrap().unwrap();
+    assert!(
+        url.starts_with(&format!(
+            "http://127.0.0.1:{}/{BUCKET}/seedance/",
+            weed.s3_port
+        )) && url.contains("X-Amz-Signature="),
+        "{url}"
+    );
+    assert_eq!(
+        s.prop("composer-mode", "value").await.as_deref(),
+        Some("image-to-video")
+    );
+    // The uploaded frame is a JPEG of the render's size.
+    let frame = Command::new("curl").args(["-sf", &url]).output().unwrap();
+    assert!(frame.status.success(), "the frame is on the storage");
+    let jpeg = frame.stdout;
+    assert!(jpeg.starts_with(b"\xFF\xD8\xFF"), "a JPEG");
+    let sof = jpeg
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("a baseline JPEG");
+    let (h, w) = (
+        u16::from_be_bytes([jpeg[sof + 5], jpeg[sof + 6]]),
+        u16::from_be_bytes([jpeg[sof + 7], jpeg[sof + 8]]),
+    );
+    assert_eq!((w, h), (1280, 720));
+
+    // Sent: the request carries it.
+    s.wait_for("composer-prompt")
+        .await
+        .send_keys("The lighthouse from the start frame, its beam turning towards us")
+        .await
+        .unwrap();
+    s.wait_for("composer-submit").await.click().await.unwrap();
+    s.wait_for_text("composer-submitted", |t| t.contains("Queued"))
+        .await;
+    let recent = s.invoke("jobs_recent", json!({ "limit": 5 })).await;
+    let sent = recent["ok"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["id"] != source.as_str())
+        .expect("the new render")
+        .clone();
+    let detail = s.invoke("job_detail", json!({ "id": sent["id"] })).await;
+    assert_eq!(detail["ok"]["request"]["image_url"], url, "{detail}");
+    assert_eq!(detail["ok"]["request"]["mode"], "image-to-video");
+    s.end().await;
+}
