@@ -2,7 +2,9 @@
 //! Library, side by side on one transport. Playing, their current times stay within 50 ms
 //! of each other; pausing, stepping a frame and scrubbing move both; the settings table
 //! marks where they differ; the keys work (the shortcut sheet, moving between them, J/K/L,
-//! P to pick, which keeps the one in focus as a favourite); Escape closes.
+//! P to pick, which keeps the one in focus as a favourite); Escape closes. Then the
+//! Library is culled with the keys alone: the sheet, moving, playing, rating, rejecting,
+//! picking and opening.
 
 use std::time::Duration;
 
@@ -186,4 +188,53 @@ async fn two_renders_play_in_sync_and_one_is_picked() {
     s.wait_count("[data-testid='compare-shortcuts']", 0).await;
     key(&s, &Key::Escape.to_string()).await;
     s.wait_count("[data-testid='compare-view']", 0).await;
+
+    // Culling the Library with the keys alone.
+    s.client
+        .execute(
+            "document.querySelector(\"[data-testid='library-grid']\").focus()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let grid = s.wait_for("library-grid").await;
+    let first = grid.attr("data-focused").await.unwrap().unwrap();
+    assert_eq!(first, ids[0], "the newest render has the keyboard first");
+    grid.send_keys("?").await.unwrap();
+    s.wait_for("library-shortcuts").await;
+    grid.send_keys(&Key::Right.to_string()).await.unwrap();
+    let tile = |id: &str| format!("[data-testid='library-item'][data-id='{id}']");
+    s.css(&format!("{}.focused", tile(&ids[1]))).await;
+    grid.send_keys("3").await.unwrap();
+    s.css(&format!("{}[data-rating='3']", tile(&ids[1]))).await;
+    grid.send_keys("x").await.unwrap();
+    s.css(&format!("{}[data-rejected='true']", tile(&ids[1])))
+        .await;
+    grid.send_keys("p").await.unwrap();
+    let judged = s.invoke("job_detail", json!({ "id": ids[1] })).await;
+    let summary = &judged["ok"]["summary"];
+    assert_eq!(
+        (&summary["rating"], &summary["rejected"]),
+        (&json!(3), &json!(true)),
+        "{judged}"
+    );
+    // P toggles the favourite the compare view set.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while s.invoke("job_detail", json!({ "id": ids[1] })).await["ok"]["summary"]["favourite"]
+        != json!(false)
+    {
+        assert!(std::time::Instant::now() < deadline, "P did not pick");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    grid.send_keys(" ").await.unwrap();
+    s.css(&format!("{} .hover-play", tile(&ids[1]))).await;
+    grid.send_keys(&Key::Left.to_string()).await.unwrap();
+    s.css(&format!("{} .hover-play", tile(&ids[0]))).await;
+    grid.send_keys(&Key::Enter.to_string()).await.unwrap();
+    let detail = s.wait_for("detail").await;
+    assert_eq!(
+        detail.attr("data-id").await.unwrap().as_deref(),
+        Some(ids[0].as_str())
+    );
+    s.screenshot("library-culled").await;
 }

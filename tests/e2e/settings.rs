@@ -131,6 +131,10 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
             "jobs_recent" => (json!({ "limit": 10 }), true),
             "tags_list" => (json!({}), true),
             // No such render: refused, and the sentinel is nowhere in the reply.
+            "job_judge" => (
+                json!({ "id": "j-none", "rating": 3, "rejected": false }),
+                false,
+            ),
             "job_tag" | "job_untag" => (json!({ "id": "j-none", "tags": ["night"] }), false),
             "draft_save" => (json!({ "draft": { "prompt": draft["prompt"] } }), true),
             "page_notice" => (json!({ "area": "settings" }), true),

@@ -78,6 +78,9 @@ pub struct JobView {
     pub delivery: Option<studio::delivery::Delivery>,
     /// A person's tags, alphabetical.
     pub tags: Vec<String>,
+    /// A person's judgement: 1 to 5 stars (or none), and rejected or not.
+    pub rating: Option<i64>,
+    pub rejected: bool,
     /// Milliseconds since the epoch.
     pub created_at: i64,
     pub updated_at: i64,
@@ -115,6 +118,8 @@ impl From<&Job> for JobView {
             retry_of: j.retry_of.clone(),
             delivery: j.delivery.as_ref().map(|d| d.0.clone()),
             tags: j.tags.clone(),
+            rating: j.rating,
+            rejected: j.rejected,
             created_at: j.created_at,
             updated_at: j.updated_at,
         }

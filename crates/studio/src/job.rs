@@ -180,6 +180,9 @@ pub struct Job {
     /// ([`crate::tags::fill`]) where a render is shown.
     #[sqlx(skip)]
     pub tags: Vec<String>,
+    /// A person's judgement: 1 to 5 stars, and rejected or not.
+    pub rating: Option<i64>,
+    pub rejected: bool,
 }
 
 /// What a render in the history is.
@@ -206,7 +209,7 @@ pub const JOB_COLUMNS: &str = "id, created_at, updated_at, state, request_body, 
     quality_tier, channel, aspect_ratio, resolution, duration, first_sent_at, attempts, task_id, submitted_at, \
     completed_at, credits_used, credits_refunded, seed, video_url, last_frame_url, video_path, frame_path, \
     video_bytes, next_action_at, polls, error_code, error_message, attention_reason, retry_of, expected_ms, video_sha256, frame_sha256, favourite, \
-    extends_id, extends_from, download_failures, attention, kind, project_id, delivery";
+    extends_id, extends_from, download_failures, attention, kind, project_id, delivery, rating, rejected";
 
 /// A new, time-ordered job id: `j` + a UUIDv7 (time, then 74 random bits from the OS), so
 /// ids sort by creation and cannot be guessed.

@@ -79,6 +79,17 @@ pub async fn tags_list(state: State<'_, AppState>) -> Result<Vec<TagCount>, IpcE
     Ok(state.desk().await?.tags().await?)
 }
 
+/// Rates a render (1 to 5 stars, or none) and rejects it or takes that back.
+#[tauri::command]
+pub async fn job_judge(
+    state: State<'_, AppState>,
+    id: String,
+    rating: Option<u8>,
+    rejected: bool,
+) -> Result<(), IpcError> {
+    Ok(state.desk().await?.judge(&id, rating, rejected).await?)
+}
+
 #[tauri::command]
 pub async fn job_favourite(
     state: State<'_, AppState>,

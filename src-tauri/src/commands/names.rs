@@ -25,6 +25,7 @@ macro_rules! with_app_commands {
             library::job_detail,
             library::job_evidence,
             library::job_favourite,
+            library::job_judge,
             compose::job_submit,
             library::job_tag,
             library::job_untag,

@@ -241,7 +241,11 @@ delivery: Delivery | null,
 /**
  * A person's tags, alphabetical.
  */
-tags: Array<string>, };
+tags: Array<string>, 
+/**
+ * A person's judgement: 1 to 5 stars, and rejected or not.
+ */
+rating: number | null, rejected: boolean, };
 
 export type Action = "retry" | "resend" | "give_up";
 
@@ -597,6 +601,7 @@ export interface Commands {
   job_detail: { args: { id: string }; returns: JobDetail };
   job_evidence: { args: { id: string }; returns: Pack | null };
   job_favourite: { args: { id: string; favourite: boolean }; returns: void };
+  job_judge: { args: { id: string; rating?: number | null; rejected: boolean }; returns: void };
   job_submit: { args: { draft: GenerationRequest; confirmedSpend: boolean; extends?: Extension | null; submissionId?: string | null }; returns: JobSummary };
   job_tag: { args: { id: string; tags: Array<string> }; returns: Array<string> };
   job_untag: { args: { id: string; tags: Array<string> }; returns: Array<string> };

@@ -273,6 +273,11 @@ export function tagsList(): Promise<TagCount[]> {
   return call("tags_list", {});
 }
 
+/** Rates a render (1 to 5 stars, or none) and rejects it or takes that back. */
+export function jobJudge(id: string, rating: number | null, rejected: boolean): Promise<void> {
+  return call("job_judge", { id, rating, rejected });
+}
+
 export function jobFavourite(id: string, favourite: boolean): Promise<void> {
   return call("job_favourite", { id, favourite });
 }

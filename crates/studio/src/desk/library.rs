@@ -139,6 +139,21 @@ impl Desk {
             .collect())
     }
 
+    /// Rates render `id` (1 to 5 stars, or none) and rejects it or takes that back.
+    pub async fn judge(
+        &self,
+        id: &str,
+        rating: Option<u8>,
+        rejected: bool,
+    ) -> Result<(), DeskError> {
+        if rating.is_some_and(|r| !(1..=5).contains(&r)) {
+            return Err(DeskError::invalid("rating", "a rating is 1 to 5 stars"));
+        }
+        Ok(library_of(&*self.engine().await?)
+            .judge(id, rating.map(i64::from), rejected)
+            .await?)
+    }
+
     pub async fn delete(&self, id: &str, confirmed: bool) -> Result<(), DeskError> {
         Ok(library_of(&*self.engine().await?)
             .delete(id, confirmed)

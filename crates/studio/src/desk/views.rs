@@ -80,6 +80,9 @@ pub struct JobSummary {
     pub delivery: Option<crate::delivery::Delivery>,
     /// A person's tags, alphabetical.
     pub tags: Vec<String>,
+    /// A person's judgement: 1 to 5 stars, and rejected or not.
+    pub rating: Option<i64>,
+    pub rejected: bool,
 }
 
 impl From<&Job> for JobSummary {
@@ -111,6 +114,8 @@ impl From<&Job> for JobSummary {
             attention: j.attention.as_ref().map(|a| a.0.clone()),
             delivery: j.delivery.as_ref().map(|d| d.0.clone()),
             tags: j.tags.clone(),
+            rating: j.rating,
+            rejected: j.rejected,
         }
     }
 }

@@ -387,6 +387,26 @@ impl Library {
         Ok(Page { jobs, next })
     }
 
+    /// A person's judgement of a render: 1 to 5 stars (or none), and rejected or not. A
+    /// take of a project follows it.
+    pub async fn judge(
+        &self,
+        id: &str,
+        rating: Option<i64>,
+        rejected: bool,
+    ) -> Result<(), LibraryError> {
+        let done = sqlx::query("UPDATE jobs SET rating = ?, rejected = ? WHERE id = ?")
+            .bind(rating)
+            .bind(rejected)
+            .bind(id)
+            .execute(self.store.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(LibraryError::NoSuchJob(id.into()));
+        }
+        Ok(())
+    }
+
     pub async fn set_favourite(&self, id: &str, favourite: bool) -> Result<(), LibraryError> {
         let done = sqlx::query("UPDATE jobs SET favourite = ? WHERE id = ?")
             .bind(favourite)

@@ -643,3 +643,48 @@ async fn tags_filter_search_combine_and_go_with_their_render() {
     ));
     assert_eq!(crate::tags::of(&store, "b").await.unwrap(), ["night"]);
 }
+
+#[tokio::test]
+async fn a_judgement_is_the_renders_and_a_take_follows_it() {
+    let (_dir, store, lib) = library().await;
+    insert(
+        &store,
+        "a",
+        T0,
+        "a harbour at dawn",
+        "ready",
+        "standard",
+        "text-to-video",
+    )
+    .await;
+    lib.judge("a", Some(4), true).await.unwrap();
+    let page = lib.page(&Filter::default(), None, 10).await.unwrap();
+    assert_eq!(
+        (page.jobs[0].rating, page.jobs[0].rejected),
+        (Some(4), true)
+    );
+    assert!(matches!(
+        lib.judge("nothing", None, false).await,
+        Err(LibraryError::NoSuchJob(_))
+    ));
+    // A take of a project reads the judgement of its render.
+    sqlx::query("INSERT INTO projects (id, name, created_at, updated_at) VALUES ('p', 'P', 0, 0)")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO shots (id, project_id, position, prompt) VALUES ('s', 'p', 1, 'x')")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO takes (job_id, shot_id, project_id, slot, attempt, created_at) VALUES ('a', 's', 'p', 1, 1, 0)")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    lib.judge("a", Some(2), false).await.unwrap();
+    let (rating, rejected): (Option<i64>, bool) =
+        sqlx::query_as("SELECT rating, rejected FROM takes WHERE job_id = 'a'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!((rating, rejected), (Some(2), false));
+}

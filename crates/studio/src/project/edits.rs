@@ -129,14 +129,17 @@ pub async fn move_shot(store: &Store, shot: &Shot, position: i64) -> Result<(), 
     tx.commit().await
 }
 
-/// Rates a take (1 to 5, or none) and rejects it or takes it back.
+/// Rates a take (1 to 5, or none) and rejects it or takes it back: the judgement of its
+/// render, which the take follows (migration 18).
 pub async fn judge_take(
     store: &Store,
     job_id: &str,
     rating: Option<i64>,
     rejected: bool,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE takes SET rating = ?, rejected = ? WHERE job_id = ?")
+    let done = sqlx::query(
+        "UPDATE jobs SET rating = ?, rejected = ? WHERE id = ? AND id IN (SELECT job_id FROM takes)",
+    )
         .bind(rating)
         .bind(rejected)
         .bind(job_id)
