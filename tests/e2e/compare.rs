@@ -189,28 +189,37 @@ async fn two_renders_play_in_sync_and_one_is_picked() {
     key(&s, &Key::Escape.to_string()).await;
     s.wait_count("[data-testid='compare-view']", 0).await;
 
-    // Culling the Library with the keys alone.
+    // Culling the Library with the keys alone, from the tile that has the focus.
+    let tile = |id: &str| format!("[data-testid='library-item'][data-id='{id}']");
+    let first = s.css(&tile(&ids[0])).await;
     s.client
         .execute(
-            "document.querySelector(\"[data-testid='library-grid']\").focus()",
-            vec![],
+            "arguments[0].focus();",
+            vec![serde_json::to_value(&first).unwrap()],
         )
         .await
         .unwrap();
     let grid = s.wait_for("library-grid").await;
-    let first = grid.attr("data-focused").await.unwrap().unwrap();
-    assert_eq!(first, ids[0], "the newest render has the keyboard first");
-    grid.send_keys("?").await.unwrap();
+    assert_eq!(
+        grid.attr("data-focused").await.unwrap().as_deref(),
+        Some(ids[0].as_str())
+    );
+    press(&s, "?").await;
     s.wait_for("library-shortcuts").await;
-    grid.send_keys(&Key::Right.to_string()).await.unwrap();
-    let tile = |id: &str| format!("[data-testid='library-item'][data-id='{id}']");
+    press(&s, &Key::Right.to_string()).await;
     s.css(&format!("{}.focused", tile(&ids[1]))).await;
-    grid.send_keys("3").await.unwrap();
+    let focused: Value = s
+        .client
+        .execute("return document.activeElement.dataset.id ?? null", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, json!(ids[1]), "the moved-to tile has the focus");
+    press(&s, "3").await;
     s.css(&format!("{}[data-rating='3']", tile(&ids[1]))).await;
-    grid.send_keys("x").await.unwrap();
+    press(&s, "x").await;
     s.css(&format!("{}[data-rejected='true']", tile(&ids[1])))
         .await;
-    grid.send_keys("p").await.unwrap();
+    press(&s, "p").await;
     let judged = s.invoke("job_detail", json!({ "id": ids[1] })).await;
     let summary = &judged["ok"]["summary"];
     assert_eq!(
@@ -226,15 +235,29 @@ async fn two_renders_play_in_sync_and_one_is_picked() {
         assert!(std::time::Instant::now() < deadline, "P did not pick");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    grid.send_keys(" ").await.unwrap();
-    s.css(&format!("{} .hover-play", tile(&ids[1]))).await;
-    grid.send_keys(&Key::Left.to_string()).await.unwrap();
-    s.css(&format!("{} .hover-play", tile(&ids[0]))).await;
-    grid.send_keys(&Key::Enter.to_string()).await.unwrap();
+    // The tile with the focus previews; Space stops it and plays it again.
+    let playing = format!("{} .hover-play", tile(&ids[1]));
+    s.css(&playing).await;
+    press(&s, " ").await;
+    s.wait_count(&playing, 0).await;
+    press(&s, " ").await;
+    s.css(&playing).await;
+    press(&s, &Key::Enter.to_string()).await;
     let detail = s.wait_for("detail").await;
     assert_eq!(
         detail.attr("data-id").await.unwrap().as_deref(),
-        Some(ids[0].as_str())
+        Some(ids[1].as_str())
     );
     s.screenshot("library-culled").await;
+}
+
+/// Presses `keys` on whatever has the focus, as a person at the keyboard does.
+async fn press(s: &Session, keys: &str) {
+    s.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
 }
