@@ -100,7 +100,19 @@ async fn a_rendered_project_plays_trims_assembles_into_the_library_and_exports_i
     })
     .await;
 
-    // Played back to back: the player moves on to shot 2, highlighted on the storyboard.
+    // Played back to back: from just before shot 1 ends, the player moves on to shot 2,
+    // highlighted on the storyboard.
+    let total: f64 = attr(&s, "[data-testid='cut-timeline']", "data-duration")
+        .await
+        .parse()
+        .unwrap();
+    set_value(
+        &s,
+        "[data-testid='cut-scrubber']",
+        &format!("{}", total / 3.0 - 0.6),
+    )
+    .await;
+    wait_attr(&s, "[data-testid='cut-player']", "data-shot", |v| v == "1").await;
     s.wait_for("cut-play").await.click().await.unwrap();
     wait_attr(&s, "[data-testid='cut-player']", "data-shot", |v| v == "2").await;
     wait_attr(
@@ -111,10 +123,6 @@ async fn a_rendered_project_plays_trims_assembles_into_the_library_and_exports_i
     )
     .await;
     // The scrubber reaches any point of the cut: near its end is shot 3.
-    let total: f64 = attr(&s, "[data-testid='cut-timeline']", "data-duration")
-        .await
-        .parse()
-        .unwrap();
     set_value(
         &s,
         "[data-testid='cut-scrubber']",
