@@ -192,21 +192,15 @@ async fn two_renders_play_in_sync_and_one_is_picked() {
     // Culling the Library with the keys alone, from the tile that has the focus.
     let tile = |id: &str| format!("[data-testid='library-item'][data-id='{id}']");
     let first = s.css(&tile(&ids[0])).await;
-    s.client
-        .execute(
-            "arguments[0].focus();",
-            vec![serde_json::to_value(&first).unwrap()],
-        )
-        .await
-        .unwrap();
+    s.focus(&first).await;
     let grid = s.wait_for("library-grid").await;
     assert_eq!(
         grid.attr("data-focused").await.unwrap().as_deref(),
         Some(ids[0].as_str())
     );
-    press(&s, "?").await;
+    s.press("?").await;
     s.wait_for("library-shortcuts").await;
-    press(&s, &Key::Right.to_string()).await;
+    s.press(&Key::Right.to_string()).await;
     s.css(&format!("{}.focused", tile(&ids[1]))).await;
     let focused: Value = s
         .client
@@ -214,12 +208,12 @@ async fn two_renders_play_in_sync_and_one_is_picked() {
         .await
         .unwrap();
     assert_eq!(focused, json!(ids[1]), "the moved-to tile has the focus");
-    press(&s, "3").await;
+    s.press("3").await;
     s.css(&format!("{}[data-rating='3']", tile(&ids[1]))).await;
-    press(&s, "x").await;
+    s.press("x").await;
     s.css(&format!("{}[data-rejected='true']", tile(&ids[1])))
         .await;
-    press(&s, "p").await;
+    s.press("p").await;
     let judged = s.invoke("job_detail", json!({ "id": ids[1] })).await;
     let summary = &judged["ok"]["summary"];
     assert_eq!(
@@ -238,26 +232,15 @@ async fn two_renders_play_in_sync_and_one_is_picked() {
     // The tile with the focus previews; Space stops it and plays it again.
     let playing = format!("{} .hover-play", tile(&ids[1]));
     s.css(&playing).await;
-    press(&s, " ").await;
+    s.press(" ").await;
     s.wait_count(&playing, 0).await;
-    press(&s, " ").await;
+    s.press(" ").await;
     s.css(&playing).await;
-    press(&s, &Key::Enter.to_string()).await;
+    s.press(&Key::Enter.to_string()).await;
     let detail = s.wait_for("detail").await;
     assert_eq!(
         detail.attr("data-id").await.unwrap().as_deref(),
         Some(ids[1].as_str())
     );
     s.screenshot("library-culled").await;
-}
-
-/// Presses `keys` on whatever has the focus, as a person at the keyboard does.
-async fn press(s: &Session, keys: &str) {
-    s.client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys(keys)
-        .await
-        .unwrap();
 }

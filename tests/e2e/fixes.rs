@@ -184,17 +184,6 @@ async fn wait_focus(s: &Session, what: &str, ok: impl Fn(&Value) -> bool) -> Val
     }
 }
 
-/// Presses `keys` where the focus is, as a person at the keyboard would.
-async fn press(s: &Session, keys: &str) {
-    s.client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys(keys)
-        .await
-        .unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_drawer_keeps_focus_and_escape_closes_it_back_to_its_tile() {
     let s = Session::start().await;
@@ -213,13 +202,7 @@ async fn the_drawer_keeps_focus_and_escape_closes_it_back_to_its_tile() {
     // Opened from the keyboard: the tile has focus, Enter.
     let tile = s.css("[data-testid='library-item']").await;
     let id = tile.attr("data-id").await.unwrap().unwrap();
-    s.client
-        .execute(
-            "arguments[0].focus();",
-            vec![serde_json::to_value(&tile).unwrap()],
-        )
-        .await
-        .unwrap();
+    s.focus(&tile).await;
     wait_focus(&s, "on the tile", |f| f["id"] == json!(id)).await;
     tile.send_keys(&Key::Enter.to_string()).await.unwrap();
     s.wait_for("detail").await;
@@ -231,7 +214,7 @@ async fn the_drawer_keeps_focus_and_escape_closes_it_back_to_its_tile() {
     // More presses than the drawer has controls, so the round is seen at least twice.
     let mut reached = Vec::new();
     for _ in 0..40 {
-        press(&s, &Key::Tab.to_string()).await;
+        s.press(&Key::Tab.to_string()).await;
         let f = focused(&s).await;
         assert!(
             f["inDetail"] == json!(true) && f["tile"] == json!(false),
@@ -248,7 +231,7 @@ async fn the_drawer_keeps_focus_and_escape_closes_it_back_to_its_tile() {
         "Tab does not wrap round the drawer: {reached:?}"
     );
     for _ in 0..5 {
-        press(&s, &format!("{}{}", Key::Shift, Key::Tab)).await;
+        s.press(&format!("{}{}", Key::Shift, Key::Tab)).await;
         let f = focused(&s).await;
         assert!(
             f["inDetail"] == json!(true) && f["tile"] == json!(false),
@@ -263,7 +246,7 @@ async fn the_drawer_keeps_focus_and_escape_closes_it_back_to_its_tile() {
         f["testid"] == "detail-delete-yes"
     })
     .await;
-    press(&s, &Key::Escape.to_string()).await;
+    s.press(&Key::Escape.to_string()).await;
     s.wait_count("[data-testid='detail-delete-confirm']", 0)
         .await;
     assert_eq!(
@@ -274,7 +257,7 @@ async fn the_drawer_keeps_focus_and_escape_closes_it_back_to_its_tile() {
     wait_focus(&s, "back on Delete", |f| f["testid"] == "detail-delete").await;
 
     // Escape closes the drawer, and focus is back on the tile that opened it.
-    press(&s, &Key::Escape.to_string()).await;
+    s.press(&Key::Escape.to_string()).await;
     s.wait_count("[data-testid='detail']", 0).await;
     wait_focus(&s, "back on the tile", |f| {
         f["testid"] == "library-item" && f["id"] == json!(id)
@@ -360,7 +343,7 @@ return {
         f["testid"] == "queue-retry-yes"
     })
     .await;
-    press(&s, &Key::Escape.to_string()).await;
+    s.press(&Key::Escape.to_string()).await;
     s.wait_count("[data-testid='queue-retry-confirm']", 0).await;
     wait_focus(&s, "back on Retry", |f| f["testid"] == "queue-retry").await;
     assert_eq!(
@@ -647,7 +630,7 @@ async fn ctrl_enter_above_the_spend_guard_brings_the_confirmation_into_view_with
         .unwrap();
     assert_eq!(seen, json!(true), "the confirmation is out of view");
     // Escape closes it, and nothing was sent.
-    press(&s, &Key::Escape.to_string()).await;
+    s.press(&Key::Escape.to_string()).await;
     s.wait_count("[data-testid='spend-confirm']", 0).await;
     assert!(
         !service.ledger().requests.iter().any(|r| r.method == "POST"),

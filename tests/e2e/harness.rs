@@ -162,6 +162,47 @@ impl Session {
         }
     }
 
+    /// Presses `keys` where the focus is, as a person at the keyboard would.
+    pub async fn press(&self, keys: &str) {
+        self.client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(keys)
+            .await
+            .unwrap();
+    }
+
+    /// Moves the keyboard focus to `element`, as Tab would reach it.
+    pub async fn focus(&self, element: &Element) {
+        self.client
+            .execute(
+                "arguments[0].focus();",
+                vec![serde_json::to_value(element).unwrap()],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Waits until attribute `name` of the first element matching `selector` reads `want`.
+    pub async fn wait_attr(&self, selector: &str, name: &str, want: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let got = match self.client.find(Locator::Css(selector)).await {
+                Ok(element) => element.attr(name).await.ok().flatten(),
+                Err(_) => None,
+            };
+            if got.as_deref() == Some(want) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{selector} {name} reads {got:?}, not {want:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Calls an IPC command the way the views do; `{"ok": reply}` or `{"err": error}`.
     pub async fn invoke(&self, command: &str, args: serde_json::Value) -> serde_json::Value {
         self.client

@@ -133,6 +133,57 @@ async fn a_storyboard_is_imported_estimated_canaried_rendered_and_a_take_picked(
     assert_eq!(shot_status(&s, 2).await, "draft");
     assert_eq!(shot_status(&s, 3).await, "draft");
 
+    // The canary's takes culled with the keys alone, from the takes strip.
+    let strip = "[data-testid='shot-card'][data-index='1'] [data-testid='shot-takes']";
+    let take = |n: usize| format!("{strip} [data-testid='shot-take']:nth-child({n})");
+    s.focus(&s.css(strip).await).await;
+    s.press("?").await;
+    s.wait_for("takes-shortcuts").await;
+    s.press("?").await;
+    s.wait_count("[data-testid='takes-shortcuts']", 0).await;
+    s.wait_attr(&take(1), "data-focused", "true").await;
+    s.press(&fantoccini::key::Key::Right.to_string()).await;
+    s.wait_attr(&take(2), "data-focused", "true").await;
+    s.wait_attr(&take(1), "data-focused", "false").await;
+    s.press("3").await;
+    let rate = format!("{} [data-testid='take-rate']", take(2));
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while s.css(&rate).await.prop("value").await.unwrap().as_deref() != Some("3") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "3 did not rate the take"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let reject = format!("{} [data-testid='take-reject']", take(2));
+    s.press("x").await;
+    s.wait_attr(&reject, "aria-pressed", "true").await;
+    s.press("x").await;
+    s.wait_attr(&reject, "aria-pressed", "false").await;
+    s.press("p").await;
+    s.wait_attr(&take(2), "data-selected", "true").await;
+    s.wait_attr(&take(1), "data-selected", "false").await;
+    // Space compares the shot's takes; Escape comes back to the strip.
+    s.press(" ").await;
+    s.wait_count("[data-testid='compare-video']", 2).await;
+    s.press(&fantoccini::key::Key::Escape.to_string()).await;
+    s.wait_count("[data-testid='compare-view']", 0).await;
+    let judged = s
+        .invoke(
+            "project_get",
+            serde_json::json!({ "project": "Glass Train" }),
+        )
+        .await;
+    let second_take = &judged["ok"]["shots"][0]["takes"][1];
+    assert_eq!(
+        (
+            &second_take["rating"],
+            &second_take["rejected"],
+            &second_take["selected"]
+        ),
+        (&3.into(), &false.into(), &true.into())
+    );
+
     // Approved: one take a shot for the rest; the chained shot follows the canary.
     set_number(&s, "project-takes", "1").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
