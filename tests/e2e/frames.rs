@@ -1,6 +1,7 @@
 //! Any frame of a render as a reference: a Sandbox render scrubbed to 2 s in its detail
 //! view, that frame used as the start frame of the draft (uploaded to the storage set up in
-//! Settings, as a dropped file is), and the request sent with it.
+//! Settings, as a dropped file is), and the request sent with it; a frame outside the
+//! render refused.
 
 use std::process::Command;
 use std::time::Duration;
@@ -20,6 +21,27 @@ async fn a_frame_of_a_render_becomes_the_start_frame_of_the_request() {
         .await;
     let jobs = s.wait_jobs_in("ready", 1).await;
     let source = jobs[0]["id"].as_str().unwrap().to_string();
+
+    // A frame before the start or past the end of the render is refused by field, and
+    // nothing reaches the storage.
+    for (at_s, says) in [(-1.0, "0 s or later"), (99.0, "past the end")] {
+        let refused = s
+            .client
+            .execute_async(
+                "const [id, atS, done] = arguments; const i = window.__TAURI_INTERNALS__; \
+                 const progress = `__CHANNEL__:${i.transformCallback(() => {})}`; \
+                 i.invoke('frame_reference', { id, atS, progress }) \
+                   .then(ok => done({ ok }), err => done({ err }));",
+                vec![json!(source), json!(at_s)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(refused["err"]["code"], "invalid_input", "{refused}");
+        assert_eq!(refused["err"]["field"], "at_s", "{refused}");
+        let message = refused["err"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{message}");
+    }
+    assert_eq!(stored(&weed), 0, "nothing uploaded for a refused frame");
 
     s.wait_for("nav-library").await.click().await.unwrap();
     s.wait_count("[data-testid='library-item']", 1).await;
@@ -84,6 +106,7 @@ async fn a_frame_of_a_render_becomes_the_start_frame_of_the_request() {
         u16::from_be_bytes([jpeg[sof + 7], jpeg[sof + 8]]),
     );
     assert_eq!((w, h), (1280, 720));
+    assert_eq!(stored(&weed), 1, "the frame is the one object stored");
 
     // Sent: the request carries it.
     s.wait_for("composer-prompt")
@@ -106,4 +129,22 @@ async fn a_frame_of_a_render_becomes_the_start_frame_of_the_request() {
     assert_eq!(detail["ok"]["request"]["image_url"], url, "{detail}");
     assert_eq!(detail["ok"]["request"]["mode"], "image-to-video");
     s.end().await;
+}
+
+/// How many entries the storage holds under the app's folder, as its filer lists them.
+fn stored(weed: &crate::drop::weed::Weed) -> usize {
+    let listing = Command::new("curl")
+        .args([
+            "-s",
+            "-H",
+            "Accept: application/json",
+            &format!(
+                "http://127.0.0.1:{}/buckets/{BUCKET}/seedance/",
+                weed.s3_port - 1
+            ),
+        ])
+        .output()
+        .unwrap();
+    let listing: serde_json::Value = serde_json::from_slice(&listing.stdout).unwrap_or_default();
+    listing["Entries"].as_array().map_or(0, Vec::len)
 }
