@@ -401,10 +401,7 @@ impl Library {
             .bind(id)
             .execute(self.store.pool())
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(LibraryError::NoSuchJob(id.into()));
-        }
-        Ok(())
+        one_job(done.rows_affected(), id)
     }
 
     pub async fn set_favourite(&self, id: &str, favourite: bool) -> Result<(), LibraryError> {
@@ -413,10 +410,7 @@ impl Library {
             .bind(id)
             .execute(self.store.pool())
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(LibraryError::NoSuchJob(id.into()));
-        }
-        Ok(())
+        one_job(done.rows_affected(), id)
     }
 
     /// Deletes a finished render: its row, preview, events and files. Confirmed by the caller.
@@ -691,5 +685,14 @@ impl TryFrom<String> for RequestJson {
     }
 }
 
+/// An update of render `id` that touched no row was about a render that is not there.
+fn one_job(rows: u64, id: &str) -> Result<(), LibraryError> {
+    if rows == 0 {
+        return Err(LibraryError::NoSuchJob(id.into()));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests;
+
