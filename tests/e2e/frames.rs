@@ -1,7 +1,7 @@
 //! Any frame of a render as a reference: a Sandbox render scrubbed to 2 s in its detail
 //! view, that frame used as the start frame of the draft (uploaded to the storage set up in
 //! Settings, as a dropped file is), and the request sent with it; a frame outside the
-//! render refused.
+//! render refused; and a frame made the start frame of a project's shot.
 
 use std::process::Command;
 use std::time::Duration;
@@ -128,6 +128,65 @@ async fn a_frame_of_a_render_becomes_the_start_frame_of_the_request() {
     let detail = s.invoke("job_detail", json!({ "id": sent["id"] })).await;
     assert_eq!(detail["ok"]["request"]["image_url"], url, "{detail}");
     assert_eq!(detail["ok"]["request"]["mode"], "image-to-video");
+
+    // A frame for a shot: while the shot is edited in the composer, a frame taken in the
+    // Library becomes its start frame, and is saved with the shot.
+    let made = s.invoke("project_new", json!({ "name": "Beacon" })).await;
+    assert!(made["ok"].is_object(), "{made}");
+    let added = s
+        .invoke(
+            "shot_add",
+            json!({ "project": "Beacon", "index": 1, "plan": { "prompt": "The beam finds a small boat in the fog." } }),
+        )
+        .await;
+    assert!(added["ok"].is_object(), "{added}");
+    s.wait_for("nav-projects").await.click().await.unwrap();
+    s.css("[data-testid='shot-card'][data-index='1'] [data-testid='shot-compose']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_for("composer-shot").await;
+    s.wait_for("nav-library").await.click().await.unwrap();
+    s.css(&format!("[data-testid='library-item'][data-id='{source}']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_for("library-video").await;
+    s.wait_for("detail-frame-start")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let editing = s.wait_for("composer-shot").await;
+    assert!(
+        editing.attr("data-project").await.unwrap().is_some(),
+        "still editing the shot"
+    );
+    let shot_frame = s
+        .css("[data-testid='reference-start'] .ref-item")
+        .await
+        .attr("data-url")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(shot_frame, url, "a frame of its own");
+    s.wait_for("composer-shot-save")
+        .await
+        .click()
+        .await
+        .unwrap();
+    s.wait_count("[data-testid='composer-shot']", 0).await;
+    let project = s
+        .invoke("project_get", json!({ "project": "Beacon" }))
+        .await;
+    assert_eq!(project["ok"]["shots"][0]["image"], shot_frame, "{project}");
+    assert_eq!(
+        stored(&weed),
+        2,
+        "the shot's frame is stored beside the first"
+    );
     s.end().await;
 }
 

@@ -29,6 +29,15 @@ impl Desk {
         view(&store, &project).await
     }
 
+    /// Whether the running mode takes plain-http references on this machine (the Sandbox,
+    /// with local storage), as a draft sent from the composer does.
+    async fn references_on_loopback(&self) -> bool {
+        match self.mode().await {
+            Some(mode) => self.base_is_loopback(mode).await.unwrap_or(false),
+            None => false,
+        }
+    }
+
     /// Adds `plan` as shot `index` (1 for the first; past the end appends).
     pub async fn shot_add(
         &self,
@@ -40,7 +49,7 @@ impl Desk {
         let project = find(&store, reference).await?;
         let count = records::shots(&store, &project.id).await?.len();
         let at = (index as usize).clamp(1, count + 1);
-        checked(&project, plan, at)?;
+        checked(&project, plan, at, self.references_on_loopback().await)?;
         edits::insert_shot(&store, &project.id, at as i64, plan).await?;
         view(&store, &project).await
     }
@@ -53,7 +62,12 @@ impl Desk {
         plan: &ShotPlan,
     ) -> Result<ProjectView, DeskError> {
         let (store, project, shot) = self.shot_at(reference, index).await?;
-        checked(&project, plan, index as usize)?;
+        checked(
+            &project,
+            plan,
+            index as usize,
+            self.references_on_loopback().await,
+        )?;
         edits::update_shot(&store, &shot, plan).await?;
         view(&store, &project).await
     }
@@ -71,7 +85,13 @@ impl Desk {
         let project = find(&store, reference).await?;
         let request = plan.request_as_planned(&project.defaults.0);
         Ok(DraftCheck {
-            problems: check_shot(&project.defaults.0, plan, index.max(1) as usize, None),
+            problems: check_shot(
+                &project.defaults.0,
+                plan,
+                index.max(1) as usize,
+                None,
+                self.references_on_loopback().await,
+            ),
             lint: seedance_api::lint_prompt(&request),
             estimate: estimate::estimate(&store, &request).await?,
             spend_guard: None,
@@ -161,8 +181,13 @@ impl Desk {
 }
 
 /// Refuses a shot with every one of its problems, as an import would.
-fn checked(project: &Project, plan: &ShotPlan, index: usize) -> Result<(), DeskError> {
-    let problems = check_shot(&project.defaults.0, plan, index, None);
+fn checked(
+    project: &Project,
+    plan: &ShotPlan,
+    index: usize,
+    base_is_loopback: bool,
+) -> Result<(), DeskError> {
+    let problems = check_shot(&project.defaults.0, plan, index, None, base_is_loopback);
     if problems.is_empty() {
         Ok(())
     } else {

@@ -695,4 +695,3 @@ fn one_job(rows: u64, id: &str) -> Result<(), LibraryError> {
 
 #[cfg(test)]
 mod tests;
-

@@ -86,7 +86,7 @@ pub fn check(board: &Storyboard, lines: &[Option<usize>]) -> Vec<Problem> {
     }
     for (i, shot) in board.shots.iter().enumerate() {
         let at = lines.get(i).copied().flatten();
-        problems.extend(check_shot(&board.defaults, shot, i + 1, at));
+        problems.extend(check_shot(&board.defaults, shot, i + 1, at, false));
     }
     problems
 }
@@ -98,6 +98,7 @@ pub fn check_shot(
     shot: &ShotPlan,
     n: usize,
     line: Option<usize>,
+    base_is_loopback: bool,
 ) -> Vec<Problem> {
     let mut problems = Vec::new();
     let at = match line {
@@ -140,7 +141,8 @@ pub fn check_shot(
             ),
         ));
     }
-    if let Err(found) = seedance_api::validate(&shot.request_as_planned(defaults), false) {
+    if let Err(found) = seedance_api::validate(&shot.request_as_planned(defaults), base_is_loopback)
+    {
         for p in found {
             problems.push(Problem {
                 field: field(&p.field),
