@@ -159,10 +159,17 @@ async fn a_frame_of_a_render_becomes_the_start_frame_of_the_request() {
         .click()
         .await
         .unwrap();
+    // Still editing that shot of that project.
     let editing = s.wait_for("composer-shot").await;
-    assert!(
-        editing.attr("data-project").await.unwrap().is_some(),
-        "still editing the shot"
+    assert_eq!(
+        (
+            editing.attr("data-project").await.unwrap(),
+            editing.attr("data-index").await.unwrap()
+        ),
+        (
+            made["ok"]["id"].as_str().map(String::from),
+            Some("1".into())
+        )
     );
     let shot_frame = s
         .css("[data-testid='reference-start'] .ref-item")
