@@ -66,21 +66,8 @@ pub enum Command {
     },
     /// Past and current renders, newest first.
     List {
-        /// Words from the prompt.
-        #[arg(long)]
-        search: Option<String>,
-        /// Only jobs in this state.
-        #[arg(long, value_parser = parse_state)]
-        status: Option<JobState>,
-        /// Only the takes of this project (its id or exact name).
-        #[arg(long)]
-        project: Option<String>,
-        /// Only renders whose video is not what was asked (the delivery check).
-        #[arg(long)]
-        mismatched: bool,
-        /// Only renders with this tag (any case).
-        #[arg(long)]
-        tag: Option<String>,
+        #[command(flatten)]
+        query: LibraryQuery,
         #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=500))]
         limit: u32,
     },
@@ -131,6 +118,16 @@ pub enum Command {
     /// Projects: a storyboard of shots, rendered within a credit budget.
     #[command(subcommand)]
     Project(ProjectCommand),
+    /// Serve this engine and history to a coding agent over the Model Context Protocol
+    /// (stdio): tools to estimate, generate, wait, search and render projects, ready renders
+    /// as resources, and the `director` prompt. The agent can spend at most --max-credits.
+    Mcp {
+        /// What the agent may spend in all while the server runs, in estimated credits; a
+        /// render that would pass it is refused and nothing is sent. 0 (the default):
+        /// estimates and dry runs only.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        max_credits: u64,
+    },
     /// Run the built-in emulator in the foreground (Ctrl-C stops it).
     Sandbox {
         #[arg(long)]
@@ -269,6 +266,72 @@ pub enum KeyCommand {
     Clear,
     /// Check the key with the service without spending credits.
     Test,
+}
+
+/// The library's filters: one vocabulary for `seedance list` and the MCP `search` tool.
+#[derive(Debug, Clone, Default, Args)]
+pub struct LibraryQuery {
+    /// Words from the prompt (`#tag` finds a tag).
+    #[arg(long, visible_alias = "search")]
+    pub query: Option<String>,
+    #[arg(long, value_parser = parse_mode)]
+    pub mode: Option<Mode>,
+    /// Only renders of this quality tier.
+    #[arg(long, value_parser = parse_tier)]
+    pub tier: Option<QualityTier>,
+    /// Only jobs in this state.
+    #[arg(long, value_parser = parse_state)]
+    pub status: Option<JobState>,
+    /// Only favourites.
+    #[arg(long)]
+    pub favourite: bool,
+    /// Only renders with this tag (any case).
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only the takes and cuts of this project (its id or exact name).
+    #[arg(long)]
+    pub project: Option<String>,
+    /// Made on or after this day (2026-12-05, UTC) or instant (RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Made before the end of this day (UTC), or before this instant (RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only renders whose video is not what was asked (the delivery check).
+    #[arg(long)]
+    pub mismatched: bool,
+}
+
+impl LibraryQuery {
+    /// The library's filter, or every problem with the dates by field.
+    pub fn filter(self) -> Result<studio::library::Filter, Vec<studio::desk::Problem>> {
+        use studio::library::{Side, bound};
+        let mut problems = Vec::new();
+        let mut when = |field: &str, text: Option<String>, side| {
+            text.and_then(|t| {
+                bound(&t, side)
+                    .map_err(|m| problems.push(studio::desk::Problem::new(field, m)))
+                    .ok()
+            })
+        };
+        let from = when("since", self.since, Side::Since);
+        let until = when("until", self.until, Side::Until);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(studio::library::Filter {
+            search: self.query.filter(|q| !q.trim().is_empty()),
+            mode: self.mode,
+            quality_tier: self.tier,
+            state: self.status,
+            from,
+            until,
+            favourites_only: self.favourite,
+            project: self.project,
+            mismatched_only: self.mismatched,
+            tag: self.tag,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, Args)]

@@ -12,7 +12,7 @@ use crate::exit::{CliError, Exit};
 use crate::output::Progress;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Until {
+pub enum Until {
     /// The request reached the service (or was refused): the job can be left to run.
     Submitted,
     /// Nothing more happens without a person: ready, failed, expired or needs_attention.
@@ -20,7 +20,7 @@ enum Until {
 }
 
 impl Until {
-    fn reached(self, state: JobState) -> bool {
+    pub fn reached(self, state: JobState) -> bool {
         match self {
             Self::Submitted => !matches!(state, JobState::Queued | JobState::Submitting),
             Self::Finished => state.is_final() || state == JobState::NeedsAttention,

@@ -5,13 +5,13 @@ mod args;
 mod commands;
 mod exit;
 mod follow;
+mod mcp;
 mod output;
 
 use clap::Parser;
 
 use crate::args::{Cli, Command};
 use crate::exit::{CliError, Exit};
-use studio::library::Filter;
 use studio::{ConnectionMode, Desk};
 
 fn main() -> std::process::ExitCode {
@@ -61,6 +61,9 @@ async fn run(
     } else {
         ConnectionMode::Live
     };
+    if let Command::Mcp { max_credits } = cli.command {
+        return mcp::serve(desk, mode, max_credits).await;
+    }
     let result = dispatch(&desk, mode, cli.command, json).await;
     desk.close().await;
     result
@@ -124,27 +127,15 @@ async fn dispatch(
         } => {
             commands::jobs::retry(desk, mode, &job, accept_double_charge, wait, waiting, json).await
         }
-        Command::List {
-            search,
-            status,
-            project,
-            mismatched,
-            tag,
-            limit,
-        } => {
-            let filter = Filter {
-                search,
-                state: status,
-                project,
-                mismatched_only: mismatched,
-                tag,
-                ..Filter::default()
-            };
+        Command::List { query, limit } => {
+            let filter = query
+                .filter()
+                .map_err(|problems| CliError::problems("The filter is invalid", problems))?;
             commands::jobs::list(desk, mode, &filter, limit, json).await
         }
         Command::Export { file } => commands::library::export(desk, mode, &file, json).await,
         Command::Import { file } => commands::library::import(desk, mode, &file, json).await,
         Command::Project(p) => commands::project::run(desk, mode, p, json).await,
-        Command::Sandbox { .. } => unreachable!("handled above"),
+        Command::Sandbox { .. } | Command::Mcp { .. } => unreachable!("handled above"),
     }
 }

@@ -21,12 +21,9 @@ use crate::output::{JobView, RequestView, job_details, job_line, print_json};
 fn request_from(g: &Generate) -> (GenerationRequest, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut r = GenerationRequest::text(g.prompt.clone());
-    r.mode = match (g.mode, g.media.is_empty(), &g.image) {
-        (Some(mode), _, _) => mode,
-        (None, false, _) => Mode::MediaToVideo,
-        (None, true, Some(_)) => Mode::ImageToVideo,
-        (None, true, None) => Mode::TextToVideo,
-    };
+    r.mode = g
+        .mode
+        .unwrap_or_else(|| mode_for(g.image.is_some(), !g.media.is_empty()));
     if let Some(v) = g.tier {
         r.quality_tier = v;
     }
@@ -57,14 +54,24 @@ fn request_from(g: &Generate) -> (GenerationRequest, Vec<Problem>) {
     (r, problems)
 }
 
+/// The mode a request without one takes: media-to-video with media references,
+/// image-to-video with a start frame, else text-to-video.
+pub fn mode_for(start_frame: bool, media: bool) -> Mode {
+    match (media, start_frame) {
+        (true, _) => Mode::MediaToVideo,
+        (false, true) => Mode::ImageToVideo,
+        (false, false) => Mode::TextToVideo,
+    }
+}
+
 #[derive(Serialize)]
-struct DryRun {
+pub struct DryRun {
     body: serde_json::Value,
     request: RequestView,
     estimate: Estimate,
 }
 
-fn dry_run_of(request: &GenerationRequest, body: &[u8], estimate: Estimate) -> DryRun {
+pub fn dry_run_of(request: &GenerationRequest, body: &[u8], estimate: Estimate) -> DryRun {
     DryRun {
         body: serde_json::from_slice(body).expect("the body is JSON"),
         request: RequestView::from(request),

@@ -171,10 +171,25 @@ impl Desk {
     ) -> Result<JobSummary, DeskError> {
         let engine = self.engine().await?;
         let job = match action {
-            Action::Retry if confirmed && accept_double_charge => {
-                engine.retry_accepting_double_charge(id).await?
+            Action::Retry => {
+                // A retry is a new render and a new charge, within the allowance.
+                let failed = crate::find_job(engine.store(), id).await?;
+                let request = failed.and_then(|j| {
+                    serde_json::from_str::<seedance_api::GenerationRequest>(&j.request_body).ok()
+                });
+                let credits = match &request {
+                    Some(r) => crate::estimate::estimate(engine.store(), r).await?.credits,
+                    None => 0,
+                };
+                self.within_allowance(credits, "Retrying this render", async |_| {
+                    Ok(if confirmed && accept_double_charge {
+                        engine.retry_accepting_double_charge(id).await?
+                    } else {
+                        engine.retry(id, confirmed).await?
+                    })
+                })
+                .await?
             }
-            Action::Retry => engine.retry(id, confirmed).await?,
             Action::Resend => engine.resend(id).await?,
             Action::GiveUp => engine.mark_failed(id).await?,
         };
@@ -310,12 +325,22 @@ impl Desk {
         filter: &Filter,
         limit: u32,
     ) -> Result<Vec<Job>, DeskError> {
+        Ok(self.page_in(mode, filter, None, limit).await?.jobs)
+    }
+
+    /// A page of `mode`'s renders that match `filter`, newest first, after `after`.
+    pub async fn page_in(
+        &self,
+        mode: ConnectionMode,
+        filter: &Filter,
+        after: Option<&Cursor>,
+        limit: u32,
+    ) -> Result<crate::library::Page, DeskError> {
         Ok(self
             .library_in(mode)
             .await?
-            .page(filter, None, limit)
-            .await?
-            .jobs)
+            .page(filter, after, limit)
+            .await?)
     }
 
     /// Writes `mode`'s library to `path`; returns how many renders.

@@ -11,6 +11,7 @@
 //! and a mode switch waits for nothing but itself.
 
 mod account;
+mod allowance;
 mod cut;
 mod cut_parts;
 mod error;
@@ -33,6 +34,7 @@ use crate::keychain::Keychain;
 use crate::{Engine, JobEvent, Store};
 
 pub use crate::project::records::{NeedCode, ShotNeed};
+pub use allowance::AllowanceStatus;
 pub use cut::{Assembly, CutShotView, CutView, EditExport, EditTargets};
 pub use error::{DeskError, ErrorKind, MoneyRule, OverLimit};
 pub use library::{Action, Asset, Media};
@@ -102,6 +104,8 @@ pub struct Desk {
     switching: tokio::sync::Mutex<()>,
     notice: std::sync::Mutex<Option<String>>,
     sink: Option<EventSink>,
+    /// What this desk may spend in all, when the person set it (`seedance mcp`).
+    allowance: std::sync::OnceLock<allowance::Allowance>,
 }
 
 /// How long a stopping connection waits for verbs still using it.
@@ -120,6 +124,7 @@ impl Desk {
             switching: tokio::sync::Mutex::new(()),
             notice: std::sync::Mutex::new(None),
             sink,
+            allowance: std::sync::OnceLock::new(),
         })
     }
 
@@ -138,6 +143,20 @@ impl Desk {
         if let Err(e) = self.connect_with(mode, live).await {
             self.set_notice(Some(e.message));
         }
+    }
+
+    /// Limits what this desk may spend, for its whole life, to `credits` (estimated): the
+    /// person's confirmation in advance for a front end acting for them. Set once; a second
+    /// call is refused.
+    pub fn allow_spending(&self, credits: u64) -> Result<(), DeskError> {
+        self.allowance
+            .set(allowance::Allowance::new(credits))
+            .map_err(|_| DeskError::internal("the spending allowance is set once"))
+    }
+
+    /// Where the spending allowance stands, when one was set.
+    pub fn allowance(&self) -> Option<AllowanceStatus> {
+        self.allowance.get().map(|a| a.status())
     }
 
     pub fn data_dir(&self) -> &Path {

@@ -71,8 +71,17 @@ impl Desk {
                 ),
             ));
         }
-        spend_rules(&settings, estimate.estimated_credits, None, confirmed_spend)?;
-        records::start_render(&store, &project.id, ask).await?;
+        let what = format!("Rendering {}", project.name);
+        self.within_allowance(estimate.estimated_credits, &what, async |allowed| {
+            spend_rules(
+                &settings,
+                estimate.estimated_credits,
+                None,
+                allowed || confirmed_spend,
+            )?;
+            Ok(records::start_render(&store, &project.id, ask).await?)
+        })
+        .await?;
         let outlook = self.project_step(&project.id).await?;
         let project = find(&store, &project.id).await?;
         Ok(RenderStart {

@@ -78,22 +78,58 @@ impl Desk {
         let settings = self.settings().await?;
         let engine = self.engine().await?;
         engine.client().prepare(draft)?;
+        // The same act of submitting again finds its job: nothing new is spent.
+        if let Some(id) = options.submission_id
+            && let Some(job) = engine.by_submission(id).await?
+        {
+            return Ok(JobSummary::from(&job));
+        }
         let estimate = estimate::estimate(engine.store(), draft).await?;
-        spend_rules(&settings, estimate.credits, None, options.confirmed_spend)?;
-        let (draft, uploads) = self.resigned(&settings, draft).await;
-        let job = engine
-            .submit_with(
-                &draft,
-                Submission {
-                    extends: options.extends,
-                    submission_id: options.submission_id,
-                    uploads: &uploads,
-                    take: None,
-                },
-            )
+        let job = self
+            .within_allowance(estimate.credits, "This render", async |allowed| {
+                spend_rules(
+                    &settings,
+                    estimate.credits,
+                    None,
+                    allowed || options.confirmed_spend,
+                )?;
+                let (draft, uploads) = self.resigned(&settings, draft).await;
+                Ok(engine
+                    .submit_with(
+                        &draft,
+                        Submission {
+                            extends: options.extends,
+                            submission_id: options.submission_id,
+                            uploads: &uploads,
+                            take: None,
+                        },
+                    )
+                    .await?)
+            })
             .await?;
         tracing::info!(job = %job.id, "submitted");
         Ok(JobSummary::from(&job))
+    }
+
+    /// Runs `spend` (which stores what spends `credits`) within the spending allowance,
+    /// when there is one: the credits are set aside first (refused with the figures when
+    /// they would pass it) and given back when `spend` fails, as it then stored nothing.
+    /// `spend` is told whether the allowance passed it (the person's confirmation).
+    pub(super) async fn within_allowance<T>(
+        &self,
+        credits: u64,
+        what: &str,
+        spend: impl AsyncFnOnce(bool) -> Result<T, DeskError>,
+    ) -> Result<T, DeskError> {
+        let Some(allowance) = self.allowance.get() else {
+            return spend(false).await;
+        };
+        allowance.reserve(credits, what)?;
+        let result = spend(true).await;
+        if result.is_err() {
+            allowance.release(credits);
+        }
+        result
     }
 
     /// The references of `draft` that are in the upload storage, signed again when they
@@ -191,16 +227,21 @@ impl Desk {
         let engine = self.engine().await?;
         let mut jobs = Vec::with_capacity(requests.len());
         for request in requests {
-            let (request, uploads) = self.resigned(&settings, request).await;
-            let job = engine
-                .submit_with(
-                    &request,
-                    Submission {
-                        uploads: &uploads,
-                        take: None,
-                        ..Submission::default()
-                    },
-                )
+            let credits = estimate::estimate(engine.store(), request).await?.credits;
+            let job = self
+                .within_allowance(credits, "This render", async |_| {
+                    let (request, uploads) = self.resigned(&settings, request).await;
+                    Ok(engine
+                        .submit_with(
+                            &request,
+                            Submission {
+                                uploads: &uploads,
+                                take: None,
+                                ..Submission::default()
+                            },
+                        )
+                        .await?)
+                })
                 .await?;
             jobs.push(JobSummary::from(&job));
         }

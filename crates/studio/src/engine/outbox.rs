@@ -84,10 +84,8 @@ impl Engine {
         }
     }
 
-    pub(super) async fn by_submission(
-        &self,
-        submission_id: &str,
-    ) -> Result<Option<Job>, EngineError> {
+    /// The job made under `submission_id`, if one was.
+    pub async fn by_submission(&self, submission_id: &str) -> Result<Option<Job>, EngineError> {
         Ok(sqlx::query_as::<_, Job>(&format!(
             "SELECT {JOB_COLUMNS} FROM jobs WHERE submission_id = ?"
         ))

@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::QueryBuilder;
 use sqlx::sqlite::Sqlite;
 
+mod when;
+pub use when::{Side, bound};
+
 use crate::job::{JOB_COLUMNS, Job, JobState};
 use crate::render_files;
 use crate::store::Store;
