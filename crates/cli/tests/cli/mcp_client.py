@@ -1,0 +1,112 @@
+"""A real MCP client (the official Python SDK) driving `seedance mcp` over stdio.
+
+Usage: mcp_client.py SEEDANCE_BIN MAX_CREDITS. The environment (data folder, emulator URL,
+key) is passed to the server. Prints one JSON transcript of what the server answered; the
+Rust test asserts on it and on the emulator's ledger.
+"""
+
+import asyncio
+import json
+import os
+import sys
+
+from mcp import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
+
+
+def dump(result):
+    return {
+        "is_error": bool(result.isError),
+        "structured": result.structuredContent,
+        "text": [c.text for c in result.content if getattr(c, "type", "") == "text"],
+        "links": [str(c.uri) for c in result.content if getattr(c, "type", "") == "resource_link"],
+    }
+
+
+async def main(binary, max_credits):
+    params = StdioServerParameters(
+        command=binary, args=["mcp", "--max-credits", max_credits], env=dict(os.environ)
+    )
+    out = {}
+    async with stdio_client(params) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            tools = await session.list_tools()
+            out["tools"] = {t.name: t.inputSchema for t in tools.tools}
+            request = {
+                "prompt": "a paper lantern drifting over a night river, slow dolly-in",
+                "quality_tier": "standard",
+                "duration": "4",
+                "aspect_ratio": "9:16",
+            }
+            out["estimate"] = dump(await session.call_tool("estimate", request))
+            out["invalid"] = dump(
+                await session.call_tool(
+                    "generate",
+                    {"prompt": "x", "mode": "text-to-movie", "duration": 8, "tier": "pro"},
+                )
+            )
+            out["too_dear"] = dump(
+                await session.call_tool(
+                    "generate", dict(request, quality_tier="pro", resolution="1080p", duration="15")
+                )
+            )
+            generated = await session.call_tool("generate", dict(request, submission_id="lantern-1"))
+            out["generate"] = dump(generated)
+            again = await session.call_tool("generate", dict(request, submission_id="lantern-1"))
+            out["generate_again"] = dump(again)
+            job_id = generated.structuredContent["job_id"]
+
+            # A wait the client gives up on leaves the job running.
+            try:
+                await session.call_tool("wait", {"job_id": job_id}, read_timeout_seconds=0.5)
+                out["cancelled_wait"] = "answered"
+            except Exception as e:  # the SDK's timeout
+                out["cancelled_wait"] = type(e).__name__
+
+            progress = []
+
+            async def on_progress(done, total, message):
+                progress.append(message)
+
+            waits = []
+            for _ in range(20):
+                result = await session.call_tool(
+                    "wait", {"job_id": job_id, "timeout_s": 25}, progress_callback=on_progress
+                )
+                waits.append(dump(result))
+                if result.structuredContent["status"] not in (
+                    "queued", "submitting", "processing", "downloading"
+                ):
+                    break
+            out["waits"] = waits
+            out["progress"] = progress
+            out["status"] = dump(await session.call_tool("status", {"job_id": job_id}))
+            out["show"] = dump(await session.call_tool("show", {"job_id": job_id}))
+            out["search"] = dump(
+                await session.call_tool(
+                    "search", {"query": "lantern", "status": "ready", "since": "2000-01-01"}
+                )
+            )
+            out["search_bad"] = dump(
+                await session.call_tool("search", {"since": "yesterday", "limit": 0})
+            )
+            resources = await session.list_resources()
+            out["resources"] = [
+                {"uri": str(r.uri), "mime": r.mimeType} for r in resources.resources
+            ]
+            video = next(r for r in resources.resources if r.mimeType == "video/mp4")
+            read = await session.read_resource(video.uri)
+            out["video_bytes"] = len(read.contents[0].blob)
+            try:
+                await session.read_resource("file:///etc/passwd")
+                out["outside"] = "read"
+            except Exception as e:
+                out["outside"] = str(e)
+            prompt = await session.get_prompt("director", {"idea": "a fox at dawn"})
+            out["director"] = prompt.messages[0].content.text
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], sys.argv[2]))
