@@ -20,6 +20,7 @@ tauri_driver_version="2.1.0"
 seaweedfs_version="4.48"
 otio_version="0.18.1"
 otio_adapters_version="1.0.0"
+mcp_version="2.3.0"
 
 packages=("${app_packages[@]}")
 if [ "${SETUP_FOR_TESTS:-0}" = 1 ]; then packages+=("${test_packages[@]}"); fi
@@ -66,6 +67,11 @@ if [ "${SETUP_FOR_TESTS:-0}" = 1 ]; then
      || [ "$(python3 -m pip show opentimelineio 2>/dev/null | sed -n 's/^Version: //p')" != "$otio_version" ]; then
     say "Installing OpenTimelineIO $otio_version with its FCPXML and CMX 3600 adapters (PyPI)"
     python3 -m pip install --quiet --disable-pip-version-check "${otio_packages[@]}"
+  fi
+  # `seedance mcp` is tested by the official Python MCP client over stdio.
+  if [ "$(python3 -m pip show mcp 2>/dev/null | sed -n 's/^Version: //p')" != "$mcp_version" ]; then
+    say "Installing the MCP Python SDK $mcp_version (PyPI)"
+    python3 -m pip install --quiet --disable-pip-version-check "mcp==$mcp_version"
   fi
 fi
 

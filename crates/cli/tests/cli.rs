@@ -902,6 +902,8 @@ mod cut;
 mod delivery;
 #[path = "cli/evidence.rs"]
 mod evidence;
+#[path = "cli/mcp.rs"]
+mod mcp;
 #[path = "cli/projects.rs"]
 mod projects;
 #[path = "cli/tags.rs"]

@@ -22,7 +22,8 @@ pub enum DraftError {
     Database(#[from] sqlx::Error),
 }
 
-fn kind(value: &Value) -> &'static str {
+/// What kind of JSON value `value` is, in words for an error message ("a number").
+pub fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -36,7 +37,7 @@ fn kind(value: &Value) -> &'static str {
 /// Keeps `draft` in `slot`, replacing what was there.
 pub async fn save(store: &Store, slot: &str, draft: &Value) -> Result<(), DraftError> {
     if !draft.is_object() {
-        return Err(DraftError::NotAnObject(kind(draft)));
+        return Err(DraftError::NotAnObject(json_kind(draft)));
     }
     let body = draft.to_string();
     if body.len() > MAX_DRAFT_BYTES {

@@ -206,12 +206,12 @@ impl Server {
     async fn search(&self, Parameters(arguments): Parameters<JsonObject>) -> ToolResult {
         let (args, mut problems) = arguments!(SearchArgs, arguments);
         let (query, limit) = args.query(&mut problems);
-        if !problems.0.is_empty() {
+        let filter = query
+            .filter()
+            .map_err(|found| problems.0.extend(found))
+            .ok();
+        let Some(filter) = filter.filter(|_| problems.0.is_empty()) else {
             return Ok(invalid(problems.0));
-        }
-        let filter = match query.filter() {
-            Ok(filter) => filter,
-            Err(found) => return Ok(invalid(found)),
         };
         let jobs = desk!(self.desk.list_in(self.mode, &filter, limit).await);
         let views: Vec<JobView> = jobs.iter().map(JobView::from).collect();

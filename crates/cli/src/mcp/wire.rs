@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use studio::JobState;
+use studio::composer_draft::json_kind;
 use studio::desk::{AspectRatio, Channel, ClipDuration, Mode, Problem, QualityTier, Resolution};
 
 /// One argument as sent: its value, or what is wrong with it.
@@ -43,17 +44,6 @@ impl<T: Wire> JsonSchema for Field<T> {
     }
 }
 
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 impl Wire for String {
     fn schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({ "type": "string" })
@@ -61,7 +51,7 @@ impl Wire for String {
     fn from_wire(value: Value) -> Result<Self, String> {
         match value {
             Value::String(s) => Ok(s),
-            other => Err(format!("must be a string, not {}", kind_of(&other))),
+            other => Err(format!("must be a string, not {}", json_kind(&other))),
         }
     }
 }
@@ -73,7 +63,7 @@ impl Wire for bool {
     fn from_wire(value: Value) -> Result<Self, String> {
         value
             .as_bool()
-            .ok_or_else(|| format!("must be true or false, not {}", kind_of(&value)))
+            .ok_or_else(|| format!("must be true or false, not {}", json_kind(&value)))
     }
 }
 
@@ -108,7 +98,7 @@ impl Wire for Vec<String> {
         let Value::Array(items) = value else {
             return Err(format!(
                 "must be an array of strings, not {}",
-                kind_of(&value)
+                json_kind(&value)
             ));
         };
         items
@@ -118,7 +108,7 @@ impl Wire for Vec<String> {
                 Value::String(s) => Ok(s),
                 other => Err(format!(
                     "item {i} must be a string, not {}",
-                    kind_of(&other)
+                    json_kind(&other)
                 )),
             })
             .collect()
@@ -140,7 +130,7 @@ fn one_of<T: Copy>(
         other => Err(format!(
             "must be one of {} (a string), not {}",
             words(),
-            kind_of(other)
+            json_kind(other)
         )),
     }
 }
@@ -193,7 +183,7 @@ impl Wire for ClipDuration {
             )),
             other => Err(format!(
                 "must be a string of 4 to 15 seconds, not {}",
-                kind_of(other)
+                json_kind(other)
             )),
         }
     }
@@ -234,11 +224,13 @@ pub fn read<T: DeserializeOwned + JsonSchema + 'static>(
     arguments: serde_json::Map<String, Value>,
 ) -> Result<(T, Problems), Problems> {
     let schema = rmcp::handler::server::common::schema_for_type::<T>();
-    let known: Vec<&str> = schema
+    // Sorted, so the message reads the same whichever order the map keeps.
+    let mut known: Vec<&str> = schema
         .get("properties")
         .and_then(Value::as_object)
         .map(|p| p.keys().map(String::as_str).collect())
         .unwrap_or_default();
+    known.sort_unstable();
     let mut problems = Problems::default();
     for key in arguments.keys() {
         if !known.contains(&key.as_str()) {
@@ -292,7 +284,7 @@ mod tests {
         assert_eq!(fields, ["tier", "mode", "duration", "media_urls", "prompt"]);
         let messages: Vec<&str> = problems.0.iter().map(|p| p.message.as_str()).collect();
         assert!(
-            messages[0].contains("the parameters are mode, duration"),
+            messages[0].contains("the parameters are duration, media_urls, mode, prompt"),
             "{}",
             messages[0]
         );

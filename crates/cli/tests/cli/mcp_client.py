@@ -16,8 +16,8 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 
 def dump(result):
     return {
-        "is_error": bool(result.isError),
-        "structured": result.structuredContent,
+        "is_error": bool(result.is_error),
+        "structured": result.structured_content,
         "text": [c.text for c in result.content if getattr(c, "type", "") == "text"],
         "links": [str(c.uri) for c in result.content if getattr(c, "type", "") == "resource_link"],
     }
@@ -32,7 +32,7 @@ async def main(binary, max_credits):
         async with ClientSession(read, write) as session:
             await session.initialize()
             tools = await session.list_tools()
-            out["tools"] = {t.name: t.inputSchema for t in tools.tools}
+            out["tools"] = {t.name: t.input_schema for t in tools.tools}
             request = {
                 "prompt": "a paper lantern drifting over a night river, slow dolly-in",
                 "quality_tier": "standard",
@@ -55,7 +55,7 @@ async def main(binary, max_credits):
             out["generate"] = dump(generated)
             again = await session.call_tool("generate", dict(request, submission_id="lantern-1"))
             out["generate_again"] = dump(again)
-            job_id = generated.structuredContent["job_id"]
+            job_id = generated.structured_content["job_id"]
 
             # A wait the client gives up on leaves the job running.
             try:
@@ -75,7 +75,7 @@ async def main(binary, max_credits):
                     "wait", {"job_id": job_id, "timeout_s": 25}, progress_callback=on_progress
                 )
                 waits.append(dump(result))
-                if result.structuredContent["status"] not in (
+                if result.structured_content["status"] not in (
                     "queued", "submitting", "processing", "downloading"
                 ):
                     break
@@ -93,9 +93,9 @@ async def main(binary, max_credits):
             )
             resources = await session.list_resources()
             out["resources"] = [
-                {"uri": str(r.uri), "mime": r.mimeType} for r in resources.resources
+                {"uri": str(r.uri), "mime": r.mime_type} for r in resources.resources
             ]
-            video = next(r for r in resources.resources if r.mimeType == "video/mp4")
+            video = next(r for r in resources.resources if r.mime_type == "video/mp4")
             read = await session.read_resource(video.uri)
             out["video_bytes"] = len(read.contents[0].blob)
             try:

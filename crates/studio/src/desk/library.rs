@@ -173,14 +173,7 @@ impl Desk {
         let job = match action {
             Action::Retry => {
                 // A retry is a new render and a new charge, within the allowance.
-                let failed = crate::find_job(engine.store(), id).await?;
-                let request = failed.and_then(|j| {
-                    serde_json::from_str::<seedance_api::GenerationRequest>(&j.request_body).ok()
-                });
-                let credits = match &request {
-                    Some(r) => crate::estimate::estimate(engine.store(), r).await?.credits,
-                    None => 0,
-                };
+                let credits = self.retry_cost(engine.store(), id).await?;
                 self.within_allowance(credits, "Retrying this render", async |_| {
                     Ok(if confirmed && accept_double_charge {
                         engine.retry_accepting_double_charge(id).await?
@@ -194,6 +187,21 @@ impl Desk {
             Action::GiveUp => engine.mark_failed(id).await?,
         };
         Ok(JobSummary::from(&job))
+    }
+
+    /// What retrying job `id` counts against the allowance (nothing is read without one;
+    /// a job that cannot be retried is refused by the engine, not here).
+    async fn retry_cost(&self, store: &crate::Store, id: &str) -> Result<u64, DeskError> {
+        if self.allowance().is_none() {
+            return Ok(0);
+        }
+        let request = crate::find_job(store, id)
+            .await?
+            .and_then(|j| serde_json::from_str::<GenerationRequest>(&j.request_body).ok());
+        match request {
+            Some(r) => self.allowance_cost(store, &r).await,
+            None => Ok(0),
+        }
     }
 
     /// How many jobs the running engine is still working on (for the quit dialog).

@@ -111,6 +111,19 @@ impl Desk {
         Ok(JobSummary::from(&job))
     }
 
+    /// What `request` counts against the allowance: its estimate, read only when there
+    /// is an allowance to count it against.
+    pub(super) async fn allowance_cost(
+        &self,
+        store: &crate::Store,
+        request: &GenerationRequest,
+    ) -> Result<u64, DeskError> {
+        if self.allowance.get().is_none() {
+            return Ok(0);
+        }
+        Ok(estimate::estimate(store, request).await?.credits)
+    }
+
     /// Runs `spend` (which stores what spends `credits`) within the spending allowance,
     /// when there is one: the credits are set aside first (refused with the figures when
     /// they would pass it) and given back when `spend` fails, as it then stored nothing.
@@ -227,7 +240,7 @@ impl Desk {
         let engine = self.engine().await?;
         let mut jobs = Vec::with_capacity(requests.len());
         for request in requests {
-            let credits = estimate::estimate(engine.store(), request).await?.credits;
+            let credits = self.allowance_cost(engine.store(), request).await?;
             let job = self
                 .within_allowance(credits, "This render", async |_| {
                     let (request, uploads) = self.resigned(&settings, request).await;
