@@ -274,6 +274,7 @@ pub struct LibraryQuery {
     /// Words from the prompt (`#tag` finds a tag).
     #[arg(long, visible_alias = "search")]
     pub query: Option<String>,
+    /// Only renders of this mode.
     #[arg(long, value_parser = parse_mode)]
     pub mode: Option<Mode>,
     /// Only renders of this quality tier.

@@ -177,6 +177,49 @@ async fn generate_wait_prints_the_finished_job_with_every_field() {
     assert_eq!(list.as_array().unwrap().len(), 1);
     let (_, none) = env.json(&["list", "--status", "failed", "--json"]).await;
     assert_eq!(none.as_array().unwrap().len(), 0);
+    // The library's whole vocabulary, each filter able to keep or drop this render.
+    let created_s = job["created_at"].as_i64().unwrap() / 1000;
+    let day = std::process::Command::new("date")
+        .args(["-u", "-d", &format!("@{created_s}"), "+%F"])
+        .output()
+        .unwrap();
+    let day = String::from_utf8(day.stdout).unwrap();
+    let today = day.trim();
+    for (filter, found) in [
+        (&["--query", "paper boat"][..], 1),
+        (&["--tier", "pro"][..], 1),
+        (&["--tier", "mini"][..], 0),
+        (&["--mode", "text-to-video"][..], 1),
+        (&["--mode", "image-to-video"][..], 0),
+        (&["--status", "ready"][..], 1),
+        (&["--since", today][..], 1),
+        (&["--since", today, "--until", today][..], 1),
+        (&["--until", "2020-01-01"][..], 0),
+        (&["--since", "2999-01-01T00:00:00Z"][..], 0),
+        (&["--favourite"][..], 0),
+    ] {
+        let (code, list) = env.json(&[&["list", "--json"][..], filter].concat()).await;
+        assert_eq!(code, 0, "{filter:?}: {list}");
+        assert_eq!(list.as_array().unwrap().len(), found, "{filter:?}");
+    }
+    let (code, bad) = env
+        .json(&[
+            "list",
+            "--since",
+            "yesterday",
+            "--until",
+            "2026-13-01",
+            "--json",
+        ])
+        .await;
+    assert_eq!(code, 2, "{bad}");
+    let fields: Vec<&str> = bad["error"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["since", "until"], "{bad}");
     let (code, missing) = env.json(&["status", "sd2_nope", "--json"]).await;
     assert_eq!(code, 2);
     assert!(
