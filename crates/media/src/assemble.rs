@@ -251,6 +251,12 @@ fn run(
             MediaError::Pipeline(format!("{} could not be written: {e}", output.display())),
         )
     })?;
+    // The last report says it is all done: a join quicker than one tick reports nothing else.
+    let total_s = written.unwrap_or_default() as f64 / 1e9;
+    on_progress(Progress {
+        done_s: total_s,
+        total_s,
+    });
     // What was written, as the pipelines made it (probing the file again costs a decode).
     let (width, height) = if copy {
         (placed[0].probe.width, placed[0].probe.height)
@@ -259,7 +265,7 @@ fn run(
     };
     Ok(Assembled {
         output: output.to_path_buf(),
-        duration_s: written.unwrap_or_default() as f64 / 1e9,
+        duration_s: total_s,
         stream_copy: copy,
         width,
         height,

@@ -369,37 +369,47 @@ impl Server {
             return Ok(invalid(problems.0));
         }
         let cancel = Arc::new(AtomicBool::new(false));
+        // Reports go out in order, and all of them before the answer.
+        let (report, mut reports) =
+            tokio::sync::mpsc::unbounded_channel::<studio::media::Progress>();
         let token = ctx.meta.get_progress_token();
         let peer = ctx.peer.clone();
-        let on_progress = move |p: studio::media::Progress| {
-            if let Some(token) = &token {
-                let param = rmcp::model::ProgressNotificationParam::new(token.clone(), p.done_s)
-                    .with_total(p.total_s)
-                    .with_message(format!("{:.1} of {:.1} s", p.done_s, p.total_s));
-                let peer = peer.clone();
-                tokio::spawn(async move { peer.notify_progress(param).await });
+        let forwarder = tokio::spawn(async move {
+            while let Some(p) = reports.recv().await {
+                if let Some(token) = &token {
+                    let param =
+                        rmcp::model::ProgressNotificationParam::new(token.clone(), p.done_s)
+                            .with_total(p.total_s)
+                            .with_message(format!("{:.1} of {:.1} s", p.done_s, p.total_s));
+                    let _ = peer.notify_progress(param).await;
+                }
             }
+        });
+        let on_progress = move |p: studio::media::Progress| {
+            let _ = report.send(p);
         };
         let out = PathBuf::from(out);
-        let assembling = self.desk.project_assemble_in(
+        let mut assembling = Box::pin(self.desk.project_assemble_in(
             self.mode,
             &project,
             Some(&out),
             targets,
             on_progress,
             cancel.clone(),
-        );
-        tokio::pin!(assembling);
+        ));
         let made = tokio::select! {
             made = &mut assembling => made,
             _ = ctx.ct.cancelled() => {
                 cancel.store(true, Ordering::SeqCst);
                 let _ = assembling.await;
+                forwarder.abort();
                 return Ok(refusal(crate::exit::CliError::interrupted(
                     "Cancelled: nothing was written.",
                 )));
             }
         };
+        drop(assembling);
+        let _ = forwarder.await;
         Ok(answer(&desk!(made), None))
     }
 }

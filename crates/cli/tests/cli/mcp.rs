@@ -3,18 +3,20 @@
 //! the allowance refused by field with nothing sent (the emulator's ledger says so), a
 //! generate that a repeated call does not send twice, waits to ready with progress, search,
 //! resources that hold the render and nothing else, the `director` prompt, and the job
-//! seen by the app's engine on the same folder.
+//! seen by the app's engine on the same folder. Then a project: imported, estimated,
+//! refused above the allowance, rendered (chained), a take picked and the cut assembled.
 
 use serde_json::Value;
+use studio::media;
 
 use super::{BIN, Env};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_agent_estimates_generates_waits_and_finds_its_render_within_its_allowance() {
-    let env = Env::new((1500, 2500)).await;
+/// Runs the client's `scenario` (with `rest` after it) against `seedance mcp
+/// --max-credits max_credits` on `env`'s folder and emulator: its transcript.
+async fn transcript(env: &Env, max_credits: &str, scenario: &[&str]) -> Value {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cli/mcp_client.py");
     let mut client = tokio::process::Command::new("python3");
-    client.args([script, BIN, "50"]);
+    client.args([script, BIN, max_credits]).args(scenario);
     for (k, v) in env.command(&[]).as_std().get_envs() {
         if let Some(v) = v {
             client.env(k, v);
@@ -23,8 +25,25 @@ async fn an_agent_estimates_generates_waits_and_finds_its_render_within_its_allo
     let output = client.output().await.unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "the client failed:\n{stderr}");
-    let t: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("no transcript ({e}):\n{stderr}"));
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("no transcript ({e}):\n{stderr}"))
+}
+
+/// The fields of a tool error's problems.
+fn problem_fields(result: &Value) -> Vec<&str> {
+    assert!(result["is_error"].as_bool().unwrap(), "{result}");
+    result["structured"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_estimates_generates_waits_and_finds_its_render_within_its_allowance() {
+    let env = Env::new((1500, 2500)).await;
+    let t = transcript(&env, "50", &["render"]).await;
 
     // Every tool, each with a schema that teaches its parameters.
     let tools = t["tools"].as_object().unwrap();
@@ -81,14 +100,8 @@ async fn an_agent_estimates_generates_waits_and_finds_its_render_within_its_allo
 
     // Every problem of an invalid request, by field.
     let invalid = &t["invalid"];
-    assert!(invalid["is_error"].as_bool().unwrap());
     assert_eq!(invalid["structured"]["code"], "invalid");
-    let fields: Vec<&str> = invalid["structured"]["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["field"].as_str().unwrap())
-        .collect();
+    let fields = problem_fields(invalid);
     for field in ["tier", "mode", "duration", "prompt"] {
         assert!(fields.contains(&field), "{field} not in {fields:?}");
     }
@@ -124,13 +137,7 @@ async fn an_agent_estimates_generates_waits_and_finds_its_render_within_its_allo
     let found = &t["search"]["structured"];
     assert_eq!(found["count"], 1);
     assert_eq!(found["jobs"][0]["job_id"], id);
-    let bad: Vec<&str> = t["search_bad"]["structured"]["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(bad, ["limit", "since"]);
+    assert_eq!(problem_fields(&t["search_bad"]), ["limit", "since"]);
 
     // Resources: the video and last frame, read; nothing else on the machine.
     let mimes: Vec<&str> = t["resources"]
@@ -166,4 +173,99 @@ async fn an_agent_estimates_generates_waits_and_finds_its_render_within_its_allo
         .await
         .unwrap();
     assert_eq!(job.state(), studio::JobState::Ready);
+}
+
+const PIER: &str = "# Pier
+budget: 100
+aspect: 16:9
+resolution: 720p
+duration: 4
+
+## Shot 1: Harbour
+A fishing boat leaves a foggy harbour at dawn, slow pan.
+
+## Shot 2: Deck
+chain: last-frame
+The fisherman coils a rope on the deck, gulls overhead, stable faces.
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_renders_a_project_within_its_allowance_and_assembles_the_cut() {
+    let env = Env::new((300, 600)).await;
+    let board = env.data.path().join("pier.md");
+    std::fs::write(&board, PIER).unwrap();
+    let dir = env.data.path().to_str().unwrap();
+    let t = transcript(&env, "60", &["project", board.to_str().unwrap(), dir]).await;
+
+    let imported = &t["import"]["structured"];
+    assert!(
+        !t["import"]["is_error"].as_bool().unwrap(),
+        "{}",
+        t["import"]
+    );
+    assert_eq!(imported["name"], "Pier");
+    assert_eq!(imported["shots"][1]["chain"], "last-frame");
+    assert_eq!(problem_fields(&t["import_again"]), Vec::<&str>::new());
+    assert_eq!(t["import_again"]["structured"]["field"], "name");
+
+    // Two takes of two shots: 96 credits, inside the budget but not the allowance.
+    let estimate = &t["estimate"]["structured"];
+    assert_eq!(estimate["estimated_credits"], 96, "{estimate}");
+    assert_eq!(estimate["allowance"]["remaining"], 60);
+    assert_eq!(problem_fields(&t["estimate_both"]), ["takes", "project"]);
+    let dear = &t["too_dear"]["structured"];
+    assert_eq!(
+        (&dear["rule"], &dear["limit"]),
+        (&"allowance".into(), &60.into())
+    );
+    assert_eq!(dear["estimated_credits"], 96);
+
+    // One take each: the first shot at once, the chained one from its last frame.
+    let render = &t["render"]["structured"];
+    assert!(
+        !t["render"]["is_error"].as_bool().unwrap(),
+        "{}",
+        t["render"]
+    );
+    assert_eq!(render["sent"], 1, "{render}");
+    assert_eq!(render["allowance"]["committed"], 48);
+    let shots = t["shown"]["structured"]["shots"].as_array().unwrap();
+    for shot in shots {
+        assert_eq!(shot["status"], "ready", "{shot}");
+    }
+    assert_eq!(
+        shots[1]["takes"][0]["status"], "ready",
+        "the chained shot rendered"
+    );
+    assert_eq!(
+        t["select"]["structured"]["shots"][0]["takes"][0]["selected"],
+        true
+    );
+    assert_eq!(problem_fields(&t["select_bad"]), Vec::<&str>::new());
+
+    // The cut: both takes in one file, the edit read back by OpenTimelineIO.
+    let made = &t["assemble"]["structured"];
+    assert!(
+        !t["assemble"]["is_error"].as_bool().unwrap(),
+        "{}",
+        t["assemble"]
+    );
+    let cut = env.data.path().join("pier.mp4");
+    let probe = media::probe(&cut).unwrap();
+    assert!((probe.duration_s - 8.0).abs() < 0.2, "{probe:?}");
+    assert!(
+        (made["duration_s"].as_f64().unwrap() - 8.0).abs() < 0.2,
+        "{made}"
+    );
+    assert!(!t["assemble_progress"].as_array().unwrap().is_empty());
+    let otio: Value =
+        serde_json::from_str(&std::fs::read_to_string(env.data.path().join("pier.otio")).unwrap())
+            .unwrap();
+    assert_eq!(otio["name"], "Pier");
+    // The library has both takes and the cut under the project.
+    assert_eq!(t["search"]["structured"]["count"], 3, "{}", t["search"]);
+
+    // Two renders sent, each once.
+    assert_eq!(env.submissions(), 2);
+    assert_eq!(env.charges(), 2);
 }
