@@ -38,6 +38,19 @@ impl Env {
         .await
     }
 
+    /// An emulator on which every render fails (and is refunded).
+    async fn failing() -> Self {
+        Self::with(Config {
+            keys: vec![KEY.into()],
+            render_time: RenderTime::between_ms(200, 400),
+            rate_limit: 30,
+            rate_window: Duration::from_secs(3),
+            fail_rate: 1.0,
+            ..Config::default()
+        })
+        .await
+    }
+
     async fn with(config: Config) -> Self {
         Self {
             sandbox: Sandbox::start(config).await.unwrap(),
@@ -584,15 +597,7 @@ async fn interrupt(pid: u32) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retry_export_and_import() {
-    let env = Env::with(Config {
-        keys: vec![KEY.into()],
-        render_time: RenderTime::between_ms(200, 400),
-        rate_limit: 30,
-        rate_window: Duration::from_secs(3),
-        fail_rate: 1.0,
-        ..Config::default()
-    })
-    .await;
+    let env = Env::failing().await;
     let (code, failed) = env
         .json(&[
             "generate",

@@ -5,6 +5,7 @@
 //! resources that hold the render and nothing else, the `director` prompt, and the job
 //! seen by the app's engine on the same folder. Then a project: imported, estimated,
 //! refused above the allowance, rendered (chained), a take picked and the cut assembled.
+//! And retries of failed renders, counted against the allowance until it is spent.
 
 use serde_json::Value;
 use studio::media;
@@ -268,4 +269,39 @@ async fn an_agent_renders_a_project_within_its_allowance_and_assembles_the_cut()
     // Two renders sent, each once.
     assert_eq!(env.submissions(), 2);
     assert_eq!(env.charges(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retries_count_against_the_allowance_and_refunds_do_not_give_it_back() {
+    let env = Env::failing().await;
+    let t = transcript(&env, "50", &["retry"]).await;
+
+    let failed = &t["failed"]["structured"];
+    assert_eq!(failed["status"], "failed", "{failed}");
+    assert_eq!(failed["credits_refunded"], failed["credits_used"]);
+    assert!(t["retry_ready_job"]["is_error"].as_bool().unwrap());
+    let retried = &t["retried"]["structured"];
+    assert!(
+        !t["retried"]["is_error"].as_bool().unwrap(),
+        "{}",
+        t["retried"]
+    );
+    assert_ne!(retried["job_id"], failed["job_id"]);
+    assert_eq!(retried["retry_of"], failed["job_id"]);
+    assert_eq!(t["retried_final"]["structured"]["status"], "failed");
+    // 24 + 24 of 50 were counted though both were refunded: the third is refused.
+    let again = &t["retry_again"]["structured"];
+    assert_eq!(
+        (&again["rule"], &again["limit"]),
+        (&"allowance".into(), &2.into()),
+        "{again}"
+    );
+    assert_eq!(again["estimated_credits"], 24);
+    let allowance = &t["estimate"]["structured"]["allowance"];
+    assert_eq!(
+        (&allowance["committed"], &allowance["remaining"]),
+        (&48.into(), &2.into())
+    );
+    assert_eq!(t["estimate"]["structured"]["within_allowance"], false);
+    assert_eq!(env.submissions(), 2);
 }

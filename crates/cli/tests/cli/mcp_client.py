@@ -2,6 +2,7 @@
 
 Usage: mcp_client.py SEEDANCE_BIN MAX_CREDITS render
        mcp_client.py SEEDANCE_BIN MAX_CREDITS project STORYBOARD OUT_DIR
+       mcp_client.py SEEDANCE_BIN MAX_CREDITS retry
 The environment (data folder, emulator URL, key) is passed to the server. Prints one JSON
 transcript of what the server answered; the Rust test asserts on it and on the emulator's
 ledger.
@@ -148,6 +149,32 @@ async def project(session, out, board, out_dir):
     out["search"] = dump(await call("search", {"project": "Pier"}))
 
 
+async def until_final(session, job_id):
+    """The job once it is ready, failed or needs a person (waiting as often as it takes)."""
+    for _ in range(20):
+        result = await session.call_tool("wait", {"job_id": job_id, "timeout_s": 25})
+        if result.structured_content["status"] not in (
+            "queued", "submitting", "processing", "downloading"
+        ):
+            return result
+    raise RuntimeError(f"{job_id} never finished")
+
+
+async def retry(session, out):
+    """A render that fails, retried within the allowance until it is spent."""
+    request = {"prompt": "a glass of water on a windowsill, static shot", "duration": "4"}
+    first = await session.call_tool("generate", request)
+    out["failed"] = dump(await until_final(session, first.structured_content["job_id"]))
+    out["retry_ready_job"] = dump(await session.call_tool("retry", {"job_id": "j-nope"}))
+    retried = await session.call_tool("retry", {"job_id": first.structured_content["job_id"]})
+    out["retried"] = dump(retried)
+    out["retried_final"] = dump(await until_final(session, retried.structured_content["job_id"]))
+    out["retry_again"] = dump(
+        await session.call_tool("retry", {"job_id": retried.structured_content["job_id"]})
+    )
+    out["estimate"] = dump(await session.call_tool("estimate", request))
+
+
 async def main(binary, max_credits, scenario, *rest):
     params = StdioServerParameters(
         command=binary, args=["mcp", "--max-credits", max_credits], env=dict(os.environ)
@@ -156,7 +183,7 @@ async def main(binary, max_credits, scenario, *rest):
     async with stdio_client(params) as (read, write):
         async with ClientSession(read, write) as session:
             await session.initialize()
-            await {"render": render, "project": project}[scenario](session, out, *rest)
+            await {"render": render, "project": project, "retry": retry}[scenario](session, out, *rest)
     print(json.dumps(out))
 
 
