@@ -19,6 +19,31 @@ async fn select(s: &Session, testid: &str, value: &str) {
         .unwrap_or_else(|e| panic!("{testid} = {value}: {e}"));
 }
 
+/// Chooses `value` among the choices of `testid` with a click.
+async fn pick(s: &Session, testid: &str, value: &str) {
+    s.click(&format!("[data-testid='{testid}'] [data-value='{value}']"))
+        .await;
+    wait_attr(s, testid, "data-value", value).await;
+}
+
+/// How the element at `selector` is drawn: its outline, ring and fill.
+async fn look(s: &Session, selector: &str) -> String {
+    let css = serde_json::to_string(selector).unwrap();
+    s.client
+        .execute(
+            &format!(
+                "const c = getComputedStyle(document.querySelector({css})); \
+                 return [c.outlineStyle, c.boxShadow, c.backgroundColor, c.borderColor].join(' | ');"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 async fn attr(s: &Session, testid: &str, name: &str) -> String {
     s.wait_for(testid)
         .await
@@ -127,17 +152,70 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
             .unwrap()
             .contains("4K needs the pro tier")
     );
-    select(&s, "composer-tier", "pro").await;
+    // The tier by keyboard: one Tab stop (the chosen choice), the arrows move the choice,
+    // each choice with its price and a description.
+    let chosen = s
+        .css("[data-testid='composer-tier'] [aria-checked='true']")
+        .await;
+    assert_eq!(
+        chosen.attr("data-value").await.unwrap().as_deref(),
+        Some("standard")
+    );
+    let stops = s
+        .client
+        .execute(
+            "return [...document.querySelectorAll(\"[data-testid='composer-tier'] [role='radio']\")].map(b => b.tabIndex);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(stops, serde_json::json!([-1, 0, -1]));
+    let prices = s
+        .client
+        .execute(
+            "return [...document.querySelectorAll(\"[data-testid='composer-tier'] .choice-price\")].map(p => parseInt(p.textContent, 10));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let prices: Vec<u64> = serde_json::from_value(prices).unwrap();
+    assert!(
+        prices.len() == 3 && prices[0] < prices[1] && prices[1] < prices[2],
+        "{prices:?}"
+    );
+    s.focus(&chosen).await;
+    let unfocused_look = look(&s, "[data-testid='composer-channel'] [aria-checked='true']").await;
+    let focused_look = look(&s, "[data-testid='composer-tier'] [aria-checked='true']").await;
+    assert_ne!(
+        focused_look, unfocused_look,
+        "focused and chosen look the same"
+    );
+    s.press(&Key::Right.to_string()).await;
+    wait_attr(&s, "composer-tier", "data-value", "pro").await;
+    let active = s.client.active_element().await.unwrap();
+    assert_eq!(
+        active.attr("data-value").await.unwrap().as_deref(),
+        Some("pro")
+    );
+    s.wait_for_text("composer-tier-about", |t| t.contains("highest quality"))
+        .await;
     four_k.click().await.unwrap();
     wait_attr(&s, "composer-resolution", "data-value", "4k").await;
     // Back to standard: the resolution steps down, and the composer says so.
-    select(&s, "composer-tier", "standard").await;
+    pick(&s, "composer-tier", "standard").await;
     wait_attr(&s, "composer-resolution", "data-value", "1080p").await;
     let notices = s.wait_for_text("composer-notices", |t| !t.is_empty()).await;
     assert!(notices.contains("4k to 1080p"), "{notices}");
+    // The arrows skip what does not go with the tier: from 1080p past 1080p-plus and 4k.
+    let full_hd = s
+        .css("[data-testid='composer-resolution'] [data-value='1080p']")
+        .await;
+    s.focus(&full_hd).await;
+    s.press(&Key::Right.to_string()).await;
+    wait_attr(&s, "composer-resolution", "data-value", "720p").await;
 
     // A seed cannot be fixed on the real channel: the field is off and says why.
-    select(&s, "composer-channel", "real").await;
+    pick(&s, "composer-channel", "real").await;
     let seed = s.wait_for("composer-seed").await;
     assert_eq!(
         seed.attr("disabled").await.unwrap().as_deref(),
@@ -145,7 +223,7 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
     );
     s.wait_for_text("composer-seed-reason", |t| t.contains("real channel"))
         .await;
-    select(&s, "composer-channel", "standard").await;
+    pick(&s, "composer-channel", "standard").await;
 
     s.css("[data-testid='composer-aspect'] [data-value='9:16']")
         .await

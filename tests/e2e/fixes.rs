@@ -583,9 +583,9 @@ async fn ctrl_enter_above_the_spend_guard_brings_the_confirmation_into_view_with
         .await;
     resize(&s, 1024, 640).await;
     // A pro 4K render of 15 s: far above the default guard of 300 credits.
-    s.wait_for("composer-tier")
+    s.css("[data-testid='composer-tier'] [data-value='pro']")
         .await
-        .select_by_value("pro")
+        .click()
         .await
         .unwrap();
     s.css("[data-testid='composer-resolution'] [data-value='4k']")

@@ -149,6 +149,15 @@ impl Session {
             .unwrap_or_else(|e| panic!("{selector} never appeared: {e}"))
     }
 
+    /// Clicks the first element matching a CSS selector, once it is there.
+    pub async fn click(&self, selector: &str) {
+        self.css(selector)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("{selector} could not be clicked: {e}"));
+    }
+
     /// Waits until the text of `testid` satisfies `ok`, and returns it.
     pub async fn wait_for_text(&self, testid: &str, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + WAIT;

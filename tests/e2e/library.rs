@@ -127,25 +127,16 @@ async fn watch_find_play_favourite_remix_extend_and_delete() {
         Some("a lighthouse beam sweeping through fog")
     );
 
-    // Extend: the composer holds a draft now, so it asks before replacing it.
-    s.wait_for("nav-library").await.click().await.unwrap();
-    s.css("[data-testid='library-filter-favourites']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    s.wait_count("[data-testid='library-item']", 1).await;
-    s.css("[data-testid='library-item']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    s.wait_for("detail-extend").await.click().await.unwrap();
-    s.wait_for("detail-replace-yes")
-        .await
-        .click()
-        .await
-        .unwrap();
+    // Extend: the remixed draft is untouched, so it is replaced without asking.
+    let favourite = async || {
+        s.click("[data-testid='nav-library']").await;
+        s.click("[data-testid='library-filter-favourites']").await;
+        s.wait_count("[data-testid='library-item']", 1).await;
+        s.click("[data-testid='library-item']").await;
+    };
+    favourite().await;
+    s.click("[data-testid='detail-extend']").await;
+    s.css("main[data-area='compose']").await;
     let prompt = s.wait_for("composer-prompt").await;
     // The person's prompt; the engine adds what the service needs to continue a clip.
     let text = prompt.prop("value").await.unwrap().unwrap();
@@ -172,6 +163,18 @@ async fn watch_find_play_favourite_remix_extend_and_delete() {
             .as_deref(),
         Some("1")
     );
+
+    // Once the person has worked on it, Remix asks before replacing it.
+    prompt.send_keys(", then the storm clears").await.unwrap();
+    favourite().await;
+    s.click("[data-testid='detail-remix']").await;
+    s.click("[data-testid='detail-replace-yes']").await;
+    s.css("main[data-area='compose']").await;
+    assert_eq!(
+        s.prop("composer-prompt", "value").await.as_deref(),
+        Some("a lighthouse beam sweeping through fog")
+    );
+    assert_eq!(s.count("[data-testid='composer-extends']").await, 0);
 
     // Delete one, confirmed (the Library opens afresh: no filter).
     s.wait_for("nav-library").await.click().await.unwrap();

@@ -4,7 +4,7 @@
 //! per-second rates real accounts were charged (`docs/SEEDANCE_API.md`, "Credits") times
 //! this account's own factor, learned from its first real charge; else those rates alone.
 
-use seedance_api::{GenerationRequest, QualityTier, Resolution};
+use seedance_api::{Channel, GenerationRequest, QualityTier, Resolution};
 use serde::Serialize;
 
 use crate::store::Store;
@@ -106,6 +106,72 @@ pub fn from_rates(request: &GenerationRequest) -> Estimate {
             Basis::Rates { observed }
         },
     }
+}
+
+/// What a request would cost with each choice of one setting instead, so a picker can
+/// show the price beside each choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ChoicePrices {
+    pub quality_tier: Vec<ChoicePrice>,
+    pub resolution: Vec<ChoicePrice>,
+    pub channel: Vec<ChoicePrice>,
+}
+
+/// One choice of a setting (its wire value) and what the request would cost with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ChoicePrice {
+    pub value: String,
+    pub credits: u64,
+}
+
+/// The estimate of `request` with each tier, each resolution and each channel in turn
+/// (the rest as it is). Whether a choice goes with the rest is the validator's to say.
+pub async fn choices(
+    store: &Store,
+    request: &GenerationRequest,
+) -> Result<ChoicePrices, sqlx::Error> {
+    async fn priced<T: Copy>(
+        store: &Store,
+        request: &GenerationRequest,
+        all: &[T],
+        name: fn(T) -> &'static str,
+        set: fn(&mut GenerationRequest, T),
+    ) -> Result<Vec<ChoicePrice>, sqlx::Error> {
+        let mut out = Vec::with_capacity(all.len());
+        for &choice in all {
+            let mut with = request.clone();
+            set(&mut with, choice);
+            out.push(ChoicePrice {
+                value: name(choice).to_string(),
+                credits: estimate(store, &with).await?.credits,
+            });
+        }
+        Ok(out)
+    }
+    Ok(ChoicePrices {
+        quality_tier: priced(
+            store,
+            request,
+            QualityTier::ALL,
+            QualityTier::as_str,
+            |r, v| r.quality_tier = v,
+        )
+        .await?,
+        resolution: priced(
+            store,
+            request,
+            Resolution::ALL,
+            Resolution::as_str,
+            |r, v| r.resolution = v,
+        )
+        .await?,
+        channel: priced(store, request, Channel::ALL, Channel::as_str, |r, v| {
+            r.channel = v
+        })
+        .await?,
+    })
 }
 
 /// The estimate for `request` from the history in `store`: the same settings' last
@@ -255,6 +321,34 @@ mod tests {
         );
         assert_eq!(e.credits, 118); // 110 × 1.067
         assert!(e.describe().contains("× 1.07"), "{}", e.describe());
+    }
+
+    #[tokio::test]
+    async fn each_choice_is_priced_as_the_request_would_be_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        charged(&store, "standard", "1080p", 5, 80).await;
+        let r = req(QualityTier::Standard, Resolution::P720, 5);
+        let prices = choices(&store, &r).await.unwrap();
+        let of = |list: &[ChoicePrice]| -> Vec<(String, u64)> {
+            list.iter().map(|c| (c.value.clone(), c.credits)).collect()
+        };
+        // 5 s at each tier's 720p rate, times this account's factor (80 against 72.5).
+        let tiers = of(&prices.quality_tier);
+        assert_eq!(
+            tiers.iter().map(|t| t.0.as_str()).collect::<Vec<_>>(),
+            ["mini", "standard", "pro"]
+        );
+        assert!(
+            tiers[0].1 < tiers[1].1 && tiers[1].1 < tiers[2].1,
+            "{tiers:?}"
+        );
+        assert_eq!(tiers[1].1, estimate(&store, &r).await.unwrap().credits);
+        // The history's own charge for standard 1080p 5 s.
+        let resolutions = of(&prices.resolution);
+        assert_eq!(resolutions[1], ("1080p".to_string(), 80));
+        assert_eq!(resolutions.len(), Resolution::ALL.len());
+        assert_eq!(prices.channel.len(), 3);
     }
 
     #[tokio::test]

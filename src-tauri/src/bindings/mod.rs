@@ -71,6 +71,8 @@ pub fn typescript_bindings() -> String {
     declare::<LintWarning>(&cfg, &mut out);
     declare::<Basis>(&cfg, &mut out);
     declare::<Estimate>(&cfg, &mut out);
+    declare::<studio::estimate::ChoicePrice>(&cfg, &mut out);
+    declare::<studio::estimate::ChoicePrices>(&cfg, &mut out);
     declare::<DraftCheck>(&cfg, &mut out);
     declare::<JobState>(&cfg, &mut out);
     declare::<studio::attention::Attention>(&cfg, &mut out);

@@ -149,6 +149,10 @@ export type Basis = { "kind": "history", job_id: string, } | { "kind": "account"
 
 export type Estimate = { credits: number, basis: Basis, };
 
+export type ChoicePrice = { value: string, credits: number, };
+
+export type ChoicePrices = { quality_tier: Array<ChoicePrice>, resolution: Array<ChoicePrice>, channel: Array<ChoicePrice>, };
+
 export type DraftCheck = { 
 /**
  * Every broken rule, by field; empty when the draft can be sent.
@@ -158,6 +162,10 @@ problems: Array<Problem>,
  * Advice from the vendor's prompt guide; the draft can be sent anyway.
  */
 lint: Array<LintWarning>, estimate: Estimate, 
+/**
+ * What it would cost with each tier, resolution and channel instead.
+ */
+choices: ChoicePrices, 
 /**
  * The spend guard in force (ask above this many credits), if any.
  */

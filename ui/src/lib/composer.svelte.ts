@@ -61,6 +61,7 @@ export function submissionId(d: typeof draft, request: GenerationRequest): strin
 /** After a submission made its job: the next one, even of the same draft, is new. */
 export function submittedOnce(d: typeof draft): void {
   d.nonce = newNonce();
+  settle(d);
 }
 
 export interface DraftExtension {
@@ -101,8 +102,8 @@ export function draftHasWork(d: typeof draft): boolean {
   );
 }
 
-/** The draft as it is kept: what the person typed and picked (reference previews are not). */
-export function savedDraft(d: typeof draft): object {
+/** What the person typed and picked (reference previews are not). */
+function draftBody(d: typeof draft) {
   return {
     version: 1,
     prompt: d.prompt,
@@ -113,8 +114,29 @@ export function savedDraft(d: typeof draft): object {
     end: d.end?.url ?? null,
     media: d.media.map((r) => r.url),
     extends: d.extends,
-    nonce: d.nonce,
   };
+}
+
+/**
+ * The draft as it was when it last came from a render (Remix, Extend) or was submitted:
+ * as long as it is still that, replacing it loses nothing the person did.
+ */
+let settled: string | null = null;
+
+/** Says the draft is, as it stands, a render's or a submission's: nothing of the person's own. */
+export function settle(d: typeof draft): void {
+  settled = JSON.stringify(draftBody(d));
+}
+
+/** Whether the draft holds work of the person's that replacing it would lose. */
+export function draftNeedsAsking(d: typeof draft): boolean {
+  return draftHasWork(d) && JSON.stringify(draftBody(d)) !== settled;
+}
+
+/** The draft as it is kept, with whether it is still untouched (see `settle`). */
+export function savedDraft(d: typeof draft): object {
+  const body = draftBody(d);
+  return { ...body, nonce: d.nonce, untouched: JSON.stringify(body) === settled };
 }
 
 const text = (v: unknown, fallback = ""): string => (typeof v === "string" ? v : fallback);
@@ -174,6 +196,7 @@ export function restoreDraft(d: typeof draft, kept: unknown): boolean {
       ? { job_id: e.job_id, from: e.from, title: text(e.title) }
       : null;
   if (typeof k.nonce === "string" && /^[0-9a-f]{16}$/.test(k.nonce)) d.nonce = k.nonce;
+  if (k.untouched === true) settle(d);
   return true;
 }
 

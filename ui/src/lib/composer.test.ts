@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { draft, restoreDraft, savedDraft, submissionId, submittedOnce, toRequest, useFrame } from "./composer.svelte";
+import {
+  draft,
+  draftNeedsAsking,
+  loadRequest,
+  restoreDraft,
+  savedDraft,
+  settle,
+  submissionId,
+  submittedOnce,
+  toRequest,
+  useFrame,
+} from "./composer.svelte";
 
 describe("the kept draft", () => {
   it("comes back as it was saved, references as URLs to check again", () => {
@@ -84,5 +95,46 @@ describe("a frame taken from a render", () => {
     expect(useFrame(draft, "https://s.test/d.jpg", "media", 1)).toBe(false);
     expect(draft.media.map((m) => m.url)).toEqual(["https://s.test/c.jpg"]);
     expect(draft.prompt).toBe("keep these words");
+  });
+});
+
+describe("replacing the draft (Remix, Extend)", () => {
+  const request = (prompt: string) => ({ ...toRequest(draft, prompt), quality_tier: "pro" as const });
+
+  it("asks only when the person has worked on it since it came from a render or was sent", () => {
+    draft.prompt = "";
+    draft.start = null;
+    draft.end = null;
+    draft.media = [];
+    draft.directorMode = false;
+    expect(draftNeedsAsking(draft)).toBe(false); // empty
+    draft.prompt = "typed by the person";
+    expect(draftNeedsAsking(draft)).toBe(true);
+    // A remixed render, untouched: replaced without asking.
+    loadRequest(draft, request("a remixed render"));
+    settle(draft);
+    expect(draftNeedsAsking(draft)).toBe(false);
+    draft.settings.duration = 11;
+    expect(draftNeedsAsking(draft)).toBe(true);
+    // Sent: the library has it, so replacing it loses nothing.
+    submittedOnce(draft);
+    expect(draftNeedsAsking(draft)).toBe(false);
+    draft.prompt = "a remixed render, changed";
+    expect(draftNeedsAsking(draft)).toBe(true);
+  });
+
+  it("stays untouched across a reload of the page", () => {
+    loadRequest(draft, request("from the library"));
+    settle(draft);
+    const kept = JSON.parse(JSON.stringify(savedDraft(draft)));
+    expect(kept.untouched).toBe(true);
+    draft.prompt = "changed before the reload";
+    expect(draftNeedsAsking(draft)).toBe(true);
+    const changed = JSON.parse(JSON.stringify(savedDraft(draft)));
+    expect(changed.untouched).toBe(false);
+    restoreDraft(draft, kept);
+    expect(draftNeedsAsking(draft)).toBe(false);
+    restoreDraft(draft, changed);
+    expect(draftNeedsAsking(draft)).toBe(true);
   });
 });

@@ -3,6 +3,7 @@
 
 import type { Delivery, JobSummary, LintWarning, Problem } from "./bindings";
 import { attentionEn, attentionJa } from "./locales/attention";
+import { choicesEn, choicesJa } from "./locales/choices";
 import { problemsEn, problemsJa } from "./locales/problems";
 import { projectsEn, projectsJa } from "./locales/projects";
 import { reviewEn, reviewJa } from "./locales/review";
@@ -14,6 +15,7 @@ const en = {
   ...attentionEn,
   ...projectsEn,
   ...reviewEn,
+  ...choicesEn,
   "nav.compose": "Compose",
   "nav.queue": "Queue",
   "nav.library": "Library",
@@ -222,6 +224,7 @@ const ja: Record<MessageKey, string> = {
   ...attentionJa,
   ...projectsJa,
   ...reviewJa,
+  ...choicesJa,
   "nav.compose": "作成",
   "nav.queue": "キュー",
   "nav.library": "ライブラリ",

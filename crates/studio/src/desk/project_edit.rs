@@ -94,6 +94,7 @@ impl Desk {
             ),
             lint: seedance_api::lint_prompt(&request),
             estimate: estimate::estimate(&store, &request).await?,
+            choices: estimate::choices(&store, &request).await?,
             spend_guard: None,
         })
     }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::connection::ConnectionMode;
 use crate::engine::Submission;
-use crate::estimate::{self, Estimate};
+use crate::estimate::{self, ChoicePrices, Estimate};
 use crate::extend::Extension;
 use crate::settings::Settings;
 
@@ -23,6 +23,8 @@ pub struct DraftCheck {
     /// Advice from the vendor's prompt guide; the draft can be sent anyway.
     pub lint: Vec<LintWarning>,
     pub estimate: Estimate,
+    /// What it would cost with each tier, resolution and channel instead.
+    pub choices: ChoicePrices,
     /// The spend guard in force (ask above this many credits), if any.
     pub spend_guard: Option<u32>,
 }
@@ -64,6 +66,7 @@ impl Desk {
             problems,
             lint: seedance_api::lint_prompt(&sent),
             estimate: estimate::estimate(engine.store(), &sent).await?,
+            choices: estimate::choices(engine.store(), &sent).await?,
             spend_guard: settings.spend_guard_credits,
         })
     }
