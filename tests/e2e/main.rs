@@ -1,5 +1,6 @@
 //! End-to-end tests of the real window, driven through tauri-driver under Xvfb.
 
+mod a11y;
 mod compare;
 mod compose;
 mod cut;

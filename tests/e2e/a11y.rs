@@ -1,0 +1,124 @@
+//! Every view checked by axe-core (injected through WebDriver into the real window), in both
+//! languages and both themes, with renders and a project in it: the violations counted by
+//! impact, failing on any serious or critical one, which is named with where it is.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::harness::Session;
+
+/// axe-core's script, from the UI's npm packages.
+fn axe_source() -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/ui/node_modules/axe-core/axe.min.js"
+    );
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{path}: {e} (npm --prefix ui ci installs axe-core)"))
+}
+
+/// axe-core's violations on the page as it is now: `{id, impact, nodes, help, target}`.
+async fn violations(s: &Session, axe: &str) -> Vec<Value> {
+    let loaded = s
+        .client
+        .execute("return typeof window.axe === 'object';", vec![])
+        .await
+        .unwrap();
+    if loaded != json!(true) {
+        s.client.execute(axe, vec![]).await.unwrap();
+    }
+    let found = s
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             axe.run(document, { resultTypes: ['violations'] }).then( \
+               r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, \
+                 nodes: v.nodes.length, target: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }))), \
+               e => done([{ id: 'axe-failed', impact: 'critical', help: String(e), nodes: 0, target: [] }]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    found.as_array().unwrap().clone()
+}
+
+/// How long a view is given to load and draw after a click (a lazy view, a drawer).
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(400);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_view_passes_axe_in_both_languages_and_both_themes() {
+    let s = Session::start().await;
+    s.wait_for_text("connection-mode", |t| t.starts_with("Sandbox"))
+        .await;
+    s.submit(
+        &["a red kite over golden dunes", "a lighthouse beam in fog"],
+        false,
+    )
+    .await;
+    s.wait_jobs_in("ready", 2).await;
+    assert!(s.invoke("project_new", json!({ "name": "Harbour" })).await["ok"].is_object());
+    let added = s
+        .invoke(
+            "shot_add",
+            json!({ "project": "Harbour", "index": 1, "plan": { "prompt": "A boat leaves a foggy harbour at dawn.", "title": "Out" } }),
+        )
+        .await;
+    assert!(added["ok"].is_object(), "{added}");
+    let axe = axe_source();
+
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut serious = Vec::new();
+    for (theme, language) in [
+        ("light", "en"),
+        ("dark", "en"),
+        ("light", "ja"),
+        ("dark", "ja"),
+    ] {
+        let mut settings = s.invoke("settings_get", json!({})).await["ok"].clone();
+        settings["theme"] = json!(theme);
+        settings["language"] = json!(language);
+        let saved = s
+            .invoke("settings_save", json!({ "settings": settings }))
+            .await;
+        assert!(saved.get("ok").is_some(), "{saved}");
+        s.client.refresh().await.unwrap();
+        s.wait_for("nav-compose").await;
+        // Each view as a person reaches it; a drawer is closed with Escape before the next.
+        let views = [
+            ("compose", "[data-testid='nav-compose']", false),
+            ("queue", "[data-testid='nav-queue']", false),
+            ("library", "[data-testid='nav-library']", false),
+            ("detail", "[data-testid='library-item']", true),
+            ("projects", "[data-testid='nav-projects']", false),
+            ("project", "[data-testid='project-item']", false),
+            ("settings", "[data-testid='nav-settings']", false),
+        ];
+        for (view, selector, drawer) in views {
+            s.click(selector).await;
+            tokio::time::sleep(SETTLE).await;
+            for v in violations(&s, &axe).await {
+                let impact = v["impact"].as_str().unwrap_or("none").to_string();
+                *counts.entry(impact.clone()).or_default() += 1;
+                if impact == "serious" || impact == "critical" {
+                    serious.push(format!(
+                        "{view} ({theme}, {language}): {} [{impact}] {} at {}",
+                        v["id"].as_str().unwrap_or(""),
+                        v["help"].as_str().unwrap_or(""),
+                        v["target"]
+                    ));
+                }
+            }
+            if drawer {
+                s.press(&fantoccini::key::Key::Escape.to_string()).await;
+                tokio::time::sleep(SETTLE).await;
+            }
+        }
+    }
+    eprintln!("axe-core violations by impact, over every view: {counts:?}");
+    assert!(
+        serious.is_empty(),
+        "serious or critical violations:\n{}",
+        serious.join("\n")
+    );
+}
