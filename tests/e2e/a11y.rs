@@ -87,7 +87,7 @@ async fn every_view_passes_axe_in_both_languages_and_both_themes() {
         // Each view as a person reaches it; a drawer is closed with Escape before the next.
         let views = [
             ("compose", "[data-testid='nav-compose']", false),
-            ("queue", "[data-testid='nav-queue']", false),
+            ("queue tray", "[data-testid='queue-tray']", true),
             ("library", "[data-testid='nav-library']", false),
             ("detail", "[data-testid='library-item']", true),
             ("projects", "[data-testid='nav-projects']", false),

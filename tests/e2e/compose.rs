@@ -279,7 +279,11 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
         .await
         .unwrap();
 
-    s.wait_for("nav-queue").await.click().await.unwrap();
+    // The status bar's button opens the Queue tray over Compose.
+    s.click("[data-testid='queue-tray']").await;
+    s.wait_attr("[data-testid='queue-tray']", "aria-expanded", "true")
+        .await;
+    s.css("main[data-area='compose']").await;
     // Read the states in one go: the Queue moves items between its sections as they finish.
     let states = || async {
         s.client
@@ -301,7 +305,20 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
         json!(["ready", "ready"]),
         "two renders, both finished"
     );
+    // Both done: the status bar says nothing renders.
+    s.wait_for_text("queue-tray", |t| t.contains("Nothing rendering"))
+        .await;
+    s.wait_attr("[data-testid='queue-tray']", "data-rendering", "0")
+        .await;
     s.screenshot("queue").await;
+    // Escape closes the tray, and the keyboard is back on its button.
+    s.press(&Key::Escape.to_string()).await;
+    s.wait_count("[data-testid='queue-panel']", 0).await;
+    let active = s.client.active_element().await.unwrap();
+    assert_eq!(
+        active.attr("data-testid").await.unwrap().as_deref(),
+        Some("queue-tray")
+    );
 
     // The same desk in dark and in Japanese.
     for (theme, language, name) in [

@@ -167,7 +167,7 @@ async fn the_library_goes_out_and_comes_back_through_the_desktops_file_dialogs()
         .invoke("job_delete", json!({ "id": ids[0], "confirmed": true }))
         .await;
     assert!(deleted.get("ok").is_some(), "{deleted}");
-    s.wait_for("nav-queue").await.click().await.unwrap();
+    s.click("[data-testid='queue-tray']").await;
     s.wait_for("nav-library").await.click().await.unwrap();
     s.wait_for_text("credits-total", |t| !t.is_empty()).await;
     assert_eq!(

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::harness::{AppEnv, Session};
 
-const AREAS: [&str; 5] = ["compose", "queue", "library", "projects", "settings"];
+const AREAS: [&str; 4] = ["compose", "library", "projects", "settings"];
 
 /// The number at `pointer` (e.g. `/error/0`) in a measurement.
 fn at(m: &Value, pointer: &str) -> f64 {
@@ -289,7 +289,7 @@ async fn a_failed_render_is_one_column_and_listed_as_finished_with_its_retry() {
         .await;
     s.submit(&["a glass of water tipping over in slow motion"], true)
         .await;
-    open_area(&s, "queue").await;
+    s.click("[data-testid='queue-tray']").await;
     s.wait_count("[data-testid='queue-item'][data-state='failed']", 1)
         .await;
     s.wait_for("queue-error").await;
@@ -472,7 +472,7 @@ async fn an_extension_keeps_the_persons_prompt_and_links_to_its_clip_both_ways()
     s.wait_jobs_in("ready", 2).await;
 
     // The Queue and the Library list what the person wrote.
-    open_area(&s, "queue").await;
+    s.click("[data-testid='queue-tray']").await;
     s.wait_count("[data-testid='queue-item']", 2).await;
     let listed = s
         .client

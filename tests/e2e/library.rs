@@ -56,7 +56,7 @@ async fn watch_find_play_favourite_remix_extend_and_delete() {
             .await;
         assert!(job.get("ok").is_some(), "{job}");
     }
-    s.wait_for("nav-queue").await.click().await.unwrap();
+    s.click("[data-testid='queue-tray']").await;
     s.wait_count("[data-testid='queue-item'][data-state='ready']", 3)
         .await;
     s.wait_for_text("queue-budget", |t| t.contains("Requests"))

@@ -25,9 +25,8 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use harness::{AppEnv, Session};
 
-const AREAS: [(&str, &str); 5] = [
+const AREAS: [(&str, &str); 4] = [
     ("compose", "Compose"),
-    ("queue", "Queue"),
     ("library", "Library"),
     ("projects", "Projects"),
     ("settings", "Settings"),

@@ -98,8 +98,8 @@ async fn a_killed_web_process_comes_back_in_its_area_with_the_draft_and_the_rend
         )
         .await;
     let id = job["ok"]["id"].as_str().expect("submitted").to_string();
-    s.wait_for("nav-queue").await.click().await.unwrap();
-    s.wait_for("queue-item").await;
+    s.click("[data-testid='nav-library']").await;
+    s.css("main[data-area='library']").await;
     // The draft reaches the store a moment after the last key.
     let profile = studio::Store::open(&data).await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -138,7 +138,10 @@ async fn a_killed_web_process_comes_back_in_its_area_with_the_draft_and_the_rend
     let back = wait_for_log(&data, "that the page came back", |l| {
         l.contains("page came back")
     });
-    assert!(back.contains("area=queue"), "not back in the Queue: {back}");
+    assert!(
+        back.contains("area=library"),
+        "not back in the Library: {back}"
+    );
     let again = web_process_of(&data).expect("a new WebKitWebProcess");
     assert_ne!(again, victim);
 

@@ -41,7 +41,7 @@ async fn a_wrong_delivery_is_shown_tags_are_kept_and_evidence_saved() {
     s.submit(&["a lighthouse beam sweeping through fog"], false)
         .await;
 
-    s.wait_for("nav-queue").await.click().await.unwrap();
+    s.click("[data-testid='queue-tray']").await;
     s.wait_count("[data-testid='queue-item'][data-state='ready']", 1)
         .await;
     let queued = s

@@ -1,11 +1,11 @@
-// The areas of the app window and how the keyboard reaches them.
+// The areas of the app window and how the keyboard reaches them. The Queue is not one: it
+// is a tray opened from the status bar, over whichever area is showing.
 
-export const AREAS = ["compose", "queue", "library", "projects", "settings"] as const;
+export const AREAS = ["compose", "library", "projects", "settings"] as const;
 export type Area = (typeof AREAS)[number];
 
 export const AREA_LABELS: Record<Area, string> = {
   compose: "Compose",
-  queue: "Queue",
   library: "Library",
   projects: "Projects",
   settings: "Settings",

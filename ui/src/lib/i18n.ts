@@ -4,6 +4,7 @@
 import type { Delivery, JobSummary, LintWarning, Problem } from "./bindings";
 import { attentionEn, attentionJa } from "./locales/attention";
 import { choicesEn, choicesJa } from "./locales/choices";
+import { workspaceEn, workspaceJa } from "./locales/workspace";
 import { problemsEn, problemsJa } from "./locales/problems";
 import { projectsEn, projectsJa } from "./locales/projects";
 import { reviewEn, reviewJa } from "./locales/review";
@@ -16,8 +17,8 @@ const en = {
   ...projectsEn,
   ...reviewEn,
   ...choicesEn,
+  ...workspaceEn,
   "nav.compose": "Compose",
-  "nav.queue": "Queue",
   "nav.library": "Library",
   "nav.settings": "Settings",
   "banner.sandbox": "Sandbox · sample clips, no credits spent.",
@@ -225,8 +226,8 @@ const ja: Record<MessageKey, string> = {
   ...projectsJa,
   ...reviewJa,
   ...choicesJa,
+  ...workspaceJa,
   "nav.compose": "作成",
-  "nav.queue": "キュー",
   "nav.library": "ライブラリ",
   "nav.settings": "設定",
   "banner.sandbox": "サンドボックス · サンプル映像、クレジット消費なし。",
