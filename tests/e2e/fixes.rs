@@ -26,7 +26,7 @@ fn at(m: &Value, pointer: &str) -> f64 {
 
 /// Sets the window to `width`×`height` at the top left of the screen and waits until the
 /// page has that size.
-async fn resize(s: &Session, width: u32, height: u32) {
+pub(crate) async fn resize(s: &Session, width: u32, height: u32) {
     s.client
         .set_window_rect(0, 0, width, height)
         .await

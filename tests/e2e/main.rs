@@ -19,6 +19,7 @@ mod review;
 #[path = "../support/scan.rs"]
 mod scan;
 mod settings;
+mod workspace;
 
 use std::time::{Duration, Instant};
 
