@@ -158,7 +158,7 @@ async fn no_area_runs_under_the_status_bar_at_small_or_large_sizes() {
 
 /// The element that has focus: its test id, the `data-id` of a tile, and whether it is in
 /// the drawer.
-async fn focused(s: &Session) -> Value {
+pub(crate) async fn focused(s: &Session) -> Value {
     s.client
         .execute(
             "const a = document.activeElement; \
@@ -172,7 +172,7 @@ async fn focused(s: &Session) -> Value {
         .unwrap()
 }
 
-async fn wait_focus(s: &Session, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
+pub(crate) async fn wait_focus(s: &Session, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let f = focused(s).await;
@@ -444,6 +444,7 @@ async fn an_extension_keeps_the_persons_prompt_and_links_to_its_clip_both_ways()
     source.click().await.unwrap();
 
     // The Sandbox's outputs are on plain http: the browser action says why it is off.
+    s.click("[data-testid='detail-technical'] > summary").await;
     let open = s.wait_for("detail-open").await;
     assert_eq!(
         open.attr("disabled").await.unwrap().as_deref(),

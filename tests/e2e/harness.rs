@@ -225,6 +225,19 @@ impl Session {
             .unwrap_or_else(|e| panic!("{command}: {e}"))
     }
 
+    /// The Library's tiles' render ids, in the grid's order.
+    pub async fn tile_ids(&self) -> Vec<String> {
+        let ids = self
+            .client
+            .execute(
+                "return [...document.querySelectorAll(\"[data-testid='library-item']\")].map(t => t.dataset.id);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(ids).unwrap()
+    }
+
     /// How many elements match a CSS selector now.
     pub async fn count(&self, selector: &str) -> usize {
         self.client

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
+use crate::dialogs::{answer_file_dialog, display};
 use crate::harness::Session;
 
 async fn open(s: &Session, prompt_word: &str) {
@@ -112,6 +113,50 @@ async fn watch_find_play_favourite_remix_extend_and_delete() {
         assert!(Instant::now() < deadline, "not favourited");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // Downloaded where the person says: the very file that played, byte for byte.
+    let id = s
+        .wait_for("detail")
+        .await
+        .attr("data-id")
+        .await
+        .unwrap()
+        .unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("lighthouse.mp4");
+    let answer = {
+        let (d, file) = (display(&s), file.clone());
+        std::thread::spawn(move || answer_file_dialog(&d, "Save the video", Some(&file), true))
+    };
+    s.click("[data-testid='detail-download']").await;
+    answer.join().unwrap();
+    s.wait_for_text("detail-note", |t| t.contains("lighthouse.mp4"))
+        .await;
+    let detail = s.invoke("job_detail", json!({ "id": id })).await;
+    let stored = detail["ok"]["video_path"].as_str().unwrap().to_string();
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        std::fs::read(&stored).unwrap(),
+        "the saved file is the render's video"
+    );
+    assert_eq!(
+        std::fs::read_dir(folder.path()).unwrap().count(),
+        1,
+        "no partial file is left beside it"
+    );
+
+    // The task id and the command line are folded away under "Technical".
+    let folded = "const c = document.querySelector(\"[data-testid='detail-command']\"); \
+                  const d = c.closest(\"[data-testid='detail-technical']\"); \
+                  return [d.tagName, d.open];";
+    assert_eq!(
+        s.client.execute(folded, vec![]).await.unwrap(),
+        json!(["DETAILS", false])
+    );
+    s.click("[data-testid='detail-technical'] > summary").await;
+    assert_eq!(
+        s.client.execute(folded, vec![]).await.unwrap(),
+        json!(["DETAILS", true])
+    );
     let command = s.wait_for("detail-command").await.text().await.unwrap();
     assert!(
         command.starts_with("seedance --sandbox generate --prompt 'a lighthouse beam"),
@@ -235,5 +280,107 @@ async fn watch_find_play_favourite_remix_extend_and_delete() {
         .await;
     assert!(dialog.contains("next time"), "{dialog}");
     s.screenshot("quit-dialog").await;
+    s.end().await;
+}
+
+/// The width over height of every tile's picture, by render id.
+async fn tile_shapes(s: &Session) -> serde_json::Value {
+    s.client
+        .execute(
+            "const out = {}; \
+             for (const t of document.querySelectorAll(\"[data-testid='library-item']\")) { \
+               const r = t.querySelector('.tile-media').getBoundingClientRect(); \
+               out[t.dataset.id] = { ratio: r.width / r.height, width: t.getBoundingClientRect().width }; \
+             } return out;",
+            vec![],
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tiles_keep_their_clips_shape_grow_with_the_slider_and_take_a_star() {
+    let s = Session::start().await;
+    for (prompt, aspect) in [("a tall waterfall", "9:16"), ("a wide desert road", "21:9")] {
+        let job = s
+            .invoke(
+                "job_submit",
+                json!({ "draft": { "prompt": prompt, "aspect_ratio": aspect }, "confirmedSpend": false }),
+            )
+            .await;
+        assert!(job.get("ok").is_some(), "{job}");
+    }
+    s.wait_jobs_in("ready", 2).await;
+    s.click("[data-testid='nav-library']").await;
+    s.wait_count("[data-testid='library-item'] img", 2).await;
+    let ids = s.tile_ids().await;
+    let (wide, tall) = (&ids[0], &ids[1]);
+
+    // Each picture in its clip's own shape.
+    let shapes = tile_shapes(&s).await;
+    let ratio = |id: &str| shapes[id]["ratio"].as_f64().unwrap();
+    assert!((ratio(tall) - 9.0 / 16.0).abs() < 0.03, "{shapes}");
+    assert!((ratio(wide) - 21.0 / 9.0).abs() < 0.05, "{shapes}");
+
+    // The slider makes the tiles larger, and the size is kept.
+    let before = shapes[tall]["width"].as_f64().unwrap();
+    s.client
+        .execute(
+            "const r = document.querySelector(\"[data-testid='library-size']\"); \
+             r.value = r.max; r.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let grown = tile_shapes(&s).await;
+    assert!(
+        grown[tall.as_str()]["width"].as_f64().unwrap() > before * 1.4,
+        "{shapes} then {grown}"
+    );
+    let kept = s
+        .client
+        .execute("return localStorage.getItem('library.tileSize');", vec![])
+        .await
+        .unwrap();
+    assert_eq!(kept, json!("360"));
+
+    // The star on a tile favourites the render, and the favourites filter finds it.
+    s.click(&format!(
+        "[data-testid='library-item'][data-id='{tall}'] + [data-testid='tile-favourite']"
+    ))
+    .await;
+    s.wait_attr(
+        &format!("[data-testid='library-item'][data-id='{tall}'] + [data-testid='tile-favourite']"),
+        "aria-pressed",
+        "true",
+    )
+    .await;
+    let stored = s.invoke("job_detail", json!({ "id": tall })).await;
+    assert_eq!(
+        stored["ok"]["summary"]["favourite"],
+        json!(true),
+        "{stored}"
+    );
+    s.click("[data-testid='library-filter-favourites']").await;
+    s.wait_count("[data-testid='library-item']", 1).await;
+    s.click("[data-testid='library-filter-favourites']").await;
+
+    // One filter row: "today" keeps both, and the credits open as a small meter.
+    s.client
+        .execute(
+            "const w = document.querySelector(\"[data-testid='library-filter-when']\"); \
+             w.value = 'today'; w.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    s.wait_count("[data-testid='library-item']", 2).await;
+    s.click("[data-testid='credits-total']").await;
+    s.wait_attr("[data-testid='credits-total']", "aria-expanded", "true")
+        .await;
+    s.css("#credits-days .days li").await;
+    s.screenshot("library-tiles").await;
     s.end().await;
 }

@@ -10,6 +10,7 @@ mod drop;
 mod fixes;
 mod frames;
 mod harness;
+mod keyboard;
 mod library;
 mod playback;
 mod privacy;

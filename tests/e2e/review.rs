@@ -109,6 +109,7 @@ async fn a_wrong_delivery_is_shown_tags_are_kept_and_evidence_saved() {
             answer_file_dialog(&d, "Save the evidence pack", Some(&file), true)
         })
     };
+    s.click("[data-testid='detail-technical'] > summary").await;
     s.wait_for("detail-evidence").await.click().await.unwrap();
     answer.join().unwrap();
     s.wait_for_text("detail-note", |t| t.contains("for-support.zip"))

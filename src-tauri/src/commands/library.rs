@@ -73,6 +73,32 @@ pub async fn job_evidence(
     Ok(Some(desk.evidence(&id, &path).await?))
 }
 
+/// Asks where to save render `id`'s video (a native dialog, offering a name taken from its
+/// prompt) and copies it there; answers the path, or `None` when cancelled.
+#[tauri::command]
+pub async fn job_download(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Option<String>, IpcError> {
+    let desk = state.desk().await?;
+    let detail = desk.detail(&id).await?;
+    if !detail.summary.has_video {
+        return Err(IpcError::invalid("job", "this render has no saved video"));
+    }
+    let ask = Ask {
+        title: "Save the video",
+        kind: "MP4 video",
+        extensions: &["mp4"],
+    };
+    let name = studio::desk::video_file_name(&detail.summary.prompt);
+    let Some(path) = file_dialog::save(&app, ask, &name).await? else {
+        return Ok(None);
+    };
+    desk.save_video(&id, &path).await?;
+    Ok(Some(path.display().to_string()))
+}
+
 /// Every tag of the history, most used first.
 #[tauri::command]
 pub async fn tags_list(state: State<'_, AppState>) -> Result<Vec<TagCount>, IpcError> {

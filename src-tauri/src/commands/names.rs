@@ -24,6 +24,7 @@ macro_rules! with_app_commands {
             library::job_delete,
             library::job_detail,
             library::job_evidence,
+            library::job_download,
             library::job_favourite,
             library::job_judge,
             compose::job_submit,

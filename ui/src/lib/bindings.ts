@@ -608,6 +608,7 @@ export interface Commands {
   job_delete: { args: { id: string; confirmed: boolean }; returns: void };
   job_detail: { args: { id: string }; returns: JobDetail };
   job_evidence: { args: { id: string }; returns: Pack | null };
+  job_download: { args: { id: string }; returns: string | null };
   job_favourite: { args: { id: string; favourite: boolean }; returns: void };
   job_judge: { args: { id: string; rating?: number | null; rejected: boolean }; returns: void };
   job_submit: { args: { draft: GenerationRequest; confirmedSpend: boolean; extends?: Extension | null; submissionId?: string | null }; returns: JobSummary };

@@ -63,6 +63,13 @@ interface Layer {
 const CANDIDATES =
   'a[href], button, input:not([type="hidden"]), select, textarea, summary, video[controls], audio[controls], [tabindex], [contenteditable="true"]';
 
+/** Whether `el` is folded away in a closed `<details>` (its own summary is not). WebKitGTK
+ * still lays such content out, so its size does not tell. */
+function folded(el: HTMLElement): boolean {
+  const closed = el.closest("details:not([open])");
+  return closed !== null && !(el.tagName === "SUMMARY" && el.parentElement === closed);
+}
+
 /** The elements inside `root` that Tab reaches, in tab order. */
 function tabbables(root: HTMLElement): HTMLElement[] {
   const found = [...root.querySelectorAll<HTMLElement>(CANDIDATES)].map((el) => ({
@@ -70,7 +77,7 @@ function tabbables(root: HTMLElement): HTMLElement[] {
     tabIndex: el.tabIndex,
     disabled: el.matches(":disabled"),
     unreachable:
-      el.closest("[inert]") !== null || el.getClientRects().length === 0 || getComputedStyle(el).visibility === "hidden",
+      el.closest("[inert]") !== null || folded(el) || el.getClientRects().length === 0 || getComputedStyle(el).visibility === "hidden",
   }));
   return tabOrder(found).map((c) => c.el);
 }

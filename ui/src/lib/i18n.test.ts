@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PROBLEM_CODES } from "./bindings";
 import type { Delivery, JobSummary } from "./bindings";
-import { MESSAGES, adviceIn, attentionIn, deliveryFactsIn, languageOf, mismatchIn, problemIn, translate } from "./i18n";
+import { MESSAGES, adviceIn, attentionIn, dateTimeIn, deliveryFactsIn, languageOf, numberIn, mismatchIn, problemIn, translate } from "./i18n";
 
 describe("i18n", () => {
   it("has every message in English and Japanese, with the same placeholders", () => {
@@ -26,6 +26,16 @@ describe("i18n", () => {
     expect(translate("en", "compose.seconds", { n: 8 })).toBe("8 s");
     expect(translate("ja", "compose.seconds", { n: 8 })).toBe("8 秒");
     expect(translate("en", "rule.4kNeedsPro")).toBe("4K needs the pro tier");
+  });
+
+  it("writes numbers and dates the language's way", () => {
+    expect(translate("en", "compose.generate", { n: 1234 })).toBe("Generate · 1,234 credits");
+    expect(translate("ja", "compose.generate", { n: 1234 })).toBe("生成 · 1,234 クレジット");
+    expect(numberIn("en", 10000)).toBe("10,000");
+    // 2026-12-06 13:05 UTC, shown in the machine's zone: only the shape is the language's.
+    const at = Date.UTC(2026, 11, 6, 13, 5);
+    expect(dateTimeIn("en", at)).toMatch(/^Dec \d{1,2}, 2026, \d{1,2}:\d{2}\s?[AP]M$/);
+    expect(dateTimeIn("ja", at)).toMatch(/^2026\/12\/\d{2} \d{1,2}:\d{2}$/);
   });
 
   it("says every rule of the request table in both languages, with its values", () => {

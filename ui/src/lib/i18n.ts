@@ -137,8 +137,13 @@ const en = {
   "library.allModes": "All modes",
   "library.allTiers": "All tiers",
   "library.allStates": "Any state",
-  "library.from": "From",
-  "library.until": "Until",
+  "library.when": "When",
+  "library.anyTime": "Any time",
+  "library.period.today": "Today",
+  "library.period.week": "Past 7 days",
+  "library.period.month": "Past 30 days",
+  "library.period.year": "Past year",
+  "library.size": "Size",
   "library.favourites": "Favourites only",
   "library.empty": "No renders yet",
   "library.emptyMore": "Finished renders appear here with a preview; search them by their prompt.",
@@ -345,8 +350,13 @@ const ja: Record<MessageKey, string> = {
   "library.allModes": "すべてのモード",
   "library.allTiers": "すべてのティア",
   "library.allStates": "すべての状態",
-  "library.from": "開始日",
-  "library.until": "終了日",
+  "library.when": "期間",
+  "library.anyTime": "すべての期間",
+  "library.period.today": "今日",
+  "library.period.week": "過去 7 日",
+  "library.period.month": "過去 30 日",
+  "library.period.year": "過去 1 年",
+  "library.size": "サイズ",
   "library.favourites": "お気に入りのみ",
   "library.empty": "まだ生成がありません",
   "library.emptyMore": "完了した生成がプレビュー付きでここに並びます。プロンプトで検索できます。",
@@ -434,11 +444,24 @@ export function languageOf(tag: string | undefined): Lang {
   return tag?.toLowerCase().startsWith("ja") ? "ja" : "en";
 }
 
-/** The message `key` in `lang`, with `{name}` placeholders filled from `vars`. */
+/** The message `key` in `lang`, with `{name}` placeholders filled from `vars`; numbers are
+ * written the language's way (1,234 credits). */
 export function translate(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
-  return MESSAGES[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in vars ? String(vars[name]) : whole,
-  );
+  return MESSAGES[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = vars[name];
+    if (value === undefined) return whole;
+    return typeof value === "number" ? numberIn(lang, value) : value;
+  });
+}
+
+/** `n` written the way `lang` writes numbers. */
+export function numberIn(lang: Lang, n: number): string {
+  return new Intl.NumberFormat(lang).format(n);
+}
+
+/** A moment (milliseconds since the epoch) as `lang` writes a date and time. */
+export function dateTimeIn(lang: Lang, ms: number): string {
+  return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }).format(ms);
 }
 
 /** What `problem` says in `lang`: its rule's words (with its values) when the core gave a
@@ -486,8 +509,9 @@ export function mismatchIn(lang: Lang, job: Pick<JobSummary, "resolution" | "asp
 /** What `delivery` holds, in `lang`: size, frame rate, length and codecs. */
 export function deliveryFactsIn(lang: Lang, d: Delivery): string {
   const vars = {
-    width: d.width,
-    height: d.height,
+    // A picture's size is a pair of numbers, never grouped ("1920×1080").
+    width: String(d.width),
+    height: String(d.height),
     fps: Math.round(d.fps * 100) / 100,
     seconds: d.duration_s.toFixed(1),
     codecs: `${d.video_codec} / ${d.audio_codec ?? translate(lang, "delivery.noAudio")}`,

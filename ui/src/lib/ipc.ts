@@ -258,6 +258,11 @@ export function jobEvidence(id: string): Promise<Pack | null> {
   return call("job_evidence", { id });
 }
 
+/** Asks where to save a render's video and copies it there; the path, or null when cancelled. */
+export function jobDownload(id: string): Promise<string | null> {
+  return call("job_download", { id });
+}
+
 /** Adds tags to a render; answers its tags. */
 export function jobTag(id: string, tags: string[]): Promise<string[]> {
   return call("job_tag", { id, tags });

@@ -19,7 +19,43 @@ export const live = $state({
   error: null as IpcError | null,
   /** When this window started: its session's renders are the ones made since. */
   since: Date.now(),
+  /** The latest change worth saying to a screen reader (a render ready, failed, or
+   * waiting for the person); `seq` counts them so the same words said twice are said. */
+  news: null as (Announcement & { seq: number }) | null,
 });
+
+/** A change of a job's state that a person would want to hear of. */
+export interface Announcement {
+  kind: "ready" | "failed" | "attention";
+  job: JobSummary;
+}
+
+const NEWS: Partial<Record<JobState, Announcement["kind"]>> = {
+  ready: "ready",
+  failed: "failed",
+  expired: "failed",
+  needs_attention: "attention",
+};
+
+/** What changed between two readings of the jobs that is worth announcing: a job that
+ * reached ready, failed or needs the person, having been in another state before (or
+ * unseen before and made since `since`). The first reading (`before` null) says nothing. */
+export function announcements(before: readonly JobSummary[] | null, after: readonly JobSummary[], since: number): Announcement[] {
+  if (before === null) return [];
+  const was = new Map(before.map((j) => [j.id, j.state]));
+  const out: Announcement[] = [];
+  for (const job of after) {
+    const kind = NEWS[job.state];
+    if (!kind) continue;
+    const previous = was.get(job.id);
+    const changed = previous === undefined ? job.created_at >= since : previous !== job.state;
+    if (changed) out.push({ kind, job });
+  }
+  return out;
+}
+
+let seq = 0;
+let loaded = false;
 
 let watching = false;
 let reload: ReturnType<typeof setTimeout> | undefined;
@@ -28,8 +64,13 @@ let reload: ReturnType<typeof setTimeout> | undefined;
 export function reloadJobs(): void {
   jobsRecent(100).then(
     (list) => {
+      const news = announcements(loaded ? live.jobs : null, list, live.since);
+      loaded = true;
       live.jobs = list;
       live.error = null;
+      // Failures first: when several land at once, the one said last is what stays.
+      const said = news.find((n) => n.kind !== "ready") ?? news[0];
+      if (said) live.news = { ...said, seq: ++seq };
     },
     (e: IpcError) => (live.error = e),
   );

@@ -1,6 +1,6 @@
 // The language the UI speaks right now: the OS language until Settings chooses one.
 import type { Delivery, JobSummary, LintWarning, Problem } from "./bindings";
-import { adviceIn, attentionIn, deliveryFactsIn, languageOf, mismatchIn, problemIn, translate, type Lang, type MessageKey } from "./i18n";
+import { adviceIn, attentionIn, dateTimeIn, deliveryFactsIn, languageOf, numberIn, mismatchIn, problemIn, translate, type Lang, type MessageKey } from "./i18n";
 
 export const locale = $state<{ lang: Lang }>({
   lang: languageOf(typeof navigator === "undefined" ? undefined : navigator.language),
@@ -40,4 +40,14 @@ export function mismatchText(job: Pick<JobSummary, "resolution" | "aspect_ratio"
 /** What a render's video holds, in the current language. */
 export function deliveryFacts(delivery: Delivery): string {
   return deliveryFactsIn(locale.lang, delivery);
+}
+
+/** `n` in the current language's way of writing numbers. */
+export function number(n: number): string {
+  return numberIn(locale.lang, n);
+}
+
+/** A moment (ms since the epoch) as the current language writes dates; "—" for none. */
+export function dateTime(ms: number | null | undefined): string {
+  return ms ? dateTimeIn(locale.lang, ms) : "—";
 }

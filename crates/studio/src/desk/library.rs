@@ -130,6 +130,36 @@ impl Desk {
         Ok(crate::evidence::write_pack(running.store(), &job, out).await?)
     }
 
+    /// Copies render `id`'s video to `out`, the place the person chose. It is written beside
+    /// `out` first and moved into place, so a half-copied file never carries the name.
+    /// Answers the bytes written.
+    pub async fn save_video(&self, id: &str, out: &Path) -> Result<u64, DeskError> {
+        let running = self.engine().await?;
+        let job = crate::find_job(running.store(), id)
+            .await?
+            .ok_or_else(|| DeskError::invalid("job", format!("No render {id}")))?;
+        let from = job
+            .video_path
+            .ok_or_else(|| DeskError::invalid("job", "this render has no saved video"))?;
+        let name = out
+            .file_name()
+            .ok_or_else(|| DeskError::invalid("file", "choose a file, not a folder"))?;
+        let part = out.with_file_name(format!(".{}.part", name.to_string_lossy()));
+        let copied = async {
+            let bytes = tokio::fs::copy(&from, &part).await?;
+            tokio::fs::rename(&part, out).await?;
+            Ok::<_, std::io::Error>(bytes)
+        }
+        .await;
+        copied.map_err(|e| {
+            let _ = std::fs::remove_file(&part);
+            DeskError::invalid(
+                "file",
+                format!("{} could not be written: {e}", out.display()),
+            )
+        })
+    }
+
     /// Every tag of the running mode's history, most used first (the Library's filter).
     pub async fn tags(&self) -> Result<Vec<TagCount>, DeskError> {
         let rows = crate::tags::all(self.engine().await?.store()).await?;
@@ -373,9 +403,46 @@ fn inside(dir: &Path, path: &Path) -> Option<PathBuf> {
     (path.starts_with(&dir) && path.is_file()).then_some(path)
 }
 
+/// The name a saved video is offered under: the prompt's first words (letters and digits of
+/// any script, joined by `-`, at most 48 characters), or `seedance-render` when it has none.
+pub fn video_file_name(prompt: &str) -> String {
+    let mut name = String::new();
+    for word in prompt
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let extra = usize::from(!name.is_empty()) + word.chars().count();
+        if name.chars().count() + extra > 48 {
+            break;
+        }
+        if !name.is_empty() {
+            name.push('-');
+        }
+        name.push_str(&word.to_lowercase());
+    }
+    if name.is_empty() {
+        name.push_str("seedance-render");
+    }
+    name + ".mp4"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_saved_video_is_named_after_its_prompt() {
+        assert_eq!(
+            video_file_name("A red kite over the dunes, at dusk."),
+            "a-red-kite-over-the-dunes-at-dusk.mp4"
+        );
+        assert_eq!(video_file_name("夕暮れの 砂丘"), "夕暮れの-砂丘.mp4");
+        assert_eq!(video_file_name("../../etc/passwd"), "etc-passwd.mp4");
+        assert_eq!(video_file_name("  ...  "), "seedance-render.mp4");
+        let long = video_file_name(&"word ".repeat(40));
+        assert!(long.chars().count() <= 48 + 4, "{long}");
+        assert!(long.ends_with("word.mp4"), "cut at a word: {long}");
+    }
 
     #[test]
     fn only_files_inside_the_renders_folder() {

@@ -37,7 +37,7 @@ pub use crate::project::records::{NeedCode, ShotNeed};
 pub use allowance::AllowanceStatus;
 pub use cut::{Assembly, CutShotView, CutView, EditExport, EditTargets};
 pub use error::{DeskError, ErrorKind, MoneyRule, OverLimit};
-pub use library::{Action, Asset, Media};
+pub use library::{Action, Asset, Media, video_file_name};
 pub use project_render::RenderStart;
 pub use projects::{
     ProjectEstimate, ProjectSummary, ProjectView, ShotEstimate, ShotStatus, ShotView, TakeView,

@@ -16,6 +16,14 @@ export const workspaceEn = {
   "feed.extend": "Extend",
   "compose.generate": "Generate · {n} credits",
   "compose.generateFree": "Generate",
+  "announce.ready": "Ready: {prompt}",
+  "announce.failed": "Failed: {prompt}",
+  "announce.attention": "Needs you: {prompt}",
+  "detail.download": "Download",
+  "detail.downloaded": "Saved to {path}",
+  "detail.technical": "Technical",
+  "detail.previous": "Previous render",
+  "detail.next": "Next render",
 };
 
 export const workspaceJa: Record<keyof typeof workspaceEn, string> = {
@@ -33,4 +41,12 @@ export const workspaceJa: Record<keyof typeof workspaceEn, string> = {
   "feed.extend": "延長",
   "compose.generate": "生成 · {n} クレジット",
   "compose.generateFree": "生成",
+  "announce.ready": "完成: {prompt}",
+  "announce.failed": "失敗: {prompt}",
+  "announce.attention": "要対応: {prompt}",
+  "detail.download": "ダウンロード",
+  "detail.downloaded": "{path} に保存しました",
+  "detail.technical": "技術情報",
+  "detail.previous": "前の動画",
+  "detail.next": "次の動画",
 };
