@@ -1,12 +1,16 @@
 //! Every view checked by axe-core (injected through WebDriver into the real window), in both
 //! languages and both themes, with renders and a project in it: the violations counted by
-//! impact, failing on any serious or critical one, which is named with where it is.
+//! impact, failing on any serious or critical one, which is named with where it is. Then
+//! the same views at 1024×640 and 1920×1080 with nothing outside the window or overlapping,
+//! and at 1440×900 the screenshots of the documentation.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use crate::fixes::resize;
 use crate::harness::Session;
+use crate::layout::{docs_screenshot, layout_problems};
 
 /// axe-core's script, from the UI's npm packages.
 fn axe_source() -> String {
@@ -42,6 +46,18 @@ async fn violations(s: &Session, axe: &str) -> Vec<Value> {
         .unwrap();
     found.as_array().unwrap().clone()
 }
+
+/// Each view as a person reaches it (its name, what is clicked, whether it is a drawer
+/// closed with Escape before the next).
+const VIEWS: [(&str, &str, bool); 7] = [
+    ("compose", "[data-testid='nav-compose']", false),
+    ("queue tray", "[data-testid='queue-tray']", true),
+    ("library", "[data-testid='nav-library']", false),
+    ("detail", "[data-testid='library-item']", true),
+    ("projects", "[data-testid='nav-projects']", false),
+    ("project", "[data-testid='project-item']", false),
+    ("settings", "[data-testid='nav-settings']", false),
+];
 
 /// How long a view is given to load and draw after a click (a lazy view, a drawer).
 const SETTLE: std::time::Duration = std::time::Duration::from_millis(400);
@@ -84,17 +100,7 @@ async fn every_view_passes_axe_in_both_languages_and_both_themes() {
         assert!(saved.get("ok").is_some(), "{saved}");
         s.client.refresh().await.unwrap();
         s.wait_for("nav-compose").await;
-        // Each view as a person reaches it; a drawer is closed with Escape before the next.
-        let views = [
-            ("compose", "[data-testid='nav-compose']", false),
-            ("queue tray", "[data-testid='queue-tray']", true),
-            ("library", "[data-testid='nav-library']", false),
-            ("detail", "[data-testid='library-item']", true),
-            ("projects", "[data-testid='nav-projects']", false),
-            ("project", "[data-testid='project-item']", false),
-            ("settings", "[data-testid='nav-settings']", false),
-        ];
-        for (view, selector, drawer) in views {
+        for (view, selector, drawer) in VIEWS {
             s.click(selector).await;
             tokio::time::sleep(SETTLE).await;
             for v in violations(&s, &axe).await {
@@ -121,4 +127,38 @@ async fn every_view_passes_axe_in_both_languages_and_both_themes() {
         "serious or critical violations:\n{}",
         serious.join("\n")
     );
+
+    // The layout at a small and a large window, then the documentation's screenshots.
+    let mut settings = s.invoke("settings_get", json!({})).await["ok"].clone();
+    settings["theme"] = json!("dark");
+    settings["language"] = json!("en");
+    let saved = s
+        .invoke("settings_save", json!({ "settings": settings }))
+        .await;
+    assert!(saved.get("ok").is_some(), "{saved}");
+    s.client.refresh().await.unwrap();
+    s.wait_for("nav-compose").await;
+    let mut wrong = Vec::new();
+    for (width, height) in [(1024, 640), (1920, 1080), (1440, 900)] {
+        resize(&s, width, height).await;
+        for (view, selector, drawer) in VIEWS {
+            s.click(selector).await;
+            tokio::time::sleep(SETTLE).await;
+            // The project view is the Projects area with its first project open.
+            if width == 1440 && view != "projects" {
+                let file = view.replace(' ', "-").replace("project", "projects");
+                let readme = (view == "compose").then_some("docs/screenshot.png");
+                docs_screenshot(&s, &file, readme).await;
+            } else {
+                for problem in layout_problems(&s).await {
+                    wrong.push(format!("{view} at {width}×{height}: {problem}"));
+                }
+            }
+            if drawer {
+                s.press(&fantoccini::key::Key::Escape.to_string()).await;
+                tokio::time::sleep(SETTLE).await;
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

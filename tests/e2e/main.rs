@@ -11,6 +11,7 @@ mod fixes;
 mod frames;
 mod harness;
 mod keyboard;
+mod layout;
 mod library;
 mod playback;
 mod privacy;

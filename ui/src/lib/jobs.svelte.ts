@@ -17,8 +17,9 @@ export const live = $state({
   progress: {} as Record<string, { done: number; total: number | null }>,
   budget: null as BudgetStatus | null,
   error: null as IpcError | null,
-  /** When this window started: its session's renders are the ones made since. */
-  since: Date.now(),
+  /** When this window started: its session's renders are the ones made since. Kept in the
+   * session's storage, so a reload of the page keeps the feed. */
+  since: sessionStart(),
   /** The latest change worth saying to a screen reader (a render ready, failed, or
    * waiting for the person); `seq` counts them so the same words said twice are said. */
   news: null as (Announcement & { seq: number }) | null,
@@ -56,6 +57,16 @@ export function announcements(before: readonly JobSummary[] | null, after: reado
 
 let seq = 0;
 let loaded = false;
+
+function sessionStart(): number {
+  const KEY = "session.since";
+  const now = Date.now();
+  if (typeof sessionStorage === "undefined") return now;
+  const kept = Number(sessionStorage.getItem(KEY));
+  if (Number.isFinite(kept) && kept > 0 && kept <= now) return kept;
+  sessionStorage.setItem(KEY, String(now));
+  return now;
+}
 
 let watching = false;
 let reload: ReturnType<typeof setTimeout> | undefined;
