@@ -7,6 +7,7 @@ mod cut;
 mod desktop;
 mod dialogs;
 mod drop;
+mod first_run;
 mod fixes;
 mod frames;
 mod harness;
@@ -20,6 +21,8 @@ mod recovery;
 mod review;
 #[path = "../support/scan.rs"]
 mod scan;
+#[path = "../../crates/studio/tests/support/secret_tool.rs"]
+mod secret_tool;
 mod settings;
 mod workspace;
 

@@ -10,9 +10,8 @@ use serde_json::{Value, json};
 
 use crate::harness::{AppEnv, Session};
 
-#[path = "../../crates/studio/tests/support/secret_tool.rs"]
-mod secret_tool;
 use crate::scan::files_containing;
+use crate::secret_tool;
 
 /// A key no real account has; it must never show up anywhere but the keychain.
 const SENTINEL: &str = "sk_live_SENTINEL_7f3a9c2e_never_leak";
@@ -176,7 +175,7 @@ async fn the_key_goes_into_the_keychain_and_nowhere_else() {
                 continue;
             }
             // No such render, or not in a state for it: refusals are replies too.
-            "job_detail" | "job_favourite" | "job_evidence" | "reveal_render" => {
+            "job_detail" | "job_favourite" | "job_evidence" | "job_download" | "reveal_render" => {
                 (json!({ "id": "j-none", "favourite": true }), false)
             }
             // No such project: refusals are replies too.

@@ -16,6 +16,8 @@ export const live = $state({
   /** Download progress by job id, from the engine's events. */
   progress: {} as Record<string, { done: number; total: number | null }>,
   budget: null as BudgetStatus | null,
+  /** Whether the jobs have been read once (an empty list then means an empty history). */
+  loaded: false,
   error: null as IpcError | null,
   /** When this window started: its session's renders are the ones made since. Kept in the
    * session's storage, so a reload of the page keeps the feed. */
@@ -78,6 +80,7 @@ export function reloadJobs(): void {
       const news = announcements(loaded ? live.jobs : null, list, live.since);
       loaded = true;
       live.jobs = list;
+      live.loaded = true;
       live.error = null;
       // Failures first: when several land at once, the one said last is what stays.
       const said = news.find((n) => n.kind !== "ready") ?? news[0];
