@@ -346,15 +346,9 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
             })
             .await;
         assert!(!nav.is_empty());
-        let html_theme: Value = s
-            .client
-            .execute(
-                "return document.documentElement.dataset.theme ?? null",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(html_theme, json!(theme));
+        // The language can read as chosen before the settings arrive (English is the
+        // default too): the theme is waited for, not read once.
+        s.wait_attr("html", "data-theme", theme).await;
         s.screenshot(name).await;
     }
     s.end().await;
