@@ -1,7 +1,8 @@
 //! The workspace at the smallest supported window (1024×640): a render submitted from the
 //! composer appears in the feed beside it, plays on the stage, and the prompt, the
 //! settings, Generate and the clip are on screen at once, none over another; a frame of it
-//! needs the upload storage and says so; Reuse asks before replacing work the person did
+//! needs the upload storage and says so; dragged onto a slot it is the last frame or the
+//! clip while the service serves them; Reuse asks before replacing work the person did
 //! since, and an untouched draft is replaced without asking.
 
 use std::time::{Duration, Instant};
@@ -108,6 +109,44 @@ async fn a_render_plays_beside_the_composer_and_everything_fits_at_1024_by_640()
     assert_eq!(
         s.count("[data-testid='reference-start'] .ref-item").await,
         0
+    );
+
+    // Dragged from the feed onto a slot: onto the start frame, its last frame (the output
+    // the service still serves, so no storage is needed); onto the media references, its
+    // clip, which replaces the frame (a request has one or the other).
+    let detail = s.invoke("job_detail", json!({ "id": id })).await;
+    let frame_url = detail["ok"]["last_frame_url"].as_str().unwrap().to_string();
+    let clip_url = detail["ok"]["video_url"].as_str().unwrap().to_string();
+    for (slot, url) in [
+        ("reference-start", &frame_url),
+        ("reference-media", &clip_url),
+    ] {
+        s.client
+            .execute(
+                "const [from, to] = arguments; const dt = new DataTransfer(); \
+                 from.dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: dt })); \
+                 to.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt })); \
+                 to.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));",
+                vec![
+                    serde_json::to_value(s.css(&format!("[data-testid='feed-item'][data-id='{id}'] .feed-pick")).await).unwrap(),
+                    serde_json::to_value(s.wait_for(slot).await).unwrap(),
+                ],
+            )
+            .await
+            .unwrap();
+        s.wait_attr(&format!("[data-testid='{slot}']"), "data-count", "1")
+            .await;
+        s.wait_attr(
+            &format!("[data-testid='{slot}'] .ref-item"),
+            "data-url",
+            url.as_str(),
+        )
+        .await;
+    }
+    assert_eq!(
+        s.count("[data-testid='reference-start'] .ref-item").await,
+        0,
+        "the clip replaced the frame"
     );
 
     // The draft was sent and is untouched: Reuse replaces it without asking.

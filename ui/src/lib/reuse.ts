@@ -40,6 +40,22 @@ export async function frameInto(id: string, atS: number, role: FrameRole): Promi
   }
 }
 
+/** The type a render carries when it is dragged (from the feed or a Library tile) onto a
+ * reference slot: its id, never a URL, so no other drop target takes it for a link. */
+export const RENDER_DRAG = "application/x-seedance-render";
+
+/** Puts render `id` into the draft as `role`, as a drop onto that slot means: its last frame
+ * as a start or end frame, its clip as a media reference (the output URL while the service
+ * serves it, else the local copy through the storage). The note to show, else null. */
+export async function renderInto(id: string, role: FrameRole): Promise<string | null> {
+  try {
+    const ref = await renderReference(id, role === "media" ? "clip" : "frame");
+    return useFrame(draft, ref.url, role, MEDIA_MAX) ? null : t("frame.full", { n: MEDIA_MAX });
+  } catch (e) {
+    return reuseError(e);
+  }
+}
+
 /** How a failure to make a render into a reference reads. */
 export function reuseError(e: unknown): string {
   const err = e as IpcError;
