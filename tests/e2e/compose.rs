@@ -19,13 +19,6 @@ async fn select(s: &Session, testid: &str, value: &str) {
         .unwrap_or_else(|e| panic!("{testid} = {value}: {e}"));
 }
 
-/// Chooses `value` among the choices of `testid` with a click.
-async fn pick(s: &Session, testid: &str, value: &str) {
-    s.click(&format!("[data-testid='{testid}'] [data-value='{value}']"))
-        .await;
-    wait_attr(s, testid, "data-value", value).await;
-}
-
 /// How the element at `selector` is drawn: its outline, ring and fill.
 async fn look(s: &Session, selector: &str) -> String {
     let css = serde_json::to_string(selector).unwrap();
@@ -136,7 +129,9 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
         .await
         .unwrap();
 
-    // 4K is offered only with the pro tier, and says so.
+    // The settings are chips; each opens its whole choice. 4K is offered only with the pro
+    // tier, and says so.
+    s.open_setting("composer-resolution").await;
     let four_k = s
         .css("[data-testid='composer-resolution'] [data-value='4k']")
         .await;
@@ -152,14 +147,43 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
             .unwrap()
             .contains("4K needs the pro tier")
     );
-    // The tier by keyboard: one Tab stop (the chosen choice), the arrows move the choice,
-    // each choice with its price and a description.
+    // Escape closes it, and the focus is back on its chip.
+    s.press(&Key::Escape.to_string()).await;
+    s.wait_count("#composer-resolution-popup", 0).await;
+    assert_eq!(
+        s.client
+            .active_element()
+            .await
+            .unwrap()
+            .attr("data-testid")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("composer-resolution-chip")
+    );
+    // The tier by keyboard: Enter on its chip opens it with the focus on the chosen choice,
+    // one Tab stop, the arrows move the choice, each with its price and a description.
+    s.focus(&s.wait_for("composer-tier-chip").await).await;
+    s.press(&Key::Enter.to_string()).await;
+    s.css("#composer-tier-popup").await;
     let chosen = s
         .css("[data-testid='composer-tier'] [aria-checked='true']")
         .await;
     assert_eq!(
         chosen.attr("data-value").await.unwrap().as_deref(),
         Some("standard")
+    );
+    assert_eq!(
+        s.client
+            .active_element()
+            .await
+            .unwrap()
+            .attr("data-value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("standard"),
+        "the pop-up opens on the chosen choice"
     );
     let stops = s
         .client
@@ -183,13 +207,15 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
         prices.len() == 3 && prices[0] < prices[1] && prices[1] < prices[2],
         "{prices:?}"
     );
-    s.focus(&chosen).await;
-    let unfocused_look = look(&s, "[data-testid='composer-channel'] [aria-checked='true']").await;
-    let focused_look = look(&s, "[data-testid='composer-tier'] [aria-checked='true']").await;
+    let chosen_selector = "[data-testid='composer-tier'] [aria-checked='true']";
+    let focused_look = look(&s, chosen_selector).await;
+    s.focus(&s.css("#composer-tier-popup").await).await;
+    let unfocused_look = look(&s, chosen_selector).await;
     assert_ne!(
         focused_look, unfocused_look,
         "focused and chosen look the same"
     );
+    s.focus(&chosen).await;
     s.press(&Key::Right.to_string()).await;
     wait_attr(&s, "composer-tier", "data-value", "pro").await;
     let active = s.client.active_element().await.unwrap();
@@ -199,23 +225,32 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
     );
     s.wait_for_text("composer-tier-about", |t| t.contains("highest quality"))
         .await;
-    four_k.click().await.unwrap();
-    wait_attr(&s, "composer-resolution", "data-value", "4k").await;
+    s.wait_for_text("composer-tier-chip", |t| t.contains("Pro"))
+        .await;
+    // A click elsewhere closes it.
+    s.wait_for("composer-prompt").await.click().await.unwrap();
+    s.wait_count("#composer-tier-popup", 0).await;
+    s.choose("composer-resolution", "4k").await;
+    // A choice clicked closes its pop-up.
+    s.wait_count("#composer-resolution-popup", 0).await;
     // Back to standard: the resolution steps down, and the composer says so.
-    pick(&s, "composer-tier", "standard").await;
+    s.choose("composer-tier", "standard").await;
     wait_attr(&s, "composer-resolution", "data-value", "1080p").await;
     let notices = s.wait_for_text("composer-notices", |t| !t.is_empty()).await;
     assert!(notices.contains("4k to 1080p"), "{notices}");
     // The arrows skip what does not go with the tier: from 1080p past 1080p-plus and 4k.
+    s.open_setting("composer-resolution").await;
     let full_hd = s
         .css("[data-testid='composer-resolution'] [data-value='1080p']")
         .await;
     s.focus(&full_hd).await;
     s.press(&Key::Right.to_string()).await;
     wait_attr(&s, "composer-resolution", "data-value", "720p").await;
+    s.press(&Key::Escape.to_string()).await;
 
     // A seed cannot be fixed on the real channel: the field is off and says why.
-    pick(&s, "composer-channel", "real").await;
+    s.choose("composer-channel", "real").await;
+    s.open_setting("composer-seed-setting").await;
     let seed = s.wait_for("composer-seed").await;
     assert_eq!(
         seed.attr("disabled").await.unwrap().as_deref(),
@@ -223,14 +258,9 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
     );
     s.wait_for_text("composer-seed-reason", |t| t.contains("real channel"))
         .await;
-    pick(&s, "composer-channel", "standard").await;
+    s.choose("composer-channel", "standard").await;
 
-    s.css("[data-testid='composer-aspect'] [data-value='9:16']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    wait_attr(&s, "composer-aspect", "data-value", "9:16").await;
+    s.choose("composer-aspect", "9:16").await;
 
     // Media-to-video without media: the problem shows at its field, nothing is sent.
     select(&s, "composer-mode", "media-to-video").await;
@@ -327,15 +357,7 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
         ("light", "ja", "compose-light-ja"),
         ("dark", "ja", "compose-dark-ja"),
     ] {
-        let current = s.invoke("settings_get", json!({})).await;
-        let mut settings = current["ok"].clone();
-        settings["theme"] = json!(theme);
-        settings["language"] = json!(language);
-        let saved = s
-            .invoke("settings_save", json!({ "settings": settings }))
-            .await;
-        assert!(saved.get("ok").is_some(), "{saved}");
-        s.client.refresh().await.unwrap();
+        s.set_look(theme, language).await;
         let nav = s
             .wait_for_text("nav-compose", |t| {
                 t == if language == "ja" {

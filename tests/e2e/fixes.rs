@@ -359,12 +359,14 @@ return {
 async fn reuse_last_follows_a_render_that_finishes_while_compose_is_open() {
     let s = Session::start().await;
     resize(&s, 1024, 640).await;
+    s.open_setting("composer-seed-setting").await;
     let reuse = s.wait_for("composer-seed-reuse").await;
     assert_eq!(
         reuse.attr("disabled").await.unwrap().as_deref(),
         Some("true"),
         "nothing has rendered yet"
     );
+    s.press(&Key::Escape.to_string()).await;
 
     // Ctrl+Enter in the prompt, at the top of the area: "Queued as …" is brought into view.
     let prompt = s.wait_for("composer-prompt").await;
@@ -398,6 +400,7 @@ async fn reuse_last_follows_a_render_that_finishes_while_compose_is_open() {
     }
 
     // The render finishes while Compose stays open: its seed can be reused.
+    s.open_setting("composer-seed-setting").await;
     let deadline = Instant::now() + Duration::from_secs(30);
     while s
         .wait_for("composer-seed-reuse")
@@ -584,16 +587,9 @@ async fn ctrl_enter_above_the_spend_guard_brings_the_confirmation_into_view_with
         .await;
     resize(&s, 1024, 640).await;
     // A pro 4K render of 15 s: far above the default guard of 300 credits.
-    s.css("[data-testid='composer-tier'] [data-value='pro']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    s.css("[data-testid='composer-resolution'] [data-value='4k']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    s.choose("composer-tier", "pro").await;
+    s.choose("composer-resolution", "4k").await;
+    s.open_setting("composer-duration-setting").await;
     s.client
         .execute(
             "const r = document.querySelector(\"[data-testid='composer-duration']\"); \

@@ -212,6 +212,46 @@ impl Session {
         }
     }
 
+    /// Saves `theme` and `language` in Settings and reloads the page in them.
+    pub async fn set_look(&self, theme: &str, language: &str) {
+        let mut settings = self.invoke("settings_get", serde_json::json!({})).await["ok"].clone();
+        settings["theme"] = serde_json::json!(theme);
+        settings["language"] = serde_json::json!(language);
+        let saved = self
+            .invoke("settings_save", serde_json::json!({ "settings": settings }))
+            .await;
+        assert!(saved.get("ok").is_some(), "{saved}");
+        self.client.refresh().await.unwrap();
+        self.wait_for("nav-compose").await;
+    }
+
+    /// Opens the composer's setting chip `testid` (`composer-tier`), unless it is open.
+    pub async fn open_setting(&self, testid: &str) {
+        let chip = format!("[data-testid='{testid}-chip']");
+        if self
+            .css(&chip)
+            .await
+            .attr("aria-expanded")
+            .await
+            .unwrap()
+            .as_deref()
+            != Some("true")
+        {
+            self.click(&chip).await;
+        }
+        self.css(&format!("#{testid}-popup")).await;
+    }
+
+    /// Chooses `value` for the composer's setting `testid` with clicks on its chip and the
+    /// choice, and waits for the chip to show it.
+    pub async fn choose(&self, testid: &str, value: &str) {
+        self.open_setting(testid).await;
+        self.click(&format!("[data-testid='{testid}'] [data-value='{value}']"))
+            .await;
+        self.wait_attr(&format!("[data-testid='{testid}']"), "data-value", value)
+            .await;
+    }
+
     /// Calls an IPC command the way the views do; `{"ok": reply}` or `{"err": error}`.
     pub async fn invoke(&self, command: &str, args: serde_json::Value) -> serde_json::Value {
         self.client

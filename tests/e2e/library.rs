@@ -382,5 +382,45 @@ async fn tiles_keep_their_clips_shape_grow_with_the_slider_and_take_a_star() {
         .await;
     s.css("#credits-days .days li").await;
     s.screenshot("library-tiles").await;
+
+    // A tile dragged out of the grid brings up the draft's slots; dropped on the start
+    // frame, the render's last frame is in the composer's draft.
+    let tile = s
+        .css(&format!("[data-testid='library-item'][data-id='{wide}']"))
+        .await;
+    assert_eq!(
+        tile.attr("draggable").await.unwrap().as_deref(),
+        Some("true")
+    );
+    s.client
+        .execute(
+            "window.__drag = new DataTransfer();              arguments[0].dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: window.__drag }));",
+            vec![serde_json::to_value(tile).unwrap()],
+        )
+        .await
+        .unwrap();
+    let slot = s.wait_for("dock-start").await;
+    s.client
+        .execute(
+            "const to = arguments[0], dt = window.__drag;              to.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt }));              to.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));",
+            vec![serde_json::to_value(slot).unwrap()],
+        )
+        .await
+        .unwrap();
+    let note = s.wait_for_text("dock-note", |t| !t.is_empty()).await;
+    assert!(note.contains("start frame"), "{note}");
+    s.click("[data-testid='dock-compose']").await;
+    let detail = s.invoke("job_detail", json!({ "id": wide })).await;
+    let frame_url = detail["ok"]["last_frame_url"].as_str().unwrap();
+    s.wait_attr(
+        "[data-testid='reference-start'] .ref-item",
+        "data-url",
+        frame_url,
+    )
+    .await;
+    assert_eq!(
+        s.prop("composer-mode", "value").await.as_deref(),
+        Some("image-to-video")
+    );
     s.end().await;
 }

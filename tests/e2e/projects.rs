@@ -447,11 +447,7 @@ async fn a_project_is_planned_shot_by_shot_in_the_window() {
         .select_by_value("last-frame")
         .await
         .unwrap();
-    s.css("[data-testid='composer-resolution'] [data-value='1080p']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    s.choose("composer-resolution", "1080p").await;
     s.wait_for("composer-shot-save")
         .await
         .click()

@@ -19,7 +19,8 @@ const pick = (sel) => { const r = document.querySelector(sel)?.getBoundingClient
 return {
   view: [0, 0, window.innerWidth, document.querySelector('.statusbar').getBoundingClientRect().top],
   prompt: pick("[data-testid='composer-prompt']"),
-  tier: pick("[data-testid='composer-tier']"),
+  chips: pick(".setting-chips"),
+  scroll: pick(".composer-scroll"),
   generate: pick("[data-testid='composer-submit']"),
   clip: pick("[data-testid='workspace-player'] video"),
 };
@@ -85,11 +86,23 @@ async fn a_render_plays_beside_the_composer_and_everything_fits_at_1024_by_640()
     // The prompt, the settings, Generate and the clip: all in view, none over another.
     let r = s.client.execute(RECTS, vec![]).await.unwrap();
     let view = rect(&r["view"]);
-    let parts = ["prompt", "tier", "generate", "clip"].map(|k| (k, rect(&r[k])));
+    let parts = ["prompt", "chips", "generate", "clip"].map(|k| (k, rect(&r[k])));
     for (name, [l, t, rr, b]) in parts {
         assert!(
             l >= view[0] - 0.5 && t >= view[1] - 0.5 && rr <= view[2] + 0.5 && b <= view[3] + 0.5,
             "{name} {:?} is not inside the window {view:?}",
+            [l, t, rr, b]
+        );
+    }
+    // The prompt and every chip are in the composer's own view, not scrolled under it.
+    let scroll = rect(&r["scroll"]);
+    for (name, [l, t, rr, b]) in &parts[..2] {
+        assert!(
+            *l >= scroll[0] - 0.5
+                && *t >= scroll[1] - 0.5
+                && *rr <= scroll[2] + 0.5
+                && *b <= scroll[3] + 0.5,
+            "{name} {:?} is scrolled out of the composer {scroll:?}",
             [l, t, rr, b]
         );
     }

@@ -1,5 +1,7 @@
 // The UI's words in English and Japanese. The language follows the OS until Settings
-// chooses one. Every key exists in both; a test holds them to it.
+// chooses one. Every key exists in both; a test holds them to it. Past 500 lines because
+// it is the two tables of general words side by side (the words of each area that has many
+// live in locales/), and the functions that say a problem, advice or delivery with them.
 
 import type { Delivery, JobSummary, LintWarning, Problem } from "./bindings";
 import { attentionEn, attentionJa } from "./locales/attention";

@@ -58,7 +58,6 @@ export function announcements(before: readonly JobSummary[] | null, after: reado
 }
 
 let seq = 0;
-let loaded = false;
 
 function sessionStart(): number {
   const KEY = "session.since";
@@ -77,8 +76,7 @@ let reload: ReturnType<typeof setTimeout> | undefined;
 export function reloadJobs(): void {
   jobsRecent(100).then(
     (list) => {
-      const news = announcements(loaded ? live.jobs : null, list, live.since);
-      loaded = true;
+      const news = announcements(live.loaded ? live.jobs : null, list, live.since);
       live.jobs = list;
       live.loaded = true;
       live.error = null;
