@@ -162,25 +162,28 @@ async fn a_file_dragged_from_outside_reaches_the_reference_zone() {
     std::fs::write(&file, PNG).unwrap();
     drag_file_onto(&s, "reference-start", &file).await;
 
-    // The file reached the core, which says what a local file needs.
-    let problem = s
+    // The file reached the core; in Sandbox mode, with no storage set up, the emulator
+    // holds it and the slot has the URL it serves it under, checked like any reference.
+    let item = s
         .client
         .wait()
         .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css(
-            "[data-testid='reference-start'] [data-testid='field-problem']",
-        ))
+        .for_element(Locator::Css("[data-testid='reference-start'] .ref-item"))
         .await
-        .expect("the drop was answered")
-        .text()
-        .await
-        .unwrap();
+        .expect("the drop was answered");
+    let url = item.attr("data-url").await.unwrap().unwrap_or_default();
     assert!(
-        problem.starts_with("still frame.png: This image"),
-        "{problem}"
+        url.contains("/__sandbox/files/") && url.ends_with(".png"),
+        "{url}"
     );
-    assert!(problem.contains("is on this computer"), "{problem}");
-    assert!(problem.contains("Upload storage"), "{problem}");
+    let fetched = crate::harness::fetch_local(&url).await;
+    assert_eq!(
+        fetched.as_slice(),
+        PNG,
+        "the emulator serves the file as dropped"
+    );
+    s.css("[data-testid='reference-start'] .ref-thumb img")
+        .await;
     s.screenshot("compose-file-drop").await;
     s.end().await;
 }

@@ -375,3 +375,28 @@ pub fn web_process_of(data_dir: &Path) -> Option<u32> {
                 .then_some(pid)
         })
 }
+
+/// The body of a plain-HTTP `url` on this machine (what the emulator serves), fetched with
+/// one HTTP/1.0 exchange; panics unless the answer is 200.
+pub async fn fetch_local(url: &str) -> Vec<u8> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").expect("a plain-HTTP URL");
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    stream
+        .write_all(format!("GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let split = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("an HTTP answer");
+    let head = String::from_utf8_lossy(&answer[..split]);
+    assert!(
+        head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200"),
+        "{url}: {head}"
+    );
+    answer[split + 4..].to_vec()
+}

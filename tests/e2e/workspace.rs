@@ -1,7 +1,7 @@
 //! The workspace at the smallest supported window (1024×640): a render submitted from the
 //! composer appears in the feed beside it, plays on the stage, and the prompt, the
 //! settings, Generate and the clip are on screen at once, none over another; a frame of it
-//! needs the upload storage and says so; dragged onto a slot it is the last frame or the
+//! is a start frame (held by the emulator, as there is no storage); dragged onto a slot it is the last frame or the
 //! clip while the service serves them; Reuse asks before replacing work the person did
 //! since, and an untouched draft is replaced without asking.
 
@@ -114,14 +114,26 @@ async fn a_render_plays_beside_the_composer_and_everything_fits_at_1024_by_640()
     }
     s.screenshot("workspace").await;
 
-    // A frame of it for the draft goes through the person's upload storage: without one,
-    // the stage says so and the draft is as it was.
+    // A frame of it for the draft: in Sandbox mode, with no upload storage, the emulator
+    // holds the JPEG, and the start frame is its URL.
     s.click("[data-testid='use-as-start']").await;
-    let note = s.wait_for_text("feed-note", |t| !t.is_empty()).await;
-    assert!(note.contains("storage"), "{note}");
+    let held = s
+        .css("[data-testid='reference-start'] .ref-item")
+        .await
+        .attr("data-url")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        held.contains("/__sandbox/files/") && held.ends_with(".jpg"),
+        "{held}"
+    );
+    let jpeg = crate::harness::fetch_local(&held).await;
+    assert!(jpeg.starts_with(b"\xFF\xD8\xFF"), "the frame is a JPEG");
     assert_eq!(
-        s.count("[data-testid='reference-start'] .ref-item").await,
-        0
+        s.count("[data-testid='feed-note']:not(:empty)").await,
+        0,
+        "nothing to say"
     );
 
     // Dragged from the feed onto a slot: onto the start frame, its last frame (the output

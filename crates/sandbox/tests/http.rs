@@ -742,3 +742,68 @@ async fn render_time_by_settings_grows_with_what_is_rendered() {
         "small {small_done}, big {big_done}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_posted_for_references_are_served_back_with_ranges_and_odd_ones_refused() {
+    let sb = Sandbox::start(config()).await.unwrap();
+    let files = format!("{}/__sandbox/files", sb.base_url());
+    let png = [b"\x89PNG\r\n\x1a\n".as_slice(), &[7u8; 300]].concat();
+    let res = client()
+        .post(&files)
+        .header("content-type", "image/png")
+        .body(png.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let url = res.json::<Value>().await.unwrap()["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(url.starts_with(&files) && url.ends_with(".png"), "{url}");
+
+    let whole = client().get(&url).send().await.unwrap();
+    assert_eq!(whole.status(), StatusCode::OK);
+    assert_eq!(whole.headers()["content-type"], "image/png");
+    assert_eq!(whole.bytes().await.unwrap().as_ref(), png.as_slice());
+    let part = client()
+        .get(&url)
+        .header("range", "bytes=8-11")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.headers()["content-range"], "bytes 8-11/308");
+    assert_eq!(part.bytes().await.unwrap().as_ref(), &[7u8; 4]);
+    let past = client()
+        .get(&url)
+        .header("range", "bytes=400-")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(past.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+
+    // Another name, a type that is not a reference, an empty body: refused, nothing kept.
+    let unknown = client()
+        .get(format!("{files}/000001-0.png"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let html = client()
+        .post(&files)
+        .header("content-type", "text/html")
+        .body("<html>")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(html.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let empty = client()
+        .post(&files)
+        .header("content-type", "image/jpeg")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
+    assert!(sb.ledger().charges.is_empty());
+}

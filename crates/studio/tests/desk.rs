@@ -539,3 +539,47 @@ async fn a_shot_chained_from_an_expired_take_says_it_needs_storage_then_goes_thr
     assert_eq!(charges(), 2);
     desk.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_sandbox_mode_a_local_file_is_held_by_the_emulator_without_a_storage() {
+    let data = tempfile::tempdir().unwrap();
+    let desk = Desk::open(
+        Environment {
+            keychain_service: "io.seedancestudio.test.desk-sandbox-files".into(),
+            ..Environment::in_folder(data.path())
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    desk.connect(ConnectionMode::Sandbox).await.unwrap();
+    let file = png("held by the emulator");
+    let seen = Arc::new(Mutex::new(None));
+    let progress = seen.clone();
+    let held = desk
+        .upload_local(file.clone(), move |done, total| {
+            *progress.lock().unwrap() = Some((done, total))
+        })
+        .await
+        .unwrap();
+    assert!(held.url.contains("/__sandbox/files/"), "{}", held.url);
+    assert!(held.key.is_empty(), "nothing in a storage to release");
+    assert_eq!(
+        *seen.lock().unwrap(),
+        Some((file.len() as u64, file.len() as u64))
+    );
+    let served = reqwest::get(&held.url).await.unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.bytes().await.unwrap().as_ref(), file.as_slice());
+    // What is not an image or a video is refused before anything is posted.
+    let refused = desk
+        .upload_local(b"<html>".to_vec(), |_, _| {})
+        .await
+        .unwrap_err();
+    assert!(
+        refused.message.contains("not an image"),
+        "{}",
+        refused.message
+    );
+    desk.close().await;
+}

@@ -2,7 +2,8 @@
 //! (submit, poll, outputs) with the steps every request goes through as layers, in the
 //! order the contract gives: the ledger's trace, the bare-host redirect, Bearer auth, the
 //! Idempotency-Key's form, the per-account request window and the injected faults. The
-//! work itself is in `tasks` (submit and poll) and `outputs` (downloads).
+//! work itself is in `tasks` (submit and poll), `outputs` (downloads) and `files` (files
+//! held for references, as an upload storage would).
 //!
 //! The accept loop is our own (hyper's connection builder over each socket, the router
 //! as its service), because two faults must close a connection without an answer: "drop"
@@ -10,6 +11,7 @@
 //! [`Dropped`], and the connection's service turns the mark into an error, which makes
 //! hyper close the socket unanswered.
 
+mod files;
 mod layers;
 mod outputs;
 mod tasks;
@@ -76,6 +78,8 @@ struct Shared {
     ledger: Mutex<Ledger>,
     rng: Mutex<fastrand::Rng>,
     clips: Clips,
+    /// Files posted for references (`files`).
+    files: files::Files,
 }
 
 impl Shared {
@@ -119,6 +123,7 @@ impl Sandbox {
             ledger: Mutex::new(ledger),
             rng: Mutex::new(rng),
             clips: Clips::new(config.clips_dir.clone().unwrap_or_else(Clips::default_dir)),
+            files: files::Files::default(),
             config,
         });
         let (tx, rx) = oneshot::channel();
@@ -234,6 +239,11 @@ fn router(shared: Arc<Shared>) -> Router {
     // The sandbox's own routes are not part of what it emulates: never in the ledger.
     Router::new()
         .route("/__sandbox/ledger", get(ledger))
+        .route(
+            "/__sandbox/files",
+            post(files::upload).layer(axum::extract::DefaultBodyLimit::max(files::MAX_FILE_BYTES)),
+        )
+        .route("/__sandbox/files/{name}", get(files::download))
         .route("/__sandbox/{*rest}", any(not_found))
         .route_layer(axum::middleware::from_fn(layers::loopback_only))
         .merge(api)

@@ -84,25 +84,13 @@ pub(super) async fn download(
 
     let len = content.len();
     let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
-    let (status, start, end) = match satisfiable_range(range, len) {
-        Ok(None) => (StatusCode::OK, 0, len),
-        Ok(Some((start, end))) => (StatusCode::PARTIAL_CONTENT, start, end),
-        Err(()) => {
-            let mut res = error_response(
-                StatusCode::RANGE_NOT_SATISFIABLE,
-                "invalid_request",
-                "Requested range not satisfiable",
-            );
-            res.headers_mut().insert(
-                header::CONTENT_RANGE,
-                HeaderValue::from_str(&format!("bytes */{len}")).expect("ascii"),
-            );
-            return res;
-        }
+    let Ok(asked) = satisfiable_range(range, len) else {
+        return unsatisfiable(len);
     };
-    let body = if method == Method::HEAD {
-        Body::empty()
-    } else {
+    range_response(content, asked, content_type, |content, start, end| {
+        if method == Method::HEAD {
+            return Body::empty();
+        }
         let cut = match fault {
             Some(Fault::CutAfter(n)) => Some(n),
             _ => None,
@@ -111,8 +99,37 @@ pub(super) async fn download(
             Some(HostileOutputs::Throttle(rate)) => throttled(content, start, end, rate),
             _ => body_stream(content, start, end, cut),
         }
+    })
+}
+
+/// The 416 for a range that a file of `len` bytes cannot serve.
+pub(super) fn unsatisfiable(len: u64) -> Response {
+    let mut res = error_response(
+        StatusCode::RANGE_NOT_SATISFIABLE,
+        "invalid_request",
+        "Requested range not satisfiable",
+    );
+    res.headers_mut().insert(
+        header::CONTENT_RANGE,
+        HeaderValue::from_str(&format!("bytes */{len}")).expect("ascii"),
+    );
+    res
+}
+
+/// The answer for `content` (all of it, or the `asked` range of it, `[start, end)`) with
+/// its headers; `body_of` makes the body of the part sent.
+pub(super) fn range_response(
+    content: VirtualFile,
+    asked: Option<(u64, u64)>,
+    content_type: &'static str,
+    body_of: impl FnOnce(VirtualFile, u64, u64) -> Body,
+) -> Response {
+    let len = content.len();
+    let (status, start, end) = match asked {
+        None => (StatusCode::OK, 0, len),
+        Some((start, end)) => (StatusCode::PARTIAL_CONTENT, start, end),
     };
-    let mut res = Response::new(body);
+    let mut res = Response::new(body_of(content, start, end));
     *res.status_mut() = status;
     let headers = res.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -130,7 +147,7 @@ pub(super) async fn download(
 /// The `[start, end)` a `Range` header asks of a file of `len` bytes: `None` for the
 /// whole file (no header), an error (answered with 416) for a range that cannot be
 /// served, which includes a malformed header and, as tower-http does, several ranges.
-fn satisfiable_range(header: Option<&str>, len: u64) -> Result<Option<(u64, u64)>, ()> {
+pub(super) fn satisfiable_range(header: Option<&str>, len: u64) -> Result<Option<(u64, u64)>, ()> {
     let Some(header) = header else {
         return Ok(None);
     };
@@ -166,7 +183,7 @@ fn throttled(content: VirtualFile, start: u64, end: u64, rate: u64) -> Body {
 }
 
 /// The body of `[start, end)`, cut with an error after `cut` bytes when asked.
-fn body_stream(content: VirtualFile, start: u64, end: u64, cut: Option<u64>) -> Body {
+pub(super) fn body_stream(content: VirtualFile, start: u64, end: u64, cut: Option<u64>) -> Body {
     let stop = cut.map_or(end, |n| end.min(start + n));
     let data =
         futures_util::stream::iter(content.chunks(start, stop, CHUNK).map(Ok::<_, io::Error>));

@@ -1,12 +1,14 @@
 //! References for a draft: an https URL checked the way the service will fetch it, a
-//! local file uploaded to the person's storage (the service only fetches public URLs), a
-//! past render's clip or last frame for Extend, and any frame of a render, uploaded.
+//! local file uploaded to the person's storage (the service only fetches public URLs; in
+//! Sandbox mode, without a storage, the emulator holds it), a past render's clip or last
+//! frame for Extend, and any frame of a render, uploaded.
 
 use serde::Serialize;
 
 use crate::extend::ExtendFrom;
 
 use super::{Desk, DeskError};
+use crate::connection::ConnectionMode;
 
 /// A local file as a reference: uploaded to the person's storage, with what the provider's
 /// documented limits say about it.
@@ -58,8 +60,22 @@ impl Desk {
                     "This file is not an image (JPEG, PNG, WebP) or a video (MP4, MOV) the service can use",
                 )
             })?;
+        let warnings = crate::uploads::limit_warnings(&bytes);
         let storage = match self.storage_of(&self.settings().await?).await {
             Ok(storage) => storage,
+            // The emulator holds the file the way a storage would: Sandbox mode needs none.
+            Err(e)
+                if e.kind == super::ErrorKind::NeedsStorage
+                    && self.mode().await == Some(ConnectionMode::Sandbox) =>
+            {
+                let url = self.hold_in_sandbox(bytes, progress).await?;
+                return Ok(LocalReference {
+                    url,
+                    key: String::new(),
+                    reused: false,
+                    warnings,
+                });
+            }
             Err(e) if e.kind == super::ErrorKind::NeedsStorage => {
                 return Err(DeskError::needs_storage(format!(
                     "This {kind} ({} KB) is on this computer, and the service only fetches public https URLs. {} Or drag the {kind} from a web page, or paste its https URL.",
@@ -69,7 +85,6 @@ impl Desk {
             }
             Err(e) => return Err(e),
         };
-        let warnings = crate::uploads::limit_warnings(&bytes);
         let uploaded = storage.upload(bytes, progress).await?;
         Ok(LocalReference {
             url: uploaded.url,
@@ -77,6 +92,43 @@ impl Desk {
             reused: uploaded.reused,
             warnings,
         })
+    }
+
+    /// Posts `bytes` to the running emulator's file host (`/__sandbox/files`) and returns
+    /// the URL it serves them under.
+    async fn hold_in_sandbox(
+        &self,
+        bytes: Vec<u8>,
+        mut progress: impl FnMut(u64, u64) + Send + 'static,
+    ) -> Result<String, DeskError> {
+        let content_type = crate::content::Kind::sniff(&bytes)
+            .map(|k| k.content_type())
+            .ok_or_else(|| DeskError::invalid("file", "not an image or a video"))?;
+        let base = self.engine().await?.connected.base_url.clone();
+        let total = bytes.len() as u64;
+        let policy = self.outbound(&self.settings().await?).await?;
+        let answer = policy
+            .client()
+            .post(format!("{base}/__sandbox/files"))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(bytes)
+            .send()
+            .await
+            .map_err(|e| DeskError::internal(format!("the Sandbox did not take the file: {e}")))?;
+        let status = answer.status();
+        let text = answer.text().await.unwrap_or_default();
+        if !status.is_success() {
+            return Err(DeskError::invalid(
+                "file",
+                format!("the Sandbox did not take the file ({status}): {text}"),
+            ));
+        }
+        let url = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v["url"].as_str().map(str::to_string))
+            .ok_or_else(|| DeskError::internal(format!("the Sandbox answered {text:?}")))?;
+        progress(total, total);
+        Ok(url)
     }
 
     /// The bytes of a local file named by a `file://` URL (what WebKitGTK hands over for a
