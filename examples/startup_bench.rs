@@ -48,6 +48,9 @@ struct Launch {
     start: Duration,
     /// The part of `start` after the page began to load (its time origin).
     page: Duration,
+    /// When the UI's script ran and when its first view was on the page (the marks
+    /// `ui-script` and `ui-mounted` of ui/src/main.ts; the floor has none).
+    marks: Option<(f64, f64)>,
     pss: u64,
     processes: usize,
     library_pss: Option<u64>,
@@ -61,7 +64,13 @@ impl std::fmt::Display for Launch {
             ms(self.start),
             ms(self.page),
             mb(self.pss)
-        )
+        )?;
+        match self.marks {
+            Some((script, mounted)) => {
+                write!(f, " [script at {script:.0} ms, mounted at {mounted:.0} ms]")
+            }
+            None => Ok(()),
+        }
     }
 }
 
@@ -175,6 +184,16 @@ async fn launch(
         .map(|ms| Duration::from_secs_f64(ms / 1000.0))
         .expect("the page reports performance.now()")
         .min(start);
+    let marks = client
+        .execute(
+            "const at = n => performance.getEntriesByName(n)[0]?.startTime; \
+             const s = at('ui-script'), m = at('ui-mounted'); return s === undefined ? null : [s, m];",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|v| serde_json::from_value::<Option<(f64, f64)>>(v).ok())
+        .flatten();
     tokio::time::sleep(idle).await;
     let tree = app_tree(driver.0.id(), binary);
     let pss_idle = pss(&tree);
@@ -202,6 +221,7 @@ async fn launch(
     Launch {
         start,
         page,
+        marks,
         pss: pss_idle,
         processes: tree.len(),
         library_pss,
