@@ -227,12 +227,26 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
         .await;
     s.wait_for_text("composer-tier-chip", |t| t.contains("Pro"))
         .await;
-    // A click elsewhere closes it.
+    // A click elsewhere closes it: on a field (which takes the focus), and on plain text.
     s.wait_for("composer-prompt").await.click().await.unwrap();
     s.wait_count("#composer-tier-popup", 0).await;
+    s.open_setting("composer-tier").await;
+    s.click("[data-testid='cost-hint']").await;
+    s.wait_count("#composer-tier-popup", 0).await;
     s.choose("composer-resolution", "4k").await;
-    // A choice clicked closes its pop-up.
+    // A choice clicked closes its pop-up, with the focus back on its chip.
     s.wait_count("#composer-resolution-popup", 0).await;
+    assert_eq!(
+        s.client
+            .active_element()
+            .await
+            .unwrap()
+            .attr("data-testid")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("composer-resolution-chip")
+    );
     // Back to standard: the resolution steps down, and the composer says so.
     s.choose("composer-tier", "standard").await;
     wait_attr(&s, "composer-resolution", "data-value", "1080p").await;

@@ -2,7 +2,7 @@
 //! a file posted here gets a URL the emulator's clients can fetch, so in Sandbox mode a
 //! local image, a frame of a render or an expired clip can be a reference without a
 //! storage bucket. Loopback only, like the sandbox's other own routes. The files live in
-//! memory while the emulator runs, at most [`HELD_BYTES`] in all (the oldest go first),
+//! memory while the emulator runs, at most [`HELD_BYTES`] (512 MiB) in all (the oldest go first),
 //! and are served with `Range` the way outputs are.
 
 use std::collections::{HashMap, VecDeque};
@@ -28,6 +28,9 @@ const HELD_BYTES: usize = 512 * 1024 * 1024;
 #[derive(Default)]
 pub(super) struct Files {
     held: Mutex<Held>,
+    /// Apart from the sandbox's seeded generator: names are not predictable, and posting a
+    /// file leaves the seeded run's render times and faults as they were.
+    tokens: Mutex<fastrand::Rng>,
 }
 
 #[derive(Default)]
@@ -40,13 +43,8 @@ struct Held {
 
 impl Files {
     /// Keeps `bytes` of `content_type` and returns the name it is served under.
-    fn keep(
-        &self,
-        bytes: Bytes,
-        content_type: &'static str,
-        extension: &str,
-        token: u64,
-    ) -> String {
+    fn keep(&self, bytes: Bytes, content_type: &'static str, extension: &str) -> String {
+        let token = self.tokens.lock().unwrap().u64(..);
         let mut held = self.held.lock().unwrap();
         held.next += 1;
         let name = format!("{:06}-{token:016x}.{extension}", held.next);
@@ -108,8 +106,7 @@ pub(super) async fn upload(
             "The file is empty",
         );
     }
-    let token = shared.rng.lock().unwrap().u64(..);
-    let name = shared.files.keep(body, content_type, extension, token);
+    let name = shared.files.keep(body, content_type, extension);
     json_response(
         StatusCode::CREATED,
         &json!({ "url": format!("{}/__sandbox/files/{name}", shared.output_base()) }),

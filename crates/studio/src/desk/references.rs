@@ -31,6 +31,14 @@ pub enum RenderSource {
     Local(Vec<u8>),
 }
 
+/// What a local file needs in Live mode without a storage.
+fn needs_storage(kind: &str, len: usize, missing: &str) -> DeskError {
+    DeskError::needs_storage(format!(
+        "This {kind} ({} KB) is on this computer, and the service only fetches public https URLs. {missing} Or drag the {kind} from a web page, or paste its https URL.",
+        len.div_ceil(1024),
+    ))
+}
+
 /// The largest local file taken as a reference (the upstream limit for videos is half).
 const MAX_LOCAL_BYTES: u64 = 100 * 1024 * 1024;
 
@@ -64,24 +72,21 @@ impl Desk {
         let storage = match self.storage_of(&self.settings().await?).await {
             Ok(storage) => storage,
             // The emulator holds the file the way a storage would: Sandbox mode needs none.
-            Err(e)
-                if e.kind == super::ErrorKind::NeedsStorage
-                    && self.mode().await == Some(ConnectionMode::Sandbox) =>
-            {
-                let url = self.hold_in_sandbox(bytes, progress).await?;
+            Err(e) if e.kind == super::ErrorKind::NeedsStorage => {
+                // The connection is read once: the file goes to the emulator it names.
+                let running = self.engine().await?;
+                if running.mode() != ConnectionMode::Sandbox {
+                    return Err(needs_storage(kind, bytes.len(), &e.message));
+                }
+                let base = running.connected.base_url.clone();
+                drop(running);
+                let url = self.hold_in_sandbox(&base, bytes, progress).await?;
                 return Ok(LocalReference {
                     url,
                     key: String::new(),
                     reused: false,
                     warnings,
                 });
-            }
-            Err(e) if e.kind == super::ErrorKind::NeedsStorage => {
-                return Err(DeskError::needs_storage(format!(
-                    "This {kind} ({} KB) is on this computer, and the service only fetches public https URLs. {} Or drag the {kind} from a web page, or paste its https URL.",
-                    bytes.len().div_ceil(1024),
-                    e.message
-                )));
             }
             Err(e) => return Err(e),
         };
@@ -98,13 +103,13 @@ impl Desk {
     /// the URL it serves them under.
     async fn hold_in_sandbox(
         &self,
+        base: &str,
         bytes: Vec<u8>,
         mut progress: impl FnMut(u64, u64) + Send + 'static,
     ) -> Result<String, DeskError> {
         let content_type = crate::content::Kind::sniff(&bytes)
             .map(|k| k.content_type())
             .ok_or_else(|| DeskError::invalid("file", "not an image or a video"))?;
-        let base = self.engine().await?.connected.base_url.clone();
         let total = bytes.len() as u64;
         let policy = self.outbound(&self.settings().await?).await?;
         let answer = policy
