@@ -59,6 +59,28 @@ const VIEWS: [(&str, &str, bool); 7] = [
     ("settings", "[data-testid='nav-settings']", false),
 ];
 
+/// Counts `found` by impact into `counts`, and lists the serious and critical ones, each
+/// said with `place`, in `serious`.
+fn tally(
+    place: &str,
+    found: &[Value],
+    counts: &mut BTreeMap<String, usize>,
+    serious: &mut Vec<String>,
+) {
+    for v in found {
+        let impact = v["impact"].as_str().unwrap_or("none").to_string();
+        *counts.entry(impact.clone()).or_default() += 1;
+        if impact == "serious" || impact == "critical" {
+            serious.push(format!(
+                "{place}: {} [{impact}] {} at {}",
+                v["id"].as_str().unwrap_or(""),
+                v["help"].as_str().unwrap_or(""),
+                v["target"]
+            ));
+        }
+    }
+}
+
 /// How long a view is given to load and draw after a click (a lazy view, a drawer).
 const SETTLE: std::time::Duration = std::time::Duration::from_millis(400);
 
@@ -95,18 +117,13 @@ async fn every_view_passes_axe_in_both_languages_and_both_themes() {
         for (view, selector, drawer) in VIEWS {
             s.click(selector).await;
             tokio::time::sleep(SETTLE).await;
-            for v in violations(&s, &axe).await {
-                let impact = v["impact"].as_str().unwrap_or("none").to_string();
-                *counts.entry(impact.clone()).or_default() += 1;
-                if impact == "serious" || impact == "critical" {
-                    serious.push(format!(
-                        "{view} ({theme}, {language}): {} [{impact}] {} at {}",
-                        v["id"].as_str().unwrap_or(""),
-                        v["help"].as_str().unwrap_or(""),
-                        v["target"]
-                    ));
-                }
-            }
+            let found = violations(&s, &axe).await;
+            tally(
+                &format!("{view} ({theme}, {language})"),
+                &found,
+                &mut counts,
+                &mut serious,
+            );
             if drawer {
                 s.press(&fantoccini::key::Key::Escape.to_string()).await;
                 tokio::time::sleep(SETTLE).await;
@@ -115,13 +132,13 @@ async fn every_view_passes_axe_in_both_languages_and_both_themes() {
         // A setting chip's pop-up, open over the composer.
         s.click("[data-testid='nav-compose']").await;
         s.open_setting("composer-resolution").await;
-        for v in violations(&s, &axe).await {
-            let impact = v["impact"].as_str().unwrap_or("none").to_string();
-            *counts.entry(impact.clone()).or_default() += 1;
-            if impact == "serious" || impact == "critical" {
-                serious.push(format!("setting pop-up ({theme}, {language}): {v}"));
-            }
-        }
+        let found = violations(&s, &axe).await;
+        tally(
+            &format!("setting pop-up ({theme}, {language})"),
+            &found,
+            &mut counts,
+            &mut serious,
+        );
         s.press(&fantoccini::key::Key::Escape.to_string()).await;
     }
     eprintln!("axe-core violations by impact, over every view: {counts:?}");

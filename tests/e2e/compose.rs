@@ -151,14 +151,7 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
     s.press(&Key::Escape.to_string()).await;
     s.wait_count("#composer-resolution-popup", 0).await;
     assert_eq!(
-        s.client
-            .active_element()
-            .await
-            .unwrap()
-            .attr("data-testid")
-            .await
-            .unwrap()
-            .as_deref(),
+        s.focused_attr("data-testid").await.as_deref(),
         Some("composer-resolution-chip")
     );
     // The tier by keyboard: Enter on its chip opens it with the focus on the chosen choice,
@@ -174,14 +167,7 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
         Some("standard")
     );
     assert_eq!(
-        s.client
-            .active_element()
-            .await
-            .unwrap()
-            .attr("data-value")
-            .await
-            .unwrap()
-            .as_deref(),
+        s.focused_attr("data-value").await.as_deref(),
         Some("standard"),
         "the pop-up opens on the chosen choice"
     );
@@ -218,11 +204,7 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
     s.focus(&chosen).await;
     s.press(&Key::Right.to_string()).await;
     wait_attr(&s, "composer-tier", "data-value", "pro").await;
-    let active = s.client.active_element().await.unwrap();
-    assert_eq!(
-        active.attr("data-value").await.unwrap().as_deref(),
-        Some("pro")
-    );
+    assert_eq!(s.focused_attr("data-value").await.as_deref(), Some("pro"));
     s.wait_for_text("composer-tier-about", |t| t.contains("highest quality"))
         .await;
     s.wait_for_text("composer-tier-chip", |t| t.contains("Pro"))
@@ -237,14 +219,7 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
     // A choice clicked closes its pop-up, with the focus back on its chip.
     s.wait_count("#composer-resolution-popup", 0).await;
     assert_eq!(
-        s.client
-            .active_element()
-            .await
-            .unwrap()
-            .attr("data-testid")
-            .await
-            .unwrap()
-            .as_deref(),
+        s.focused_attr("data-testid").await.as_deref(),
         Some("composer-resolution-chip")
     );
     // Back to standard: the resolution steps down, and the composer says so.
@@ -358,9 +333,8 @@ async fn compose_pick_reference_submit_and_see_it_in_the_queue() {
     // Escape closes the tray, and the keyboard is back on its button.
     s.press(&Key::Escape.to_string()).await;
     s.wait_count("[data-testid='queue-panel']", 0).await;
-    let active = s.client.active_element().await.unwrap();
     assert_eq!(
-        active.attr("data-testid").await.unwrap().as_deref(),
+        s.focused_attr("data-testid").await.as_deref(),
         Some("queue-tray")
     );
 
@@ -420,17 +394,13 @@ async fn media_references_reorder_by_dragging_and_can_be_removed() {
     };
     assert_eq!(order().await, [first.clone(), second.clone()]);
     // Drag the second onto the first (synthetic events: WebDriver has no HTML5 drag).
-    s.client
-        .execute(
-            "const items = document.querySelectorAll(\"[data-testid='reference-media'] .ref-item\"); \
-             const dt = new DataTransfer(); \
-             items[1].dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: dt })); \
-             items[0].dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt })); \
-             items[0].dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));",
-            vec![],
-        )
+    let items = s
+        .client
+        .find_all(Locator::Css("[data-testid='reference-media'] .ref-item"))
         .await
         .unwrap();
+    s.drag_start(&items[1]).await;
+    s.drop_on(&items[0]).await;
     for _ in 0..50 {
         if order().await == [second.clone(), first.clone()] {
             break;

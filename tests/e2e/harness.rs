@@ -182,6 +182,43 @@ impl Session {
             .unwrap();
     }
 
+    /// Attribute `name` of the element that has the keyboard focus.
+    pub async fn focused_attr(&self, name: &str) -> Option<String> {
+        self.client
+            .active_element()
+            .await
+            .unwrap()
+            .attr(name)
+            .await
+            .unwrap()
+    }
+
+    /// Begins a drag on `from` (synthetic events: the data its `dragstart` sets is kept
+    /// for [`Session::drop_on`]).
+    pub async fn drag_start(&self, from: &Element) {
+        self.client
+            .execute(
+                "window.__drag = new DataTransfer(); \
+                 arguments[0].dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: window.__drag }));",
+                vec![serde_json::to_value(from).unwrap()],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Ends the drag begun by [`Session::drag_start`] over `to` and drops it there.
+    pub async fn drop_on(&self, to: &Element) {
+        self.client
+            .execute(
+                "const to = arguments[0], dt = window.__drag; \
+                 to.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt })); \
+                 to.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));",
+                vec![serde_json::to_value(to).unwrap()],
+            )
+            .await
+            .unwrap();
+    }
+
     /// Moves the keyboard focus to `element`, as Tab would reach it.
     pub async fn focus(&self, element: &Element) {
         self.client

@@ -392,21 +392,8 @@ async fn tiles_keep_their_clips_shape_grow_with_the_slider_and_take_a_star() {
         tile.attr("draggable").await.unwrap().as_deref(),
         Some("true")
     );
-    s.client
-        .execute(
-            "window.__drag = new DataTransfer();              arguments[0].dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: window.__drag }));",
-            vec![serde_json::to_value(tile).unwrap()],
-        )
-        .await
-        .unwrap();
-    let slot = s.wait_for("dock-start").await;
-    s.client
-        .execute(
-            "const to = arguments[0], dt = window.__drag;              to.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt }));              to.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));",
-            vec![serde_json::to_value(slot).unwrap()],
-        )
-        .await
-        .unwrap();
+    s.drag_start(&tile).await;
+    s.drop_on(&s.wait_for("dock-start").await).await;
     let note = s.wait_for_text("dock-note", |t| !t.is_empty()).await;
     assert!(note.contains("start frame"), "{note}");
     s.click("[data-testid='dock-compose']").await;

@@ -146,19 +146,14 @@ async fn a_render_plays_beside_the_composer_and_everything_fits_at_1024_by_640()
         ("reference-start", &frame_url),
         ("reference-media", &clip_url),
     ] {
-        s.client
-            .execute(
-                "const [from, to] = arguments; const dt = new DataTransfer(); \
-                 from.dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: dt })); \
-                 to.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt })); \
-                 to.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));",
-                vec![
-                    serde_json::to_value(s.css(&format!("[data-testid='feed-item'][data-id='{id}'] .feed-pick")).await).unwrap(),
-                    serde_json::to_value(s.wait_for(slot).await).unwrap(),
-                ],
-            )
-            .await
-            .unwrap();
+        s.drag_start(
+            &s.css(&format!(
+                "[data-testid='feed-item'][data-id='{id}'] .feed-pick"
+            ))
+            .await,
+        )
+        .await;
+        s.drop_on(&s.wait_for(slot).await).await;
         s.wait_attr(&format!("[data-testid='{slot}']"), "data-count", "1")
             .await;
         s.wait_attr(

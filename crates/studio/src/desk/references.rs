@@ -31,6 +31,40 @@ pub enum RenderSource {
     Local(Vec<u8>),
 }
 
+/// Posts `bytes` (of `kind`) to the emulator at `base` (its file host, `/__sandbox/files`)
+/// and returns the URL it serves them under.
+async fn hold_in_sandbox(
+    policy: &crate::outbound::Outbound,
+    base: &str,
+    kind: crate::content::Kind,
+    bytes: Vec<u8>,
+    mut progress: impl FnMut(u64, u64) + Send + 'static,
+) -> Result<String, DeskError> {
+    let total = bytes.len() as u64;
+    let answer = policy
+        .client()
+        .post(format!("{base}/__sandbox/files"))
+        .header(reqwest::header::CONTENT_TYPE, kind.content_type())
+        .body(bytes)
+        .send()
+        .await
+        .map_err(|e| DeskError::internal(format!("the Sandbox did not take the file: {e}")))?;
+    let status = answer.status();
+    let text = answer.text().await.unwrap_or_default();
+    if !status.is_success() {
+        return Err(DeskError::invalid(
+            "file",
+            format!("the Sandbox did not take the file ({status}): {text}"),
+        ));
+    }
+    let url = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v["url"].as_str().map(str::to_string))
+        .ok_or_else(|| DeskError::internal(format!("the Sandbox answered {text:?}")))?;
+    progress(total, total);
+    Ok(url)
+}
+
 /// What a local file needs in Live mode without a storage.
 fn needs_storage(kind: &str, len: usize, missing: &str) -> DeskError {
     DeskError::needs_storage(format!(
@@ -59,17 +93,17 @@ impl Desk {
         bytes: Vec<u8>,
         progress: impl FnMut(u64, u64) + Send + 'static,
     ) -> Result<LocalReference, DeskError> {
-        // "image" or "video", from the content (the same recognition the upload uses).
-        let kind = crate::content::Kind::sniff(&bytes)
-            .map(|k| if k.is_video() { "video" } else { "image" })
-            .ok_or_else(|| {
-                DeskError::invalid(
-                    "file",
-                    "This file is not an image (JPEG, PNG, WebP) or a video (MP4, MOV) the service can use",
-                )
-            })?;
+        // From the content (the same recognition the upload uses).
+        let sniffed = crate::content::Kind::sniff(&bytes).ok_or_else(|| {
+            DeskError::invalid(
+                "file",
+                "This file is not an image (JPEG, PNG, WebP) or a video (MP4, MOV) the service can use",
+            )
+        })?;
+        let kind = if sniffed.is_video() { "video" } else { "image" };
         let warnings = crate::uploads::limit_warnings(&bytes);
-        let storage = match self.storage_of(&self.settings().await?).await {
+        let settings = self.settings().await?;
+        let storage = match self.storage_of(&settings).await {
             Ok(storage) => storage,
             // The emulator holds the file the way a storage would: Sandbox mode needs none.
             Err(e) if e.kind == super::ErrorKind::NeedsStorage => {
@@ -80,7 +114,8 @@ impl Desk {
                 }
                 let base = running.connected.base_url.clone();
                 drop(running);
-                let url = self.hold_in_sandbox(&base, bytes, progress).await?;
+                let policy = self.outbound(&settings).await?;
+                let url = hold_in_sandbox(&policy, &base, sniffed, bytes, progress).await?;
                 return Ok(LocalReference {
                     url,
                     key: String::new(),
@@ -97,43 +132,6 @@ impl Desk {
             reused: uploaded.reused,
             warnings,
         })
-    }
-
-    /// Posts `bytes` to the running emulator's file host (`/__sandbox/files`) and returns
-    /// the URL it serves them under.
-    async fn hold_in_sandbox(
-        &self,
-        base: &str,
-        bytes: Vec<u8>,
-        mut progress: impl FnMut(u64, u64) + Send + 'static,
-    ) -> Result<String, DeskError> {
-        let content_type = crate::content::Kind::sniff(&bytes)
-            .map(|k| k.content_type())
-            .ok_or_else(|| DeskError::invalid("file", "not an image or a video"))?;
-        let total = bytes.len() as u64;
-        let policy = self.outbound(&self.settings().await?).await?;
-        let answer = policy
-            .client()
-            .post(format!("{base}/__sandbox/files"))
-            .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(bytes)
-            .send()
-            .await
-            .map_err(|e| DeskError::internal(format!("the Sandbox did not take the file: {e}")))?;
-        let status = answer.status();
-        let text = answer.text().await.unwrap_or_default();
-        if !status.is_success() {
-            return Err(DeskError::invalid(
-                "file",
-                format!("the Sandbox did not take the file ({status}): {text}"),
-            ));
-        }
-        let url = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| v["url"].as_str().map(str::to_string))
-            .ok_or_else(|| DeskError::internal(format!("the Sandbox answered {text:?}")))?;
-        progress(total, total);
-        Ok(url)
     }
 
     /// The bytes of a local file named by a `file://` URL (what WebKitGTK hands over for a
