@@ -131,7 +131,7 @@ impl Session {
             .at_most(WAIT)
             .for_element(Locator::Css(&selector))
             .await
-            .unwrap_or_else(|e| panic!("{testid} never appeared: {e}"))
+            .unwrap_or_else(|e| panic!("{testid} never appeared: {e}\n{}", self.whereabouts()))
     }
 
     /// The property `name` (e.g. `value`) of the element with `data-testid=testid`.
@@ -299,7 +299,30 @@ impl Session {
                 vec![serde_json::json!(command), args],
             )
             .await
-            .unwrap_or_else(|e| panic!("{command}: {e}"))
+            .unwrap_or_else(|e| panic!("{command}: {e}\n{}", self.whereabouts()))
+    }
+
+    /// What became of the app when the window stopped answering: whether its process and
+    /// its window's content process are still there, and the warnings its log ended with.
+    pub fn whereabouts(&self) -> String {
+        let data = self.env.data_path();
+        let alive = |pid: Option<u32>| pid.map_or("gone".to_string(), |p| format!("alive ({p})"));
+        let log: String = std::fs::read_dir(data.join("logs"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect();
+        let warnings: Vec<&str> = log
+            .lines()
+            .filter(|l| l.contains("WARN") || l.contains("ERROR"))
+            .collect();
+        format!(
+            "the app: {}; its content process: {}; the log's last warnings:\n{}",
+            alive(process_of(&data, "seedance-studi")),
+            alive(web_process_of(&data)),
+            warnings[warnings.len().saturating_sub(12)..].join("\n")
+        )
     }
 
     /// The Library's tiles' render ids, in the grid's order.
@@ -395,6 +418,12 @@ impl Session {
 /// The `WebKitWebProcess` of the app on `data_dir`, found by the data folder in the
 /// environment it inherited from the app.
 pub fn web_process_of(data_dir: &Path) -> Option<u32> {
+    process_of(data_dir, "WebKitWebProces")
+}
+
+/// The process of the app on `data_dir` whose name starts with `name` (Linux cuts names at
+/// 15 bytes), found by the data folder in its environment.
+fn process_of(data_dir: &Path, name: &str) -> Option<u32> {
     let wanted = format!("SEEDANCE_DATA_DIR={}", data_dir.display());
     std::fs::read_dir("/proc")
         .ok()?
@@ -402,7 +431,7 @@ pub fn web_process_of(data_dir: &Path) -> Option<u32> {
         .find_map(|entry| {
             let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
             let comm = std::fs::read_to_string(entry.path().join("comm")).ok()?;
-            if !comm.trim().starts_with("WebKitWebProces") {
+            if !comm.trim().starts_with(name) {
                 return None;
             }
             let environ = std::fs::read(entry.path().join("environ")).ok()?;
