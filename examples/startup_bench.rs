@@ -48,9 +48,10 @@ struct Launch {
     start: Duration,
     /// The part of `start` after the page began to load (its time origin).
     page: Duration,
-    /// When the UI's script ran and when its first view was on the page (the marks
-    /// `ui-script` and `ui-mounted` of ui/src/main.ts; the floor has none).
-    marks: Option<(f64, f64)>,
+    /// The page's own marks and its first commands' round trips, in ms since its time
+    /// origin (`ui-script`, `ui-mounted`, `ui-first-frame` of ui/src/main.ts and `ipc …`
+    /// of ui/src/lib/ipc.ts), up to when it was found interactive; the floor has none.
+    timeline: Option<String>,
     pss: u64,
     processes: usize,
     library_pss: Option<u64>,
@@ -65,10 +66,8 @@ impl std::fmt::Display for Launch {
             ms(self.page),
             mb(self.pss)
         )?;
-        match self.marks {
-            Some((script, mounted)) => {
-                write!(f, " [script at {script:.0} ms, mounted at {mounted:.0} ms]")
-            }
+        match &self.timeline {
+            Some(timeline) => write!(f, " [{timeline}]"),
             None => Ok(()),
         }
     }
@@ -184,16 +183,19 @@ async fn launch(
         .map(|ms| Duration::from_secs_f64(ms / 1000.0))
         .expect("the page reports performance.now()")
         .min(start);
-    let marks = client
+    let timeline = client
         .execute(
-            "const at = n => performance.getEntriesByName(n)[0]?.startTime; \
-             const s = at('ui-script'), m = at('ui-mounted'); return s === undefined ? null : [s, m];",
-            vec![],
+            "const until = arguments[0], n = x => x.toFixed(0); \
+             const seen = [...performance.getEntriesByType('mark'), ...performance.getEntriesByType('measure')] \
+               .filter(e => e.startTime <= until).sort((a, b) => a.startTime - b.startTime) \
+               .map(e => e.entryType === 'mark' ? `${e.name} ${n(e.startTime)}` \
+                 : `${e.name} ${n(e.startTime)}–${n(e.startTime + e.duration)}`); \
+             return seen.length ? seen.join(', ') : null;",
+            vec![serde_json::json!(page.as_secs_f64() * 1000.0)],
         )
         .await
         .ok()
-        .and_then(|v| serde_json::from_value::<Option<(f64, f64)>>(v).ok())
-        .flatten();
+        .and_then(|v| v.as_str().map(str::to_string));
     tokio::time::sleep(idle).await;
     let tree = app_tree(driver.0.id(), binary);
     let pss_idle = pss(&tree);
@@ -221,7 +223,7 @@ async fn launch(
     Launch {
         start,
         page,
-        marks,
+        timeline,
         pss: pss_idle,
         processes: tree.len(),
         library_pss,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs whatever this checkout needs and is missing, then builds the web UI.
 # Idempotent: each step checks first, so a second run on an unchanged tree takes seconds.
-# Sourced by scripts/run and scripts/test; set SETUP_FOR_TESTS=1 for the test tools.
+# Sourced by scripts/run, scripts/test and scripts/package; SETUP_FOR_TESTS=1 adds the test
+# tools, SETUP_FOR_PACKAGES=1 the packaging ones.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -14,8 +15,12 @@ app_packages=(libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev li
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libges-1.0-dev gstreamer1.0-plugins-good
   gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-plugins-bad fonts-ipafont-gothic
   fonts-dejavu-core pkg-config build-essential)
+# zsh and fish load the completions `seedance completions` prints.
 test_packages=(xvfb webkit2gtk-driver xdotool dunst gnome-keyring dbus-x11 libsecret-tools
-  python3-gi gir1.2-gtk-3.0)
+  python3-gi gir1.2-gtk-3.0 zsh fish)
+# scripts/package validates what the packages install; scripts/install-test makes a clean
+# Debian 12 root to install them in.
+package_packages=(appstream desktop-file-utils debootstrap)
 tauri_driver_version="2.1.0"
 seaweedfs_version="4.48"
 otio_version="0.18.1"
@@ -24,6 +29,9 @@ mcp_version="2.3.0"
 
 packages=("${app_packages[@]}")
 if [ "${SETUP_FOR_TESTS:-0}" = 1 ]; then packages+=("${test_packages[@]}"); fi
+if [ "${SETUP_FOR_TESTS:-0}" = 1 ] || [ "${SETUP_FOR_PACKAGES:-0}" = 1 ]; then
+  packages+=("${package_packages[@]}")
+fi
 
 missing=()
 for p in "${packages[@]}"; do

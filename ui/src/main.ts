@@ -5,12 +5,14 @@ import { shotEdit } from "./lib/shotEdit.svelte";
 import { draftLoad, draftSave } from "./lib/ipc";
 import "./app.css";
 
-// Marks for the startup benchmark: when the UI's script runs, and when the first view is on the page.
+// Marks for the startup benchmark: when the UI's script runs, when the first view is on the
+// page, and when the first frame with it begins (after its first style and layout).
 performance.mark("ui-script");
 const target = document.getElementById("app");
 if (!target) throw new Error("index.html has no #app element");
 export default mount(App, { target });
 performance.mark("ui-mounted");
+requestAnimationFrame(() => performance.mark("ui-first-frame"));
 
 // The draft kept in the engine's store comes back (after the page was reloaded, or the app
 // restarted) unless a new one was begun meanwhile; from then on every change is saved.

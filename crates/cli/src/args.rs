@@ -133,6 +133,15 @@ pub enum Command {
         #[arg(long)]
         port: Option<u16>,
     },
+    /// Print the completion script for SHELL on stdout (for example
+    /// `seedance completions bash > ~/.local/share/bash-completion/completions/seedance`).
+    Completions { shell: clap_complete::Shell },
+    /// Write the manual pages into DIR: seedance.1 and one per subcommand
+    /// (seedance-generate.1, seedance-project-render.1, …).
+    Manual {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
 }
 
 /// PROJECT is a project's id or its exact name.
@@ -275,13 +284,13 @@ pub struct LibraryQuery {
     #[arg(long, visible_alias = "search")]
     pub query: Option<String>,
     /// Only renders of this mode.
-    #[arg(long, value_parser = parse_mode)]
+    #[arg(long, value_parser = listed(parse_mode, Mode::ALL, Mode::as_str))]
     pub mode: Option<Mode>,
     /// Only renders of this quality tier.
-    #[arg(long, value_parser = parse_tier)]
+    #[arg(long, value_parser = listed(parse_tier, QualityTier::ALL, QualityTier::as_str))]
     pub tier: Option<QualityTier>,
     /// Only jobs in this state.
-    #[arg(long, value_parser = parse_state)]
+    #[arg(long, value_parser = listed(parse_state, &JobState::ALL, JobState::as_str))]
     pub status: Option<JobState>,
     /// Only favourites.
     #[arg(long)]
@@ -346,18 +355,18 @@ pub struct Waiting {
 pub struct Generate {
     #[arg(long)]
     pub prompt: String,
-    #[arg(long, value_parser = parse_mode)]
+    #[arg(long, value_parser = listed(parse_mode, Mode::ALL, Mode::as_str))]
     pub mode: Option<Mode>,
-    #[arg(long, value_parser = parse_tier)]
+    #[arg(long, value_parser = listed(parse_tier, QualityTier::ALL, QualityTier::as_str))]
     pub tier: Option<QualityTier>,
-    #[arg(long, value_parser = parse_channel)]
+    #[arg(long, value_parser = listed(parse_channel, Channel::ALL, Channel::as_str))]
     pub channel: Option<Channel>,
-    #[arg(long, value_parser = parse_aspect)]
+    #[arg(long, value_parser = listed(parse_aspect, AspectRatio::ALL, AspectRatio::as_str))]
     pub aspect: Option<AspectRatio>,
     /// Seconds, 4 to 15.
     #[arg(long)]
     pub duration: Option<u8>,
-    #[arg(long, value_parser = parse_resolution)]
+    #[arg(long, value_parser = listed(parse_resolution, Resolution::ALL, Resolution::as_str))]
     pub resolution: Option<Resolution>,
     /// Start frame (https URL).
     #[arg(long, value_name = "URL")]
@@ -386,6 +395,48 @@ pub struct Generate {
     pub yes: bool,
     #[command(flatten)]
     pub waiting: Waiting,
+}
+
+/// A value parser that names its values, so help lists them and shell completions offer
+/// them; `parse` does the parsing (and says what is allowed when a value is wrong).
+#[derive(Clone)]
+struct Listed<T> {
+    parse: fn(&str) -> Result<T, String>,
+    names: Vec<&'static str>,
+}
+
+fn listed<T: Copy>(
+    parse: fn(&str) -> Result<T, String>,
+    all: &[T],
+    show: fn(T) -> &'static str,
+) -> Listed<T> {
+    Listed {
+        parse,
+        names: all.iter().map(|v| show(*v)).collect(),
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> clap::builder::TypedValueParser for Listed<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        self.parse.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            self.names
+                .iter()
+                .map(|name| clap::builder::PossibleValue::new(*name)),
+        ))
+    }
 }
 
 fn one_of<T: Copy>(

@@ -51,6 +51,12 @@ async fn run(
     env: Result<studio::Environment, studio::DataDirError>,
 ) -> Result<Exit, CliError> {
     let json = cli.json;
+    // What shells and `man` read is made from the command line alone: no data folder.
+    match &cli.command {
+        Command::Completions { shell } => return commands::shell::completions(*shell),
+        Command::Manual { dir } => return commands::shell::manual(dir, json),
+        _ => {}
+    }
     let env = env?;
     if let Command::Sandbox { port } = cli.command {
         return commands::sandbox::run(&env, port, json).await;
@@ -136,6 +142,9 @@ async fn dispatch(
         Command::Export { file } => commands::library::export(desk, mode, &file, json).await,
         Command::Import { file } => commands::library::import(desk, mode, &file, json).await,
         Command::Project(p) => commands::project::run(desk, mode, p, json).await,
-        Command::Sandbox { .. } | Command::Mcp { .. } => unreachable!("handled above"),
+        Command::Sandbox { .. }
+        | Command::Mcp { .. }
+        | Command::Completions { .. }
+        | Command::Manual { .. } => unreachable!("handled above"),
     }
 }

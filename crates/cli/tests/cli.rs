@@ -954,5 +954,7 @@ mod evidence;
 mod mcp;
 #[path = "cli/projects.rs"]
 mod projects;
+#[path = "cli/shell.rs"]
+mod shell;
 #[path = "cli/tags.rs"]
 mod tags;

@@ -807,3 +807,49 @@ async fn files_posted_for_references_are_served_back_with_ranges_and_odd_ones_re
     assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
     assert!(sb.ledger().charges.is_empty());
 }
+
+#[tokio::test]
+async fn a_page_rebound_to_loopback_reaches_none_of_the_sandbox_own_routes() {
+    // DNS rebinding: a web page's own name now resolves to 127.0.0.1, so its requests come
+    // from this machine, but they still carry its name in Host.
+    let sb = Sandbox::start(config()).await.unwrap();
+    let port = sb.base_url().rsplit(':').next().unwrap().to_string();
+    let rebound = format!("pages.example:{port}");
+    let posted = client()
+        .post(format!("{}/__sandbox/files", sb.base_url()))
+        .header("host", &rebound)
+        .header("content-type", "image/png")
+        .body(b"\x89PNG\r\n\x1a\nrest".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::MISDIRECTED_REQUEST);
+    let said = posted.json::<Value>().await.unwrap();
+    assert!(
+        said["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("pages.example")),
+        "{said}"
+    );
+    let ledger = client()
+        .get(format!("{}/__sandbox/ledger", sb.base_url()))
+        .header("host", &rebound)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ledger.status(), StatusCode::MISDIRECTED_REQUEST);
+    // Named as this machine, in each of its names, the same routes answer.
+    for host in [
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+        format!("127.0.0.1:{port}"),
+    ] {
+        let ledger = client()
+            .get(format!("{}/__sandbox/ledger", sb.base_url()))
+            .header("host", &host)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ledger.status(), StatusCode::OK, "{host}");
+    }
+}

@@ -108,11 +108,18 @@ type ArgsOf<C extends Command> = Record<string, never> extends Args<C> ? [args?:
 /** What a command answers. */
 type Answer<C extends Command> = Commands[C]["returns"];
 
+/** Commands sent in the page's first seconds are timed for the startup benchmark (after
+ * that, none: the page's list of timings would only grow). */
+const TIMED_UNTIL_MS = 5000;
+
 async function call<C extends Command>(command: C, ...[args]: ArgsOf<C>): Promise<Answer<C>> {
+  const sent = performance.now();
   try {
     return await invoke<Answer<C>>(command, args as Record<string, unknown> | undefined);
   } catch (raw) {
     throw toIpcError(raw);
+  } finally {
+    if (sent < TIMED_UNTIL_MS) performance.measure(`ipc ${command}`, { start: sent });
   }
 }
 

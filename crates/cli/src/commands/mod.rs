@@ -7,3 +7,4 @@ pub mod key;
 pub mod library;
 pub mod project;
 pub mod sandbox;
+pub mod shell;

@@ -292,11 +292,37 @@ pub(super) async fn faults(
     }
 }
 
-/// The sandbox's own routes answer loopback callers only.
+/// The sandbox's own routes answer loopback callers only, and only when they name a
+/// loopback host: a web page whose own name was rebound to 127.0.0.1 reaches the port from
+/// this machine, but its requests still carry its name.
 pub(super) async fn loopback_only(req: Request, next: Next) -> Response {
-    if peer_of(&req).is_some_and(|peer| peer.ip().is_loopback()) {
+    if !peer_of(&req).is_some_and(|peer| peer.ip().is_loopback()) {
+        return error_response(StatusCode::FORBIDDEN, "forbidden", "Loopback only");
+    }
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if names_loopback(host) {
         next.run(req).await
     } else {
-        error_response(StatusCode::FORBIDDEN, "forbidden", "Loopback only")
+        error_response(
+            StatusCode::MISDIRECTED_REQUEST,
+            "forbidden",
+            format!("Host {host:?} is not this machine (127.0.0.1, [::1] or localhost)"),
+        )
     }
+}
+
+/// Whether a `Host` header (with or without its port) names this machine.
+fn names_loopback(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
