@@ -53,19 +53,26 @@ struct Launch {
     /// of ui/src/lib/ipc.ts), up to when it was found interactive; the floor has none.
     timeline: Option<String>,
     pss: u64,
+    /// `pss` by process, as [`pss_by_process`] words it.
+    pss_parts: String,
     processes: usize,
-    library_pss: Option<u64>,
+    /// With the Library open: the PSS and its parts.
+    library_pss: Option<(u64, String)>,
 }
 
 impl std::fmt::Display for Launch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} (page {}) / {}",
+            "{} (page {}) / {} ({})",
             ms(self.start),
             ms(self.page),
-            mb(self.pss)
+            mb(self.pss),
+            self.pss_parts
         )?;
+        if let Some((bytes, parts)) = &self.library_pss {
+            write!(f, "; Library {} ({parts})", mb(*bytes))?;
+        }
         match &self.timeline {
             Some(timeline) => write!(f, " [{timeline}]"),
             None => Ok(()),
@@ -129,19 +136,41 @@ fn app_tree(driver: u32, binary: &Path) -> Vec<u32> {
     tree
 }
 
-/// Summed PSS in bytes.
-fn pss(pids: &[u32]) -> u64 {
-    pids.iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
-        .filter_map(|rollup| {
+/// One process's PSS in bytes (0 once it is gone).
+fn pss_of(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .ok()
+        .and_then(|rollup| {
             rollup
                 .lines()
                 .find(|l| l.starts_with("Pss:"))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<u64>().ok())
         })
-        .sum::<u64>()
+        .unwrap_or(0)
         * 1024
+}
+
+/// Summed PSS in bytes.
+fn pss(pids: &[u32]) -> u64 {
+    pids.iter().map(|&pid| pss_of(pid)).sum()
+}
+
+/// Each process's name and PSS, largest first: where the memory is.
+fn pss_by_process(pids: &[u32]) -> String {
+    let mut parts: Vec<(String, u64)> = pids
+        .iter()
+        .map(|&pid| {
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            (name.trim().to_string(), pss_of(pid))
+        })
+        .collect();
+    parts.sort_by_key(|part| std::cmp::Reverse(part.1));
+    parts
+        .iter()
+        .map(|(name, bytes)| format!("{name} {}", mb(*bytes)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Waits for the composer's prompt to be displayed and enabled.
@@ -199,6 +228,7 @@ async fn launch(
     tokio::time::sleep(idle).await;
     let tree = app_tree(driver.0.id(), binary);
     let pss_idle = pss(&tree);
+    let pss_parts = pss_by_process(&tree);
     let library_pss = if open_library {
         client
             .find(Locator::Css("[data-testid='nav-library']"))
@@ -214,7 +244,8 @@ async fn launch(
             .await
             .expect("the Library shows the seeded renders");
         tokio::time::sleep(idle).await;
-        Some(pss(&app_tree(driver.0.id(), binary)))
+        let tree = app_tree(driver.0.id(), binary);
+        Some((pss(&tree), pss_by_process(&tree)))
     } else {
         None
     };
@@ -225,6 +256,7 @@ async fn launch(
         page,
         timeline,
         pss: pss_idle,
+        pss_parts,
         processes: tree.len(),
         library_pss,
     }
@@ -337,7 +369,11 @@ async fn main() {
         memory(&apps) as f64 / floor_pss as f64,
     );
     if open_library {
-        let library_pss = median(apps.iter().filter_map(|l| l.library_pss).collect());
+        let library_pss = median(
+            apps.iter()
+                .filter_map(|l| l.library_pss.as_ref().map(|p| p.0))
+                .collect(),
+        );
         println!(
             "With the Library open on {renders} renders, after {} s idle: {} ({:.2} × the floor).",
             idle.as_secs(),
