@@ -1,6 +1,6 @@
 //! The first run: no key and no renders. The stage offers one action, which renders a
 //! sample clip in the Sandbox that plays there within seconds; under it, the one step to
-//! Live: a key the service refuses is said so and Live stays off; the right one goes into
+//! Live: a key the service refuses is said so, not kept, and Live stays off; the right one goes into
 //! the keychain (seen from outside with `secret-tool`, and nowhere in the page or the data
 //! folder) and Live is on.
 
@@ -76,6 +76,8 @@ async fn a_sample_clip_plays_within_seconds_and_live_is_one_step_away() {
     assert!(said.contains("did not accept"), "{said}");
     s.wait_for_text("connection-mode", |t| t.starts_with("Sandbox"))
         .await;
+    // Nor is it kept: the next start would otherwise try it again.
+    assert_eq!(secret_tool::lookup_api_key(&keychain), None);
 
     // The right key, in the same place: kept in the keychain, and Live is on.
     type_key(&s, KEY).await;
