@@ -53,7 +53,7 @@ struct Launch {
     /// of ui/src/lib/ipc.ts), up to when it was found interactive; the floor has none.
     timeline: Option<String>,
     pss: u64,
-    /// `pss` by process, as [`pss_by_process`] words it.
+    /// `pss` by process, as [`pss`] words it.
     pss_parts: String,
     processes: usize,
     /// With the Library open: the PSS and its parts.
@@ -151,13 +151,9 @@ fn pss_of(pid: u32) -> u64 {
         * 1024
 }
 
-/// Summed PSS in bytes.
-fn pss(pids: &[u32]) -> u64 {
-    pids.iter().map(|&pid| pss_of(pid)).sum()
-}
-
-/// Each process's name and PSS, largest first: where the memory is.
-fn pss_by_process(pids: &[u32]) -> String {
+/// The tree's PSS in bytes, and each process's name and PSS, largest first (where the
+/// memory is), from one reading of each process.
+fn pss(pids: &[u32]) -> (u64, String) {
     let mut parts: Vec<(String, u64)> = pids
         .iter()
         .map(|&pid| {
@@ -166,11 +162,13 @@ fn pss_by_process(pids: &[u32]) -> String {
         })
         .collect();
     parts.sort_by_key(|part| std::cmp::Reverse(part.1));
-    parts
+    let total = parts.iter().map(|part| part.1).sum();
+    let words = parts
         .iter()
         .map(|(name, bytes)| format!("{name} {}", mb(*bytes)))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    (total, words)
 }
 
 /// Waits for the composer's prompt to be displayed and enabled.
@@ -227,8 +225,7 @@ async fn launch(
         .and_then(|v| v.as_str().map(str::to_string));
     tokio::time::sleep(idle).await;
     let tree = app_tree(driver.0.id(), binary);
-    let pss_idle = pss(&tree);
-    let pss_parts = pss_by_process(&tree);
+    let (pss_idle, pss_parts) = pss(&tree);
     let library_pss = if open_library {
         client
             .find(Locator::Css("[data-testid='nav-library']"))
@@ -245,7 +242,7 @@ async fn launch(
             .expect("the Library shows the seeded renders");
         tokio::time::sleep(idle).await;
         let tree = app_tree(driver.0.id(), binary);
-        Some((pss(&tree), pss_by_process(&tree)))
+        Some(pss(&tree))
     } else {
         None
     };

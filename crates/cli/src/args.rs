@@ -1,9 +1,11 @@
-//! The command line, as clap parses it. Values with a fixed set (mode, tier, …) are checked
-//! here against the API's own lists, so a typo is refused (exit 2) with what is allowed.
+//! The command line, as clap parses it. Values with a fixed set (mode, tier, …) are read
+//! by the parsers in `values.rs`, so a typo is refused (exit 2) with what is allowed.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+
+use crate::values;
 use studio::JobState;
 use studio::desk::{AspectRatio, Channel, Mode, QualityTier, Resolution};
 
@@ -284,13 +286,13 @@ pub struct LibraryQuery {
     #[arg(long, visible_alias = "search")]
     pub query: Option<String>,
     /// Only renders of this mode.
-    #[arg(long, value_parser = listed(parse_mode, Mode::ALL, Mode::as_str))]
+    #[arg(long, value_parser = values::modes())]
     pub mode: Option<Mode>,
     /// Only renders of this quality tier.
-    #[arg(long, value_parser = listed(parse_tier, QualityTier::ALL, QualityTier::as_str))]
+    #[arg(long, value_parser = values::tiers())]
     pub tier: Option<QualityTier>,
     /// Only jobs in this state.
-    #[arg(long, value_parser = listed(parse_state, &JobState::ALL, JobState::as_str))]
+    #[arg(long, value_parser = values::states())]
     pub status: Option<JobState>,
     /// Only favourites.
     #[arg(long)]
@@ -355,18 +357,18 @@ pub struct Waiting {
 pub struct Generate {
     #[arg(long)]
     pub prompt: String,
-    #[arg(long, value_parser = listed(parse_mode, Mode::ALL, Mode::as_str))]
+    #[arg(long, value_parser = values::modes())]
     pub mode: Option<Mode>,
-    #[arg(long, value_parser = listed(parse_tier, QualityTier::ALL, QualityTier::as_str))]
+    #[arg(long, value_parser = values::tiers())]
     pub tier: Option<QualityTier>,
-    #[arg(long, value_parser = listed(parse_channel, Channel::ALL, Channel::as_str))]
+    #[arg(long, value_parser = values::channels())]
     pub channel: Option<Channel>,
-    #[arg(long, value_parser = listed(parse_aspect, AspectRatio::ALL, AspectRatio::as_str))]
+    #[arg(long, value_parser = values::aspects())]
     pub aspect: Option<AspectRatio>,
     /// Seconds, 4 to 15.
     #[arg(long)]
     pub duration: Option<u8>,
-    #[arg(long, value_parser = listed(parse_resolution, Resolution::ALL, Resolution::as_str))]
+    #[arg(long, value_parser = values::resolutions())]
     pub resolution: Option<Resolution>,
     /// Start frame (https URL).
     #[arg(long, value_name = "URL")]
@@ -395,107 +397,6 @@ pub struct Generate {
     pub yes: bool,
     #[command(flatten)]
     pub waiting: Waiting,
-}
-
-/// A value parser that names its values, so help lists them and shell completions offer
-/// them; `parse` does the parsing (and says what is allowed when a value is wrong).
-#[derive(Clone)]
-struct Listed<T> {
-    parse: fn(&str) -> Result<T, String>,
-    names: Vec<&'static str>,
-}
-
-fn listed<T: Copy>(
-    parse: fn(&str) -> Result<T, String>,
-    all: &[T],
-    show: fn(T) -> &'static str,
-) -> Listed<T> {
-    Listed {
-        parse,
-        names: all.iter().map(|v| show(*v)).collect(),
-    }
-}
-
-impl<T: Clone + Send + Sync + 'static> clap::builder::TypedValueParser for Listed<T> {
-    type Value = T;
-
-    fn parse_ref(
-        &self,
-        cmd: &clap::Command,
-        arg: Option<&clap::Arg>,
-        value: &std::ffi::OsStr,
-    ) -> Result<T, clap::Error> {
-        self.parse.parse_ref(cmd, arg, value)
-    }
-
-    fn possible_values(
-        &self,
-    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
-        Some(Box::new(
-            self.names
-                .iter()
-                .map(|name| clap::builder::PossibleValue::new(*name)),
-        ))
-    }
-}
-
-fn one_of<T: Copy>(
-    what: &str,
-    value: &str,
-    all: &[T],
-    parse: impl Fn(&str) -> Option<T>,
-    show: impl Fn(T) -> &'static str,
-) -> Result<T, String> {
-    parse(value).ok_or_else(|| {
-        let allowed: Vec<_> = all.iter().map(|v| show(*v)).collect();
-        format!(
-            "{value:?} is not a {what}; use one of {}",
-            allowed.join(", ")
-        )
-    })
-}
-
-fn parse_mode(v: &str) -> Result<Mode, String> {
-    one_of("mode", v, Mode::ALL, Mode::parse, Mode::as_str)
-}
-fn parse_tier(v: &str) -> Result<QualityTier, String> {
-    one_of(
-        "quality tier",
-        v,
-        QualityTier::ALL,
-        QualityTier::parse,
-        QualityTier::as_str,
-    )
-}
-fn parse_channel(v: &str) -> Result<Channel, String> {
-    one_of("channel", v, Channel::ALL, Channel::parse, Channel::as_str)
-}
-fn parse_aspect(v: &str) -> Result<AspectRatio, String> {
-    one_of(
-        "aspect ratio",
-        v,
-        AspectRatio::ALL,
-        AspectRatio::parse,
-        AspectRatio::as_str,
-    )
-}
-fn parse_resolution(v: &str) -> Result<Resolution, String> {
-    one_of(
-        "resolution",
-        v,
-        Resolution::ALL,
-        Resolution::parse,
-        Resolution::as_str,
-    )
-}
-fn parse_state(v: &str) -> Result<JobState, String> {
-    one_of(
-        "job state",
-        v,
-        &JobState::ALL,
-        JobState::parse,
-        JobState::as_str,
-    )
 }
 
 #[cfg(test)]

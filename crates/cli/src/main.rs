@@ -7,6 +7,7 @@ mod exit;
 mod follow;
 mod mcp;
 mod output;
+mod values;
 
 use clap::Parser;
 
