@@ -196,19 +196,20 @@ pub async fn record(store: &Store, job_id: &str, delivery: &Delivery) -> Result<
     Ok(())
 }
 
+/// The next renders without a delivery check, through their own index: the planner would
+/// otherwise walk every finished render by state, at every start, to find none.
+const TO_PROBE: &str = "SELECT id, request_body, video_path FROM jobs INDEXED BY jobs_to_probe \
+     WHERE delivery IS NULL AND kind = 'generation' AND state = 'ready' \
+     AND video_path IS NOT NULL ORDER BY created_at DESC LIMIT 16";
+
 /// Probes every saved render that has no delivery check yet (those downloaded before it
 /// existed), a few at a time, newest first; returns how many were checked. Each is probed
 /// once: a file that is gone or unreadable is recorded as such.
 pub async fn backfill(store: &Store) -> Result<usize, sqlx::Error> {
     let mut checked = 0;
     loop {
-        let batch: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT id, request_body, video_path FROM jobs \
-             WHERE delivery IS NULL AND kind = 'generation' AND state = 'ready' \
-             AND video_path IS NOT NULL ORDER BY created_at DESC LIMIT 16",
-        )
-        .fetch_all(store.pool())
-        .await?;
+        let batch: Vec<(String, String, String)> =
+            sqlx::query_as(TO_PROBE).fetch_all(store.pool()).await?;
         if batch.is_empty() {
             return Ok(checked);
         }
@@ -228,6 +229,20 @@ pub async fn backfill(store: &Store) -> Result<usize, sqlx::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn finding_the_renders_to_probe_reads_only_their_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {TO_PROBE}"))
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        let steps: Vec<&str> = plan.iter().map(|row| row.3.as_str()).collect();
+        assert_eq!(steps, ["SCAN jobs USING INDEX jobs_to_probe"], "{steps:?}");
+        assert_eq!(backfill(&store).await.unwrap(), 0);
+    }
 
     fn probe(width: u32, height: u32, duration_s: f64, audio: bool) -> media::Probe {
         media::Probe {

@@ -23,6 +23,8 @@ pub const LEVEL_ENV: &str = "SEEDANCE_LOG";
 pub const LOGS_DIR: &str = "logs";
 /// Daily files kept.
 pub const KEEP_FILES: usize = 7;
+/// How many log lines may wait for the file before new ones are dropped.
+const LOG_QUEUE_LINES: usize = 4096;
 /// What stands in for a secret.
 pub const REDACTED: &str = "[redacted]";
 
@@ -112,7 +114,12 @@ pub fn subscriber(
         .max_log_files(KEEP_FILES)
         .build(&dir)
         .map_err(io::Error::other)?;
-    let (writer, worker) = tracing_appender::non_blocking(appender);
+    // The writer's queue is allocated whole at the start: tracing-appender's default of
+    // 128,000 lines is 4 MB held for the process's life. A few thousand lines waiting is
+    // far more than this app logs in a burst; past that, lines are dropped, not waited for.
+    let (writer, worker) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .finish(appender);
     let level = level_from_env();
     let filter = Targets::new()
         .with_default(Level::WARN)

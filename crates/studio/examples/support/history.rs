@@ -89,6 +89,14 @@ pub async fn seed(store: &Store, files: &Path, renders: u64) {
         })
         .collect();
     let t0 = 1_700_000_000_000i64;
+    // Each render's delivery check, already done and as asked, as in a library that has
+    // been in use (a fresh one would spend its first starts probing them).
+    let delivered = serde_json::json!({
+        "width": 1920, "height": 1080, "fps": 24.0, "duration_s": 8.0,
+        "video_codec": "h264", "audio_codec": "aac", "has_audio": true,
+        "mismatches": [], "probed_at": t0,
+    })
+    .to_string();
     for chunk in 0..renders.div_ceil(1000) {
         let mut tx = store.write().await.unwrap();
         for n in (chunk * 1000)..((chunk + 1) * 1000).min(renders) {
@@ -99,8 +107,8 @@ pub async fn seed(store: &Store, files: &Path, renders: u64) {
             sqlx::query(
                 "INSERT INTO jobs (id, created_at, updated_at, state, request_body, idempotency_key, prompt, mode, quality_tier, \
                  channel, aspect_ratio, resolution, duration, task_id, credits_used, seed, video_path, frame_path, video_bytes, \
-                 video_sha256, frame_sha256, submitted_at, completed_at) \
-                 VALUES (?, ?, ?, 'ready', ?, ?, ?, 'text-to-video', 'pro', 'standard', '16:9', '1080p', 8, ?, 144, ?, ?, ?, 48000000, ?, ?, ?, ?)",
+                 video_sha256, frame_sha256, submitted_at, completed_at, delivery, delivery_mismatches) \
+                 VALUES (?, ?, ?, 'ready', ?, ?, ?, 'text-to-video', 'pro', 'standard', '16:9', '1080p', 8, ?, 144, ?, ?, ?, 48000000, ?, ?, ?, ?, ?, 0)",
             )
             .bind(&id)
             .bind(t0 + n as i64 * 60_000)
@@ -116,6 +124,7 @@ pub async fn seed(store: &Store, files: &Path, renders: u64) {
             .bind(format!("{:064x}", rng.u128(..)))
             .bind(t0 + n as i64 * 60_000)
             .bind(t0 + n as i64 * 60_000 + 90_000)
+            .bind(&delivered)
             .execute(&mut *tx)
             .await
             .unwrap();
