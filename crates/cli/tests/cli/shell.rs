@@ -134,3 +134,14 @@ fn the_version_is_the_workspace_version() {
         format!("seedance {}", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn a_value_outside_its_set_is_refused_naming_what_is_allowed() {
+    let out = seedance(&["generate", "--prompt", "a cat walking", "--tier", "ultra"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("\"ultra\" is not a quality tier; use one of mini, standard, pro"),
+        "{err}"
+    );
+}
