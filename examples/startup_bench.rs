@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
+use seedance_studio::painting;
 use studio::ConnectionMode;
 
 fn arg(name: &str) -> Option<String> {
@@ -191,12 +192,34 @@ async fn interactive(client: &Client) {
     }
 }
 
-async fn launch(
-    binary: &Path,
-    vars: &[(String, String)],
-    idle: Duration,
+/// A binary to launch, with the environment it gets.
+struct Subject<'a> {
+    name: String,
+    binary: &'a Path,
+    vars: &'a [(String, String)],
+    /// Whether to open the Library after the idle measure, and measure again.
     open_library: bool,
-) -> Launch {
+}
+
+impl Subject<'_> {
+    /// The same launch with nothing opened after it (a warm-up).
+    fn with_no_wait(&self) -> Subject<'_> {
+        Subject {
+            name: self.name.clone(),
+            binary: self.binary,
+            vars: self.vars,
+            open_library: false,
+        }
+    }
+}
+
+async fn launch(subject: &Subject<'_>, idle: Duration) -> Launch {
+    let Subject {
+        binary,
+        vars,
+        open_library,
+        ..
+    } = *subject;
     let driver = desktop::start_driver(vars);
     let started = Instant::now();
     let client = desktop::open_session(&binary.display().to_string()).await;
@@ -274,8 +297,8 @@ fn ms(d: Duration) -> String {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let app = path("--app");
-    let floor = path("--floor");
+    let app_binary = path("--app");
+    let floor_binary = path("--floor");
     let deb = arg("--deb").map(PathBuf::from);
     let launches = number("--launches", 10).max(1);
     let renders = number("--renders", 10_000);
@@ -310,27 +333,54 @@ async fn main() {
         ),
     ];
 
-    // A first launch of each warms the page cache; it is not counted.
-    launch(&floor, &vars, Duration::ZERO, false).await;
-    launch(&app, &vars, Duration::ZERO, false).await;
+    // On a machine with no GPU the app paints on the CPU (src-tauri/src/painting.rs) where
+    // the floor, a bare Tauri app, keeps WebKit's default. The floor is then measured both
+    // ways: as it is, and painted on the CPU too, so the page's own cost stays visible.
+    let app_paints_on_cpu =
+        std::env::var_os(painting::CPU_PAINTING).is_none() && !painting::machine_has_gpu();
+    let mut cpu_vars = vars.clone();
+    cpu_vars.push((painting::CPU_PAINTING.into(), "1".into()));
+    let floor = Subject {
+        name: "floor (tests/floor)".into(),
+        binary: &floor_binary,
+        vars: &vars,
+        open_library: false,
+    };
+    let floor_cpu = Subject {
+        name: "floor, painted on the CPU".into(),
+        binary: &floor_binary,
+        vars: &cpu_vars,
+        open_library: false,
+    };
     // An empty library has no Library step to measure.
     let open_library = renders > 0;
-    let (mut floors, mut apps) = (Vec::new(), Vec::new());
-    for i in 0..launches {
-        // Alternate which goes first, so neither always follows the other.
-        if i % 2 == 0 {
-            floors.push(launch(&floor, &vars, idle, false).await);
-            apps.push(launch(&app, &vars, idle, open_library).await);
-        } else {
-            apps.push(launch(&app, &vars, idle, open_library).await);
-            floors.push(launch(&floor, &vars, idle, false).await);
+    let app = Subject {
+        name: format!("Seedance Studio, {renders} renders"),
+        binary: &app_binary,
+        vars: &vars,
+        open_library,
+    };
+    let mut subjects = vec![floor, app];
+    if app_paints_on_cpu {
+        subjects.insert(1, floor_cpu);
+    }
+
+    // A first launch of each warms the page cache; it is not counted.
+    launch(&subjects[0].with_no_wait(), Duration::ZERO).await;
+    launch(&subjects[subjects.len() - 1].with_no_wait(), Duration::ZERO).await;
+    let mut runs: Vec<Vec<Launch>> = subjects.iter().map(|_| Vec::new()).collect();
+    for i in 0..launches as usize {
+        // Rotate which goes first, so none always follows another.
+        for k in 0..subjects.len() {
+            let which = (i + k) % subjects.len();
+            runs[which].push(launch(&subjects[which], idle).await);
         }
-        eprintln!(
-            "launch {}: floor {}, app {}",
-            i + 1,
-            floors.last().unwrap(),
-            apps.last().unwrap(),
-        );
+        let said: Vec<String> = subjects
+            .iter()
+            .zip(&runs)
+            .map(|(s, r)| format!("{}: {}", s.name, r.last().unwrap()))
+            .collect();
+        eprintln!("launch {}: {}", i + 1, said.join("; "));
     }
 
     let start = |v: &[Launch]| median(v.iter().map(|l| l.start).collect());
@@ -341,41 +391,54 @@ async fn main() {
             .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
             .len()
     };
-    let row = |name: &str, runs: &[Launch], binary: &Path| {
-        println!(
-            "| {name} | {} | {} | {} | {} | {} |",
-            ms(start(runs)),
-            ms(page(runs)),
-            mb(memory(runs)),
-            runs[0].processes,
-            mb(size(binary)),
-        )
-    };
 
     println!(
         "| binary | start, median of {launches} | of which in the page | idle PSS, median | processes | release binary |"
     );
     println!("|---|---|---|---|---|---|");
-    row("floor (tests/floor)", &floors, &floor);
-    row(&format!("Seedance Studio, {renders} renders"), &apps, &app);
+    for (subject, runs) in subjects.iter().zip(&runs) {
+        println!(
+            "| {} | {} | {} | {} | {} | {} |",
+            subject.name,
+            ms(start(runs)),
+            ms(page(runs)),
+            mb(memory(runs)),
+            runs[0].processes,
+            mb(size(subject.binary)),
+        );
+    }
     println!();
-    let floor_pss = memory(&floors);
-    println!(
-        "Start, app / floor: **{:.2}** (goal ≤ 1.15). Idle memory, app / floor: **{:.2}** (goal ≤ 1.3).",
-        start(&apps).as_secs_f64() / start(&floors).as_secs_f64(),
-        memory(&apps) as f64 / floor_pss as f64,
-    );
-    if open_library {
-        let library_pss = median(
+    let apps = runs.last().unwrap();
+    let library_pss = open_library.then(|| {
+        median(
             apps.iter()
                 .filter_map(|l| l.library_pss.as_ref().map(|p| p.0))
                 .collect(),
+        )
+    });
+    let against = |floor: &[Launch], which: &str| {
+        let floor_pss = memory(floor);
+        let mut line = format!(
+            "Against the {which}: start **{:.2}** (goal ≤ 1.15), idle memory **{:.2}** (goal ≤ 1.3)",
+            start(apps).as_secs_f64() / start(floor).as_secs_f64(),
+            memory(apps) as f64 / floor_pss as f64,
         );
-        println!(
-            "With the Library open on {renders} renders, after {} s idle: {} ({:.2} × the floor).",
-            idle.as_secs(),
-            mb(library_pss),
-            library_pss as f64 / floor_pss as f64,
+        if let Some(library_pss) = library_pss {
+            line += &format!(
+                ", the Library open on {renders} renders after {} s idle **{:.2}** (goal ≤ 1.3; {})",
+                idle.as_secs(),
+                library_pss as f64 / floor_pss as f64,
+                mb(library_pss),
+            );
+        }
+        println!("{line}.");
+    };
+    against(&runs[0], "floor as it is");
+    if app_paints_on_cpu {
+        println!();
+        against(
+            &runs[1],
+            "floor painted on the CPU, as the app is on this machine",
         );
     }
     if let Some(deb) = deb {

@@ -12,6 +12,7 @@ pub mod error;
 mod file_dialog;
 pub mod media_server;
 mod notify;
+pub mod painting;
 mod quit;
 mod recovery;
 mod security;
@@ -31,7 +32,7 @@ pub static MEDIA: std::sync::OnceLock<media_server::MediaServer> = std::sync::On
 
 /// Starts the app: a single instance (a second launch focuses the first), one window, and
 /// the studio starting in the background while the window opens.
-pub fn run(audio: (audio::AudioOutput, String)) {
+pub fn run(audio: (audio::AudioOutput, String), painting: painting::Painting) {
     // The environment is read here, once. Logs go to the data folder; without one, the
     // window still opens and says why.
     let env = studio::Environment::from_process();
@@ -44,6 +45,11 @@ pub fn run(audio: (audio::AudioOutput, String)) {
         "Seedance Studio starting"
     );
     tracing::info!(output = ?audio.0, GST_PLUGIN_FEATURE_RANK = %audio.1, "media audio sinks");
+    tracing::info!(
+        ?painting,
+        value = std::env::var(painting::CPU_PAINTING).ok(),
+        "web view painting"
+    );
     tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             focus_main_window(app);

@@ -6,7 +6,8 @@
 fn main() {
     // SAFETY: first thing in main, while this is the only thread.
     unsafe { studio::private::start_process() };
-    // Before any thread starts: the web view's content process inherits the choice.
+    // Before any thread starts: the web view's content process inherits both choices.
     let audio = seedance_studio::audio::choose_sink();
-    seedance_studio::run(audio);
+    let painting = seedance_studio::painting::choose();
+    seedance_studio::run(audio, painting);
 }
